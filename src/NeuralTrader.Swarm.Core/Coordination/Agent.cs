@@ -1,0 +1,259 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using NeuralTrader.Swarm.Core.Sandboxing;
+using NeuralTrader.Swarm.Protocol;
+using NeuralTrader.Swarm.Strategies;
+
+namespace NeuralTrader.Swarm.Core
+{
+    /// <summary>
+    /// A worker of a swarm. It owns at most one sandbox at a time and runs deployments in it one after another,
+    /// loading each symbol's data into the runner once. A sandbox that times out, crashes or breaks the
+    /// protocol is discarded and the next deployment gets a fresh one.
+    /// </summary>
+    internal sealed class Agent
+    {
+        private readonly ISandboxProvider _provider;
+        private readonly SwarmOptions _options;
+        private readonly Func<string, PriceSeries> _prices;
+        private readonly HashSet<string> _loaded = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private ISandbox? _sandbox;
+        private string? _sandboxImage;
+        private long _requests;
+
+        public Agent(string id, ISandboxProvider provider, SwarmOptions options, Func<string, PriceSeries> prices)
+        {
+            Id = id;
+            _provider = provider;
+            _options = options;
+            _prices = prices;
+        }
+
+        public string Id { get; }
+
+        /// <summary>Runs one resolved deployment; never throws except for cancellation of the whole swarm.</summary>
+        public async Task<DeploymentResult> RunAsync(ResolvedDeployment deployment, CancellationToken cancellationToken)
+        {
+            var result = deployment.NewResult(Id);
+            var steps = new List<OperationTiming>();
+            var total = Stopwatch.StartNew();
+            var step = Stopwatch.StartNew();
+            string current = "create-sandbox";
+            try
+            {
+                var sandbox = await EnsureSandboxAsync(deployment, cancellationToken).ConfigureAwait(false);
+                result.SandboxId = sandbox.Id;
+                steps.Add(new OperationTiming(current, step.Elapsed.TotalMilliseconds, true));
+
+                current = "load-data";
+                step.Restart();
+                if (deployment.Image == null && _loaded.Add(deployment.Symbol))
+                {
+                    var load = new RunnerRequest { Id = NextId(), Op = RunnerOps.Load, Dataset = deployment.Symbol, Data = deployment.Series!.ToPriceData() };
+                    var loaded = await sandbox.SendAsync(load, _options.SandboxTimeout, cancellationToken).ConfigureAwait(false);
+                    if (!loaded.Ok)
+                        throw RunnerFailure(loaded.Error, deployment);
+                }
+                steps.Add(new OperationTiming(current, step.Elapsed.TotalMilliseconds, true));
+
+                current = "run";
+                step.Restart();
+                var run = new RunnerRequest
+                {
+                    Id = NextId(),
+                    Op = RunnerOps.Run,
+                    Strategy = deployment.Registration.Type,
+                    Dataset = deployment.Symbol,
+                    Parameters = deployment.ProtocolParameters,
+                    Options = deployment.RunOptions,
+                };
+                if (deployment.Image != null)
+                    run.Data = deployment.Series?.ToPriceData();
+                var response = await sandbox.SendAsync(run, _options.SandboxTimeout, cancellationToken).ConfigureAwait(false);
+                steps.Add(new OperationTiming(current, step.Elapsed.TotalMilliseconds, response.Ok));
+
+                current = "collect";
+                step.Restart();
+                if (!response.Ok || response.Result == null)
+                    throw RunnerFailure(response.Error, deployment);
+                result.Backtest = response.Result;
+                result.Parameters = response.Result.Parameters.ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.OrdinalIgnoreCase);
+                result.Status = DeploymentStatus.Succeeded;
+                steps.Add(new OperationTiming(current, step.Elapsed.TotalMilliseconds, true));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                steps.Add(new OperationTiming(current, step.Elapsed.TotalMilliseconds, false));
+                await DiscardSandboxAsync().ConfigureAwait(false);
+                Fail(result, new SwarmException(SwarmErrorIds.DeploymentCancelled, SwarmErrorKind.Cancelled, "The deployment was cancelled.", deployment.Registration.Name));
+            }
+            catch (SwarmException e)
+            {
+                steps.Add(new OperationTiming(current, step.Elapsed.TotalMilliseconds, false));
+                if (_sandbox != null && !_sandbox.IsAlive)
+                    await DiscardSandboxAsync().ConfigureAwait(false);
+                Fail(result, e);
+            }
+            result.Duration = total.Elapsed;
+            result.Operations = steps;
+            return result;
+        }
+
+        /// <summary>Stops the agent's sandbox; returns the time it took, for the cleanup step.</summary>
+        public async Task<double> StopAsync()
+        {
+            var watch = Stopwatch.StartNew();
+            await DiscardSandboxAsync().ConfigureAwait(false);
+            return watch.Elapsed.TotalMilliseconds;
+        }
+
+        private async Task<ISandbox> EnsureSandboxAsync(ResolvedDeployment deployment, CancellationToken cancellationToken)
+        {
+            if (_sandbox != null && (!_sandbox.IsAlive || !string.Equals(_sandboxImage, deployment.Image, StringComparison.Ordinal)))
+                await DiscardSandboxAsync().ConfigureAwait(false);
+            if (_sandbox == null)
+            {
+                var spec = new SandboxSpec
+                {
+                    AgentId = Id,
+                    Strategy = deployment.Registration.Name,
+                    Image = deployment.Image,
+                    MemoryLimitMb = _options.MemoryLimitMb,
+                    CpuLimit = _options.CpuLimit,
+                };
+                _sandbox = await _provider.CreateAsync(spec, cancellationToken).ConfigureAwait(false);
+                _sandboxImage = deployment.Image;
+            }
+            return _sandbox;
+        }
+
+        private async Task DiscardSandboxAsync()
+        {
+            var sandbox = _sandbox;
+            _sandbox = null;
+            _loaded.Clear();
+            if (sandbox != null)
+                await sandbox.StopAsync().ConfigureAwait(false);
+        }
+
+        private string NextId() => Id + "-" + Interlocked.Increment(ref _requests).ToString(CultureInfo.InvariantCulture);
+
+        private static SwarmException RunnerFailure(RunnerError? error, ResolvedDeployment deployment)
+        {
+            var code = error?.Code ?? RunnerErrorCodes.Internal;
+            var message = error?.Message ?? "The runner reported a failure without details.";
+            switch (code)
+            {
+                case RunnerErrorCodes.InvalidParameter:
+                    return new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument, message, deployment.Registration.Name);
+                case RunnerErrorCodes.UnknownStrategy:
+                    return new SwarmException(SwarmErrorIds.UnknownStrategyType, SwarmErrorKind.InvalidArgument, message, deployment.Registration.Name);
+                case RunnerErrorCodes.InvalidData:
+                case RunnerErrorCodes.UnknownDataset:
+                    return new SwarmException(SwarmErrorIds.InvalidMarketData, SwarmErrorKind.InvalidData, message, deployment.Symbol);
+                default:
+                    if (message.IndexOf("OutOfMemory", StringComparison.OrdinalIgnoreCase) >= 0 || code == "out_of_memory")
+                        return new SwarmException(SwarmErrorIds.SandboxOutOfMemory, SwarmErrorKind.ResourceLimit,
+                            "The strategy ran out of memory in its sandbox: " + message, deployment.Registration.Name);
+                    return new SwarmException(SwarmErrorIds.StrategyFailed, SwarmErrorKind.Failed, $"The strategy failed ({code}): {message}", deployment.Registration.Name);
+            }
+        }
+
+        internal static void Fail(DeploymentResult result, SwarmException error)
+        {
+            result.Error = error.Message;
+            result.ErrorId = error.ErrorId;
+            result.ErrorKind = error.Kind;
+            result.Status = error.ErrorId == SwarmErrorIds.SandboxTimeout ? DeploymentStatus.TimedOut
+                : error.ErrorId == SwarmErrorIds.SandboxOutOfMemory ? DeploymentStatus.OutOfMemory
+                : error.ErrorId == SwarmErrorIds.DeploymentCancelled ? DeploymentStatus.Cancelled
+                : error.ErrorId == SwarmErrorIds.CircuitOpen ? DeploymentStatus.Rejected
+                : DeploymentStatus.Failed;
+        }
+    }
+
+    /// <summary>A deployment with its strategy, symbol, data and parameters resolved and validated.</summary>
+    internal sealed class ResolvedDeployment
+    {
+        public ResolvedDeployment(int index, DeploymentRequest request, StrategyRegistration registration, string symbol,
+            IReadOnlyDictionary<string, object?> parameters, PriceSeries? series)
+        {
+            Index = index;
+            Request = request;
+            Registration = registration;
+            Symbol = symbol;
+            Parameters = parameters;
+            Series = series;
+            ProtocolParameters = parameters.ToDictionary(p => p.Key, p => ToJson(p.Value));
+        }
+
+        public int Index { get; }
+        public DeploymentRequest Request { get; }
+        public StrategyRegistration Registration { get; }
+        public string Symbol { get; }
+        public IReadOnlyDictionary<string, object?> Parameters { get; }
+        public PriceSeries? Series { get; }
+        public string? Image => Registration.Image;
+        public Dictionary<string, JsonElement> ProtocolParameters { get; }
+        public RunOptions? RunOptions { get; set; }
+        public bool UsedSuggestion { get; set; }
+
+        public DeploymentResult NewResult(string agentId) => new DeploymentResult
+        {
+            Index = Index,
+            AgentId = agentId,
+            Strategy = Registration.Name,
+            StrategyType = Registration.Type,
+            Symbol = Symbol,
+            Parameters = Parameters,
+            Status = DeploymentStatus.Failed,
+            UsedSuggestion = UsedSuggestion,
+            StartedAt = DateTimeOffset.UtcNow,
+        };
+
+        private static JsonElement ToJson(object? value)
+        {
+            if (value is JsonElement element)
+                return element.Clone();
+            var buffer = new System.IO.MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                switch (value)
+                {
+                    case null: writer.WriteNullValue(); break;
+                    case bool b: writer.WriteBooleanValue(b); break;
+                    case DateTime d: writer.WriteStringValue(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
+                    case DateTimeOffset d: writer.WriteStringValue(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
+                    case IConvertible c when IsNumber(c) && IsFinite(c.ToDouble(CultureInfo.InvariantCulture)):
+                        writer.WriteNumberValue(c.ToDouble(CultureInfo.InvariantCulture));
+                        break;
+                    // Strings, NaN and anything else travel as text; the runner names what it cannot parse.
+                    default: writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""); break;
+                }
+            }
+            using (var doc = JsonDocument.Parse(buffer.ToArray()))
+                return doc.RootElement.Clone();
+        }
+
+        private static bool IsFinite(double d) => !double.IsNaN(d) && !double.IsInfinity(d);
+
+        private static bool IsNumber(IConvertible c)
+        {
+            switch (c.GetTypeCode())
+            {
+                case TypeCode.Byte: case TypeCode.SByte: case TypeCode.Int16: case TypeCode.UInt16:
+                case TypeCode.Int32: case TypeCode.UInt32: case TypeCode.Int64: case TypeCode.UInt64:
+                case TypeCode.Single: case TypeCode.Double: case TypeCode.Decimal:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
+}

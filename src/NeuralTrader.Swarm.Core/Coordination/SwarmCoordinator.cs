@@ -1,0 +1,315 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NeuralTrader.Swarm.Core.Sandboxing;
+using NeuralTrader.Swarm.Strategies;
+
+namespace NeuralTrader.Swarm.Core
+{
+    /// <summary>
+    /// Registers strategies and deploys them into sandboxes, at most <see cref="SwarmOptions.MaxAgents"/> at a
+    /// time; further deployments queue. Every deployment settles into a <see cref="DeploymentResult"/>.
+    /// </summary>
+    public sealed partial class SwarmCoordinator : IDisposable
+    {
+        private readonly StrategyRegistry _registry = new StrategyRegistry();
+        private readonly Lazy<ISandboxProvider> _provider;
+        private readonly PriceLibrary _prices;
+        private readonly ILogger _logger;
+        private readonly object _metricsLock = new object();
+        private long _total;
+        private long _succeeded;
+        private double _totalDurationMs;
+        private int _active;
+        private int _peakActive;
+        private int _agentCounter;
+        private int _disposed;
+
+        /// <summary>Creates a coordinator; the sandbox provider is created on first use unless one is given.</summary>
+        public SwarmCoordinator(SwarmOptions? options = null, ISandboxProvider? sandboxProvider = null)
+        {
+            Options = (options ?? new SwarmOptions()).Clone();
+            Options.Validate();
+            Id = "swarm-" + Guid.NewGuid().ToString("N").Substring(0, 12);
+            _logger = (ILogger?)Options.LoggerFactory?.CreateLogger<SwarmCoordinator>() ?? NullLogger.Instance;
+            _prices = new PriceLibrary(Options.DataPath, BundledData.Directory);
+            _provider = new Lazy<ISandboxProvider>(
+                () => sandboxProvider ?? SandboxProviderFactory.Create(Options, Id, Options.LoggerFactory ?? NullLoggerFactory.Instance),
+                LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>Unique id of this coordinator (labels its sandboxes).</summary>
+        public string Id { get; }
+
+        /// <summary>The options it was created with (a copy).</summary>
+        public SwarmOptions Options { get; }
+
+        /// <summary>Symbols with market data (user data first, then bundled).</summary>
+        public IReadOnlyList<string> Symbols => _prices.Symbols;
+
+        /// <summary>Registers a strategy under a name. Throws StrategyAlreadyRegistered unless <paramref name="replace"/>.</summary>
+        public StrategyRegistration RegisterStrategy(string name, string type, IEnumerable<string>? symbols = null,
+            IDictionary<string, object?>? parameters = null, string? image = null, string? description = null, bool replace = false)
+        {
+            if (string.IsNullOrWhiteSpace(name))
+                throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument, "A strategy needs a name.");
+            if (string.IsNullOrWhiteSpace(type))
+                throw new SwarmException(SwarmErrorIds.UnknownStrategyType, SwarmErrorKind.InvalidArgument, $"Strategy '{name}' needs a type.", name);
+
+            var symbolList = (symbols ?? Enumerable.Empty<string>()).Where(s => !string.IsNullOrWhiteSpace(s))
+                .Select(s => s.Trim().ToUpperInvariant()).Distinct().ToList();
+            var parameterMap = new Dictionary<string, object?>(parameters ?? new Dictionary<string, object?>(), StringComparer.OrdinalIgnoreCase);
+            string resolvedType = type;
+            if (image == null)
+            {
+                // Built-in types are checked now so a typo fails at registration, not at deployment.
+                resolvedType = BuiltInType(type, name);
+                foreach (var symbol in symbolList)
+                    _prices.Get(symbol);
+                Validate(resolvedType, parameterMap, name, symbolList.Count > 0 ? _prices.Get(symbolList[0]).Count : int.MaxValue);
+            }
+            if (symbolList.Count == 0)
+                symbolList.Add(StrategyRegistry.DefaultSymbol);
+
+            var registration = _registry.Add(new StrategyRegistration(name.Trim(), resolvedType, symbolList, parameterMap, image, description), replace);
+            CoordinatorLog.Registered(_logger, registration.Name, registration.Type, string.Join(",", registration.Symbols));
+            return registration;
+        }
+
+        /// <summary>Removes a registration; false when there was none.</summary>
+        public bool UnregisterStrategy(string name) => _registry.Remove(name);
+
+        /// <summary>All registrations, by name.</summary>
+        public IReadOnlyList<StrategyRegistration> GetStrategies() => _registry.All;
+
+        /// <summary>Deploys one strategy: a registered name or a built-in type.</summary>
+        public async Task<DeploymentResult> DeployStrategyAsync(string name, IDictionary<string, object?>? parameters = null,
+            string? symbol = null, CancellationToken cancellationToken = default)
+        {
+            var results = await DeploySwarmAsync(new[] { new DeploymentRequest(name, symbol, parameters) }, null, cancellationToken).ConfigureAwait(false);
+            return results[0];
+        }
+
+        /// <summary>
+        /// Runs every deployment, at most MaxAgents at once, calling <paramref name="onResult"/> as each settles
+        /// (from a worker thread). Returns the settled results in input order. Cancellation stops the running
+        /// agents, kills their sandboxes and settles the rest as Cancelled.
+        /// </summary>
+        public async Task<IReadOnlyList<DeploymentResult>> DeploySwarmAsync(IEnumerable<DeploymentRequest> deployments,
+            Action<DeploymentResult>? onResult = null, CancellationToken cancellationToken = default)
+        {
+            ThrowIfDisposed();
+            var requests = deployments.ToList();
+            var results = new DeploymentResult[requests.Count];
+            var queue = new ConcurrentQueue<int>(Enumerable.Range(0, requests.Count));
+            int workers = Math.Min(Options.MaxAgents, requests.Count);
+            CoordinatorLog.SwarmStarting(_logger, requests.Count, workers, _provider.Value.Kind);
+
+            var tasks = new Task[workers];
+            for (int w = 0; w < workers; w++)
+                tasks[w] = Task.Run(() => WorkAsync(queue, requests, results, onResult, cancellationToken));
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+            return results;
+        }
+
+        private async Task WorkAsync(ConcurrentQueue<int> queue, IReadOnlyList<DeploymentRequest> requests,
+            DeploymentResult[] results, Action<DeploymentResult>? onResult, CancellationToken cancellationToken)
+        {
+            var agent = new Agent(NewAgentId(), _provider.Value, Options, _prices.Get);
+            try
+            {
+                while (queue.TryDequeue(out int index))
+                {
+                    var result = await RunOneAsync(agent, index, requests[index], cancellationToken).ConfigureAwait(false);
+                    results[index] = result;
+                    Record(result);
+                    onResult?.Invoke(result);
+                }
+            }
+            finally
+            {
+                await agent.StopAsync().ConfigureAwait(false);
+            }
+        }
+
+        private async Task<DeploymentResult> RunOneAsync(Agent agent, int index, DeploymentRequest request, CancellationToken cancellationToken)
+        {
+            ResolvedDeployment deployment;
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                deployment = Resolve(index, request);
+            }
+            catch (Exception e) when (e is SwarmException || e is OperationCanceledException)
+            {
+                var failed = new DeploymentResult
+                {
+                    Index = index,
+                    AgentId = agent.Id,
+                    Strategy = request.Strategy,
+                    Symbol = request.Symbol ?? "",
+                    Parameters = new Dictionary<string, object?>(request.Parameters ?? new Dictionary<string, object?>()),
+                    StartedAt = DateTimeOffset.UtcNow,
+                };
+                Agent.Fail(failed, e as SwarmException ?? new SwarmException(SwarmErrorIds.DeploymentCancelled, SwarmErrorKind.Cancelled, "The deployment was cancelled.", request.Strategy));
+                return failed;
+            }
+
+            Interlocked.Increment(ref _active);
+            UpdatePeak();
+            try
+            {
+                return await agent.RunAsync(deployment, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _active);
+            }
+        }
+
+        private ResolvedDeployment Resolve(int index, DeploymentRequest request)
+        {
+            var registration = _registry.Resolve(request.Strategy);
+            var symbol = (request.Symbol ?? registration.Symbols[index % registration.Symbols.Count]).Trim().ToUpperInvariant();
+            var parameters = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+            foreach (var p in registration.Parameters)
+                parameters[p.Key] = p.Value;
+            if (request.Parameters != null)
+                foreach (var p in request.Parameters)
+                    parameters[p.Key] = p.Value;
+
+            PriceSeries? series = null;
+            if (registration.Image == null)
+            {
+                series = GetSeries(symbol);
+                Validate(registration.Type, parameters, registration.Name, series.Count);
+            }
+            else if (_prices.Symbols.Contains(symbol, StringComparer.OrdinalIgnoreCase))
+            {
+                series = GetSeries(symbol);
+            }
+            return new ResolvedDeployment(index, request, registration, symbol, parameters, series);
+        }
+
+        private PriceSeries GetSeries(string symbol)
+        {
+            try
+            {
+                return _prices.Get(symbol);
+            }
+            catch (MarketDataException e)
+            {
+                throw new SwarmException(SwarmErrorIds.UnknownSymbol, SwarmErrorKind.InvalidData, e.Message, symbol, e);
+            }
+        }
+
+        private static string BuiltInType(string type, string name)
+        {
+            try
+            {
+                return StrategyCatalog.Get(type).Name;
+            }
+            catch (StrategyException e)
+            {
+                throw new SwarmException(SwarmErrorIds.UnknownStrategyType, SwarmErrorKind.InvalidArgument,
+                    $"Strategy '{name}': {e.Message} Use -Image for a custom strategy image.", name, e);
+            }
+        }
+
+        private static void Validate(string type, IDictionary<string, object?> parameters, string name, int barCount)
+        {
+            try
+            {
+                StrategyCatalog.Validate(type, parameters, barCount);
+            }
+            catch (StrategyException e)
+            {
+                throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument,
+                    $"Strategy '{name}': {e.Message}", name, e);
+            }
+        }
+
+        /// <summary>Counters since the coordinator was created.</summary>
+        public SwarmMetrics GetMetrics()
+        {
+            lock (_metricsLock)
+            {
+                return new SwarmMetrics
+                {
+                    TotalExecutions = _total,
+                    SuccessfulExecutions = _succeeded,
+                    FailedExecutions = _total - _succeeded,
+                    AverageDurationMs = _total == 0 ? 0 : _totalDurationMs / _total,
+                    ActiveAgents = Volatile.Read(ref _active),
+                    PeakActiveAgents = Volatile.Read(ref _peakActive),
+                    ActiveSandboxes = _provider.IsValueCreated ? _provider.Value.ListSandboxes().Count : 0,
+                    RegisteredStrategies = _registry.Count,
+                    Isolation = _provider.IsValueCreated ? _provider.Value.Kind : Options.Isolation.ToString().ToLowerInvariant(),
+                };
+            }
+        }
+
+        /// <summary>Live sandboxes of this coordinator.</summary>
+        public IReadOnlyList<SandboxInfo> GetSandboxes() =>
+            _provider.IsValueCreated ? _provider.Value.ListSandboxes() : Array.Empty<SandboxInfo>();
+
+        /// <summary>Stops every sandbox this coordinator created; returns how many.</summary>
+        public Task<int> CleanupAsync() => _provider.IsValueCreated ? _provider.Value.CleanupAsync() : Task.FromResult(0);
+
+        /// <summary>Cleans up and releases the sandbox provider.</summary>
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+                return;
+            if (_provider.IsValueCreated)
+                _provider.Value.Dispose();
+        }
+
+        private void Record(DeploymentResult result)
+        {
+            lock (_metricsLock)
+            {
+                _total++;
+                if (result.Success)
+                    _succeeded++;
+                _totalDurationMs += result.Duration.TotalMilliseconds;
+            }
+            CoordinatorLog.Settled(_logger, result.Strategy, result.Symbol, result.Status.ToString(), result.Duration.TotalMilliseconds);
+        }
+
+        private void UpdatePeak()
+        {
+            int active = Volatile.Read(ref _active);
+            int peak;
+            while (active > (peak = Volatile.Read(ref _peakActive)) && Interlocked.CompareExchange(ref _peakActive, active, peak) != peak)
+            {
+            }
+        }
+
+        private string NewAgentId() => "agent-" + Interlocked.Increment(ref _agentCounter).ToString(CultureInfo.InvariantCulture);
+
+        private void ThrowIfDisposed()
+        {
+            if (Volatile.Read(ref _disposed) == 1)
+                throw new ObjectDisposedException(nameof(SwarmCoordinator));
+        }
+    }
+
+    internal static partial class CoordinatorLog
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Registered strategy {Name} ({Type}) on {Symbols}")]
+        public static partial void Registered(ILogger logger, string name, string type, string symbols);
+
+        [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Deploying {Count} deployments on {Agents} agents ({Isolation} sandboxes)")]
+        public static partial void SwarmStarting(ILogger logger, int count, int agents, string isolation);
+
+        [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "{Strategy} on {Symbol}: {Status} in {DurationMs:0.0} ms")]
+        public static partial void Settled(ILogger logger, string strategy, string symbol, string status, double durationMs);
+    }
+}

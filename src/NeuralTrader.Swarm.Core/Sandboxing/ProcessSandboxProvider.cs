@@ -1,0 +1,272 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NeuralTrader.Swarm.Protocol;
+
+namespace NeuralTrader.Swarm.Core.Sandboxing
+{
+    /// <summary>
+    /// Runs each sandbox as a child process of the runner. Weaker isolation than Docker: the child shares
+    /// the network and filesystem of the user. Memory is capped through the .NET GC heap hard limit; the
+    /// runner exits when its stdin closes, so a dying coordinator takes its children with it.
+    /// </summary>
+    public sealed class ProcessSandboxProvider : ISandboxProvider
+    {
+        private readonly RunnerCommand _command;
+        private readonly string _coordinatorId;
+        private readonly ILogger _logger;
+        private readonly ConcurrentDictionary<string, ProcessSandbox> _live = new ConcurrentDictionary<string, ProcessSandbox>();
+
+        /// <summary>Creates a provider that starts <paramref name="command"/> for each sandbox.</summary>
+        public ProcessSandboxProvider(RunnerCommand command, string coordinatorId, ILogger? logger = null)
+        {
+            _command = command;
+            _coordinatorId = coordinatorId;
+            _logger = logger ?? NullLogger.Instance;
+        }
+
+        /// <inheritdoc />
+        public string Kind => "process";
+
+        /// <inheritdoc />
+        public async Task<ISandbox> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
+        {
+            var start = new ProcessStartInfo(_command.FileName)
+            {
+                Arguments = string.Join(" ", _command.Arguments.Select(Quote)),
+                UseShellExecute = false,
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                CreateNoWindow = true,
+            };
+            // The GC heap limit is the process sandbox's memory cap: allocation past it fails inside the runner.
+            start.Environment["DOTNET_GCHeapHardLimit"] = ((long)spec.MemoryLimitMb * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture);
+            start.Environment["DOTNET_gcServer"] = "0";
+            start.Environment["DOTNET_TieredPGO"] = "0";
+
+            Process process;
+            try
+            {
+                process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned null.");
+            }
+            catch (Exception e) when (e is not SwarmException)
+            {
+                throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
+                    $"Could not start the runner '{_command.RunnerPath}': {e.Message}", spec.Strategy, e);
+            }
+
+            var sandbox = new ProcessSandbox(process, spec, _command.RunnerPath, _coordinatorId, _logger, s => _live.TryRemove(s.Id, out _));
+            _live[sandbox.Id] = sandbox;
+            try
+            {
+                var pong = await sandbox.SendAsync(new RunnerRequest { Id = "ready", Op = RunnerOps.Ping }, spec.StartTimeout, cancellationToken)
+                    .ConfigureAwait(false);
+                if (!pong.Ok)
+                    throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
+                        $"The runner did not pass its readiness ping: {pong.Error?.Message}", spec.Strategy);
+            }
+            catch (SwarmException e) when (e.ErrorId != SwarmErrorIds.SandboxStartFailed)
+            {
+                await sandbox.StopAsync().ConfigureAwait(false);
+                throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
+                    $"The runner '{_command.RunnerPath}' did not become ready (readiness check: ping): {e.Message}", spec.Strategy, e);
+            }
+            catch
+            {
+                await sandbox.StopAsync().ConfigureAwait(false);
+                throw;
+            }
+            return sandbox;
+        }
+
+        /// <inheritdoc />
+        public IReadOnlyList<SandboxInfo> ListSandboxes() => _live.Values.Select(s => s.Refresh()).ToList();
+
+        /// <inheritdoc />
+        public async Task<int> CleanupAsync()
+        {
+            var all = _live.Values.ToList();
+            await Task.WhenAll(all.Select(s => s.StopAsync())).ConfigureAwait(false);
+            return all.Count;
+        }
+
+        /// <inheritdoc />
+        public void Dispose() => CleanupAsync().GetAwaiter().GetResult();
+
+        private static string Quote(string arg) =>
+            arg.IndexOfAny(new[] { ' ', '"', '\t' }) < 0 ? arg : "\"" + arg.Replace("\"", "\\\"") + "\"";
+    }
+
+    /// <summary>One runner child process.</summary>
+    internal sealed class ProcessSandbox : ISandbox
+    {
+        private const int StderrTailChars = 4096;
+        private readonly Process _process;
+        private readonly RunnerChannel _channel;
+        private readonly ILogger _logger;
+        private readonly Action<ProcessSandbox> _onStopped;
+        private readonly StringBuilder _stderrTail = new StringBuilder();
+        private readonly int _memoryLimitMb;
+        private int _stopped;
+
+        public ProcessSandbox(Process process, SandboxSpec spec, string runnerPath, string coordinatorId, ILogger logger, Action<ProcessSandbox> onStopped)
+        {
+            _process = process;
+            _logger = logger;
+            _onStopped = onStopped;
+            _memoryLimitMb = spec.MemoryLimitMb;
+            Id = "proc-" + process.Id.ToString(CultureInfo.InvariantCulture);
+            Info = new SandboxInfo
+            {
+                Id = Id,
+                Kind = "process",
+                AgentId = spec.AgentId,
+                Strategy = spec.Strategy,
+                Image = runnerPath,
+                CreatedAt = DateTimeOffset.UtcNow,
+                CoordinatorId = coordinatorId,
+            };
+            _channel = new RunnerChannel(process.StandardInput.BaseStream, process.StandardOutput.BaseStream);
+            process.ErrorDataReceived += (_, e) => OnStderr(e.Data);
+            process.BeginErrorReadLine();
+        }
+
+        public string Id { get; }
+
+        public SandboxInfo Info { get; }
+
+        public bool IsAlive => Volatile.Read(ref _stopped) == 0 && !HasExited;
+
+        private bool HasExited
+        {
+            get
+            {
+                try { return _process.HasExited; }
+                catch (InvalidOperationException) { return true; }
+            }
+        }
+
+        public async Task<RunnerResponse> SendAsync(RunnerRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            if (!IsAlive)
+                throw Exited();
+            Info.State = "Busy";
+            var send = _channel.SendAsync(request);
+            using (var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                var winner = await Task.WhenAny(send, Task.Delay(timeout, delayCancel.Token)).ConfigureAwait(false);
+                if (winner != send)
+                {
+                    // Timed out or cancelled: killing the process ends the pending read.
+                    await StopAsync().ConfigureAwait(false);
+                    _ = send.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw new SwarmException(SwarmErrorIds.SandboxTimeout, SwarmErrorKind.Timeout,
+                        $"The execution ran longer than the sandbox timeout of {timeout.TotalMilliseconds:0} ms; sandbox {Id} was killed.", Info.Strategy);
+                }
+                delayCancel.Cancel();
+            }
+            try
+            {
+                var response = await send.ConfigureAwait(false);
+                Info.State = "Idle";
+                return response;
+            }
+            catch (SwarmException e) when (e.ErrorId == SwarmErrorIds.SandboxExited)
+            {
+                _process.WaitForExit(2000);
+                await StopAsync().ConfigureAwait(false);
+                throw Exited();
+            }
+            catch (SwarmException)
+            {
+                // A protocol violation leaves the stream in an unknown state: the sandbox is not reused.
+                await StopAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        private SwarmException Exited()
+        {
+            string tail;
+            lock (_stderrTail) tail = _stderrTail.ToString();
+            var code = HasExited ? _process.ExitCode.ToString(CultureInfo.InvariantCulture) : "unknown";
+            if (tail.IndexOf("OutOfMemory", StringComparison.OrdinalIgnoreCase) >= 0 || tail.IndexOf("Out of memory", StringComparison.OrdinalIgnoreCase) >= 0)
+                return new SwarmException(SwarmErrorIds.SandboxOutOfMemory, SwarmErrorKind.ResourceLimit,
+                    $"Sandbox {Id} ran out of memory (limit {_memoryLimitMb} MB) and exited with code {code}.", Info.Strategy);
+            return new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
+                $"Sandbox {Id} exited unexpectedly with code {code}." + (tail.Length > 0 ? " Last output: " + tail.Trim() : ""), Info.Strategy);
+        }
+
+        private void OnStderr(string? line)
+        {
+            if (line == null)
+                return;
+            lock (_stderrTail)
+            {
+                _stderrTail.AppendLine(line);
+                if (_stderrTail.Length > StderrTailChars)
+                    _stderrTail.Remove(0, _stderrTail.Length - StderrTailChars);
+            }
+            SandboxLog.RunnerOutput(_logger, Id, line);
+        }
+
+        public SandboxInfo Refresh()
+        {
+            try
+            {
+                _process.Refresh();
+                Info.MemoryBytes = _process.WorkingSet64;
+            }
+            catch (InvalidOperationException)
+            {
+                Info.State = "Stopped";
+            }
+            return Info;
+        }
+
+        public Task StopAsync()
+        {
+            if (Interlocked.Exchange(ref _stopped, 1) == 1)
+                return Task.CompletedTask;
+            Info.State = "Stopped";
+            try
+            {
+                if (!_process.HasExited)
+                    _process.Kill();
+                _process.WaitForExit(5000);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                SandboxLog.KillFailed(_logger, Id, e.Message);
+            }
+            _process.Dispose();
+            _onStopped(this);
+            return Task.CompletedTask;
+        }
+
+        public void Dispose() => StopAsync().GetAwaiter().GetResult();
+    }
+
+    internal static partial class SandboxLog
+    {
+        [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Sandbox {SandboxId}: {Line}")]
+        public static partial void RunnerOutput(ILogger logger, string sandboxId, string line);
+
+        [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Could not kill sandbox {SandboxId}: {Reason}")]
+        public static partial void KillFailed(ILogger logger, string sandboxId, string reason);
+    }
+}

@@ -1,0 +1,73 @@
+using System;
+using Microsoft.Extensions.Logging;
+
+namespace NeuralTrader.Swarm.Core
+{
+    /// <summary>Where agents run.</summary>
+    public enum IsolationMode
+    {
+        /// <summary>Docker when the engine answers, otherwise the process sandbox with a warning.</summary>
+        Auto,
+        /// <summary>Hardened Docker containers; fails when the engine is unreachable.</summary>
+        Docker,
+        /// <summary>Child processes: weaker isolation (no network or filesystem confinement), for machines without Docker.</summary>
+        Process,
+    }
+
+    /// <summary>Settings of a <see cref="SwarmCoordinator"/>; the defaults follow the original design.</summary>
+    public sealed class SwarmOptions
+    {
+        /// <summary>Most agents (sandboxes) running at once; further deployments queue.</summary>
+        public int MaxAgents { get; set; } = 10;
+
+        /// <summary>Time limit of one execution inside a sandbox.</summary>
+        public TimeSpan SandboxTimeout { get; set; } = TimeSpan.FromMilliseconds(300000);
+
+        /// <summary>Memory limit per sandbox in MB.</summary>
+        public int MemoryLimitMb { get; set; } = 512;
+
+        /// <summary>CPU limit per sandbox in cores.</summary>
+        public double CpuLimit { get; set; } = 1.0;
+
+        /// <summary>Where agents run.</summary>
+        public IsolationMode Isolation { get; set; } = IsolationMode.Auto;
+
+        /// <summary>Record every deployment as a trajectory and learn from it.</summary>
+        public bool LearningEnabled { get; set; } = true;
+
+        /// <summary>Deploy with the learned suggestion when none are given and its confidence is high enough.</summary>
+        public bool AutoOptimize { get; set; }
+
+        /// <summary>Trajectory store file; null for the per-user default.</summary>
+        public string? StorePath { get; set; }
+
+        /// <summary>CSV file or folder of SYMBOL.csv files; searched before the bundled data.</summary>
+        public string? DataPath { get; set; }
+
+        /// <summary>Runner to start in process sandboxes; null to find the one shipped beside Core.</summary>
+        public string? RunnerPath { get; set; }
+
+        /// <summary>Logger factory for Core's logs; null for none.</summary>
+        public ILoggerFactory? LoggerFactory { get; set; }
+
+        /// <summary>Copies these options.</summary>
+        public SwarmOptions Clone() => (SwarmOptions)MemberwiseClone();
+
+        /// <summary>Throws a <see cref="SwarmException"/> naming the first invalid setting.</summary>
+        public void Validate()
+        {
+            if (MaxAgents < 1 || MaxAgents > 1000)
+                throw Invalid(nameof(MaxAgents), MaxAgents, "between 1 and 1000");
+            if (SandboxTimeout <= TimeSpan.Zero)
+                throw Invalid(nameof(SandboxTimeout), SandboxTimeout, "positive");
+            if (MemoryLimitMb < 16)
+                throw Invalid(nameof(MemoryLimitMb), MemoryLimitMb, "at least 16 MB");
+            if (CpuLimit <= 0 || double.IsNaN(CpuLimit))
+                throw Invalid(nameof(CpuLimit), CpuLimit, "a positive number of cores");
+        }
+
+        private static SwarmException Invalid(string name, object value, string expected) =>
+            new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
+                $"{name} {value} is invalid: it must be {expected}.", name);
+    }
+}
