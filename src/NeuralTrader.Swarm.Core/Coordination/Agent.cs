@@ -201,7 +201,7 @@ namespace NeuralTrader.Swarm.Core
         public PriceSeries? Series { get; }
         public string? Image => Registration.Image;
         public Dictionary<string, JsonElement> ProtocolParameters { get; }
-        public RunOptions? RunOptions { get; set; }
+        public RunOptions? RunOptions => Request.Options;
         public bool UsedSuggestion { get; set; }
 
         public DeploymentResult NewResult(string agentId) => new DeploymentResult
