@@ -271,7 +271,9 @@ namespace NeuralTrader.Swarm.Strategies
                 throw new StrategyException(RunnerErrorCodes.InvalidData, "The price series has no bars.");
             }
 
-            int first = FirstDecisionBar(definition.Name, values);
+            // Both lookback strategies need lookback < bars (momentum compares Close_t with Close_{t-lookback};
+            // mean-reversion would otherwise decide only on the last bar); neural-forecast needs its warm-up.
+            int first = definition.Name == NeuralForecast ? FirstDecisionBar(definition.Name, values) : (int)values["lookback"];
             if (first < barCount)
             {
                 return;
