@@ -35,10 +35,12 @@ namespace NeuralTrader.Swarm.Strategies
     /// <summary>
     /// Market data could not be read or found. The message names the file, the line and the problem,
     /// e.g. <c>SPY.csv line 17: High 101.2 is below Low 102.0</c>.
-    /// <see cref="Exception.Source"/> holds the file path (null when no file is involved).
+    /// <see cref="Source"/> holds the file path (null when no file is involved).
     /// </summary>
     public sealed class MarketDataException : Exception
     {
+        private string? _file;
+
         /// <summary>Creates an error about one line of a file.</summary>
         /// <param name="source">The file (or stream name) read.</param>
         /// <param name="lineNumber">1-based line number; 0 when the problem is not about one line.</param>
@@ -68,6 +70,13 @@ namespace NeuralTrader.Swarm.Strategies
         {
             Source = source;
             Problem = problem;
+        }
+
+        /// <summary>The file (or stream name) at fault; null when no file is involved (e.g. an unknown symbol).</summary>
+        public override string? Source
+        {
+            get => _file;
+            set => _file = value;
         }
 
         /// <summary>1-based line number of the bad line, or 0 when the error is not about one line.</summary>

@@ -56,10 +56,10 @@ namespace NeuralTrader.Swarm.Strategies
                 new[]
                 {
                     new ParameterSpec("lags", ParameterKinds.Integer, 5, 1, 20, "Lagged daily returns fed to the network."),
-                    new ParameterSpec("hidden", ParameterKinds.Integer, 8, 1, 64, "Hidden tanh units."),
-                    new ParameterSpec("trainWindow", ParameterKinds.Integer, 250, 20, 5000, "Most recent samples the network trains on."),
+                    new ParameterSpec("hidden", ParameterKinds.Integer, 8, 1, 32, "Hidden tanh units."),
+                    new ParameterSpec("trainWindow", ParameterKinds.Integer, 250, 20, 2520, "Most recent samples the network trains on."),
                     new ParameterSpec("retrainEvery", ParameterKinds.Integer, 20, 1, 1000, "Bars between retrainings."),
-                    new ParameterSpec("epochs", ParameterKinds.Integer, 20, 1, 500, "Passes over the window per retraining."),
+                    new ParameterSpec("epochs", ParameterKinds.Integer, 20, 1, 200, "Passes over the window per retraining."),
                     new ParameterSpec("learningRate", ParameterKinds.Number, 0.01, 0.00001, 1, "Adam step size."),
                     new ParameterSpec("threshold", ParameterKinds.Number, 0, 0, 0.1, "Predicted return needed to act."),
                     new ParameterSpec("seed", ParameterKinds.Integer, 42, 0, int.MaxValue, "Seed for initial weights and shuffling; same seed, same result."),

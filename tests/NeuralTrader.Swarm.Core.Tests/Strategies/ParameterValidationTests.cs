@@ -120,9 +120,9 @@ namespace NeuralTrader.Swarm.Tests.Strategies
             Assert.Equal("Parameter 'lookback' of momentum is 30 but must be less than the number of bars (30); use a lookback between 1 and 29 or more data.", ex.Message);
             Assert.Equal(29, StrategyCatalog.Validate("momentum", P(("lookback", 29)), 30)["lookback"]);
 
-            // Through Run, the check applies to the sliced window (2020-01-02..2020-01-31 = 20 bars).
+            // Through Run, the check applies to the sliced window (2020-01-02..2020-01-30 = 20 trading days).
             StrategyException sliced = Assert.Throws<StrategyException>(() =>
-                StrategyCatalog.Run("mean-reversion", Spy, P(("start", "2020-01-01"), ("end", "2020-01-31"))));
+                StrategyCatalog.Run("mean-reversion", Spy, P(("start", "2020-01-01"), ("end", "2020-01-30"))));
             Assert.Contains("number of bars (20)", sliced.Message);
 
             StrategyException neural = Assert.Throws<StrategyException>(() => StrategyCatalog.Validate("neural-forecast", null, 60));

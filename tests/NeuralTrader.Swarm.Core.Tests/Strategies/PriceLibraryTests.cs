@@ -25,6 +25,8 @@ namespace NeuralTrader.Swarm.Tests.Strategies
 
             MarketDataException ex = Assert.Throws<MarketDataException>(() => library.Get("XYZ"));
             Assert.Equal("No market data for symbol 'XYZ'. Available: IWM, QQQ, SPY, TSLA", ex.Message);
+            Assert.Null(ex.Source);
+            Assert.Equal(0, ex.LineNumber);
         }
 
         [Fact]
