@@ -94,7 +94,7 @@ namespace NeuralTrader.Swarm.Strategies
 
                 if (t == nextSample)
                 {
-                    curve.Add(new EquityPoint { Date = PriceSeries.FormatDate(series.Dates[t]), Equity = equity });
+                    curve.Add(new EquityPoint { Date = series.DateText(t), Equity = equity });
                     sampleK++;
                     nextSample = sampleK >= points ? -1 : points == 1 ? n - 1 : (int)((long)sampleK * (n - 1) / (points - 1));
                 }
@@ -116,8 +116,8 @@ namespace NeuralTrader.Swarm.Strategies
             m.WinRate = book.ClosedTrips > 0 ? (double)book.Wins / book.ClosedTrips : 0.0;
             m.Exposure = (double)exposed / n;
             m.BuyAndHoldReturn = (close[n - 1] / close[0]) - 1.0;
-            m.StartDate = PriceSeries.FormatDate(series.Dates[0]);
-            m.EndDate = PriceSeries.FormatDate(series.Dates[n - 1]);
+            m.StartDate = series.DateText(0);
+            m.EndDate = series.DateText(n - 1);
 
             result.Position = book.Position;
             result.Signal = target > book.Position ? "Buy" : target < book.Position ? "Sell" : "Hold";
@@ -170,7 +170,7 @@ namespace NeuralTrader.Swarm.Strategies
 
                     if (_open != null)
                     {
-                        _open.ExitDate = PriceSeries.FormatDate(_series.Dates[t]);
+                        _open.ExitDate = _series.DateText(t);
                         _open.ExitPrice = price;
                         _open.Pnl = pnl;
                         _open = null;
@@ -195,7 +195,7 @@ namespace NeuralTrader.Swarm.Strategies
                         {
                             Side = target > 0 ? "Long" : "Short",
                             Quantity = _size,
-                            EntryDate = PriceSeries.FormatDate(_series.Dates[t]),
+                            EntryDate = _series.DateText(t),
                             EntryPrice = price,
                         };
                         _trades.Add(_open);
