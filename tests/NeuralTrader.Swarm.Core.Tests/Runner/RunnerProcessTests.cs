@@ -12,29 +12,41 @@ namespace NeuralTrader.Swarm.Tests.Runner
     public sealed class RunnerProcessTests : IDisposable
     {
         private static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(60);
-        private readonly Process _process;
+        private Process? _started;
         private readonly StringBuilder _stderr = new StringBuilder();
 
         public RunnerProcessTests()
         {
-            _process = Start();
+        }
+
+        private RunnerProcessTests(params (string Name, string Value)[] environment)
+        {
+            _started = Start(environment);
         }
 
         internal static string RunnerDll => Path.Combine(AppContext.BaseDirectory, "runner", "NeuralTrader.Swarm.Runner.dll");
 
+        /// <summary>The runner under test, started on first use.</summary>
+        private Process Child => _started ??= Start();
+
         public void Dispose()
         {
+            if (_started is null)
+            {
+                return;
+            }
+
             try
             {
-                if (!_process.HasExited)
+                if (!_started.HasExited)
                 {
-                    _process.Kill(entireProcessTree: true);
-                    _process.WaitForExit(10000);
+                    _started.Kill(entireProcessTree: true);
+                    _started.WaitForExit(10000);
                 }
             }
             finally
             {
-                _process.Dispose();
+                _started.Dispose();
             }
         }
 
@@ -62,8 +74,8 @@ namespace NeuralTrader.Swarm.Tests.Runner
 
             RunnerResponse bye = Send("{\"id\":\"5\",\"op\":\"shutdown\"}");
             Assert.True(bye.Ok);
-            Assert.True(_process.WaitForExit(30000), "runner did not exit after shutdown");
-            Assert.Equal(0, _process.ExitCode);
+            Assert.True(Child.WaitForExit(30000), "runner did not exit after shutdown");
+            Assert.Equal(0, Child.ExitCode);
         }
 
         [Fact]
@@ -86,12 +98,12 @@ namespace NeuralTrader.Swarm.Tests.Runner
             RunnerResponse still = Send("{\"id\":\"still-here\",\"op\":\"ping\"}");
             Assert.True(still.Ok);
             Assert.Equal("still-here", still.Id);
-            Assert.False(_process.HasExited);
+            Assert.False(Child.HasExited);
 
             // End of input ends the runner cleanly.
-            _process.StandardInput.Close();
-            Assert.True(_process.WaitForExit(30000));
-            Assert.Equal(0, _process.ExitCode);
+            Child.StandardInput.Close();
+            Assert.True(Child.WaitForExit(30000));
+            Assert.Equal(0, Child.ExitCode);
             lock (_stderr)
             {
                 foreach (string line in _stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -100,6 +112,31 @@ namespace NeuralTrader.Swarm.Tests.Runner
                     Assert.True(log.RootElement.GetProperty("log").TryGetProperty("level", out _), line);
                 }
             }
+        }
+
+        [Fact]
+        public void PreloadsCsvFolderFromTheEnvironment()
+        {
+            using var runner = new RunnerProcessTests(("NEURALTRADER_RUNNER_DATA", Strategies.TestSeries.DataDirectory));
+            RunnerResponse run = runner.Send("{\"id\":\"q\",\"op\":\"run\",\"strategy\":\"mean-reversion\",\"dataset\":\"QQQ\",\"options\":{\"equityPoints\":0}}");
+            Assert.True(run.Ok, run.Error?.Message);
+            Assert.Equal("QQQ", run.Result!.Symbol);
+            Assert.Equal(2600, run.Result.Metrics.Bars);
+        }
+
+        [Fact]
+        public void AllocationAboveTheHeapLimitIsAnErrorAndTheRunnerKeepsServing()
+        {
+            // 96 MiB GC heap limit (what the process sandbox sets to cap memory); ask for 300 MiB.
+            using var runner = new RunnerProcessTests(("DOTNET_GCHeapHardLimit", "0x6000000"));
+            string data = RunnerRequestHandlerTests.SmallDataJson();
+            RunnerResponse big = runner.Send("{\"id\":\"big\",\"op\":\"run\",\"strategy\":\"momentum\",\"data\":" + data + ",\"options\":{\"allocateMb\":300}}");
+            Assert.False(big.Ok);
+            Assert.Equal(RunnerErrorCodes.OutOfMemory, big.Error!.Code);
+            Assert.Equal("big", big.Id);
+
+            RunnerResponse small = runner.Send("{\"id\":\"small\",\"op\":\"run\",\"strategy\":\"momentum\",\"data\":" + data + ",\"options\":{\"allocateMb\":16}}");
+            Assert.True(small.Ok, small.Error?.Message);
         }
 
         [Fact]
@@ -121,7 +158,7 @@ namespace NeuralTrader.Swarm.Tests.Runner
             return output;
         }
 
-        private Process Start()
+        private Process Start(params (string Name, string Value)[] environment)
         {
             Assert.True(File.Exists(RunnerDll), "runner not built at " + RunnerDll);
             var info = new ProcessStartInfo("dotnet")
@@ -133,6 +170,11 @@ namespace NeuralTrader.Swarm.Tests.Runner
                 StandardOutputEncoding = new UTF8Encoding(false),
             };
             info.ArgumentList.Add(RunnerDll);
+            foreach ((string name, string value) in environment)
+            {
+                info.Environment[name] = value;
+            }
+
             Process p = Process.Start(info)!;
             p.StandardInput.AutoFlush = false;
             p.ErrorDataReceived += (_, e) =>
@@ -151,10 +193,10 @@ namespace NeuralTrader.Swarm.Tests.Runner
 
         private RunnerResponse Send(string line)
         {
-            _process.StandardInput.Write(line);
-            _process.StandardInput.Write('\n');
-            _process.StandardInput.Flush();
-            Task<string?> read = _process.StandardOutput.ReadLineAsync();
+            Child.StandardInput.Write(line);
+            Child.StandardInput.Write('\n');
+            Child.StandardInput.Flush();
+            Task<string?> read = Child.StandardOutput.ReadLineAsync();
             Assert.True(read.Wait(ResponseTimeout), "no response to: " + (line.Length > 200 ? line.Substring(0, 200) : line));
             string? response = read.Result;
             Assert.NotNull(response);
