@@ -41,6 +41,12 @@ namespace NeuralTrader.Swarm.Strategies.Hosting
         /// <summary>Name and version reported by ping.</summary>
         public string RunnerName { get; }
 
+        /// <summary>
+        /// Longest response line (newline excluded) the handler emits; a larger response is replaced by an
+        /// <see cref="RunnerErrorCodes.OversizedInput"/> error. Defaults to <see cref="RunnerProtocol.MaxLineBytes"/>.
+        /// </summary>
+        public int MaxResponseBytes { get; set; } = RunnerProtocol.MaxLineBytes;
+
         /// <summary>Names of the loaded datasets.</summary>
         public IReadOnlyCollection<string> Datasets => _datasets.Keys;
 
@@ -167,6 +173,18 @@ namespace NeuralTrader.Swarm.Strategies.Hosting
                 _buffer.Clear();
                 _writer.Reset(_buffer);
                 JsonSerializer.Serialize(_writer, Error(response?.Id, RunnerErrorCodes.Internal, "Internal error: the response could not be serialised: " + ex.Message), ProtocolJsonContext.Default.RunnerResponse);
+                _writer.Flush();
+            }
+
+            if (_buffer.Count > MaxResponseBytes)
+            {
+                // The coordinator would reject a line this long: say what to ask for instead.
+                string message = "The response would be " + _buffer.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    + " bytes, above the line limit of " + MaxResponseBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    + " bytes; request options.includeTrades false or fewer options.equityPoints.";
+                _buffer.Clear();
+                _writer.Reset(_buffer);
+                JsonSerializer.Serialize(_writer, Error(response?.Id, RunnerErrorCodes.OversizedInput, message), ProtocolJsonContext.Default.RunnerResponse);
                 _writer.Flush();
             }
 

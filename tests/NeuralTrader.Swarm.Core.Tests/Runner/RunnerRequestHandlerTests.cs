@@ -146,6 +146,15 @@ namespace NeuralTrader.Swarm.Tests.Runner
         }
 
         [Fact]
+        public void ResponsesAboveTheLineLimitBecomeErrors()
+        {
+            _handler.MaxResponseBytes = 20000;
+            _handler.AddDataset("SPY", TestSeries.Spy);
+            AssertError("{\"id\":\"big\",\"op\":\"run\",\"strategy\":\"mean-reversion\",\"dataset\":\"SPY\",\"options\":{\"equityPoints\":2600}}", RunnerErrorCodes.OversizedInput, "big", "above the line limit of 20000 bytes; request options.includeTrades false or fewer options.equityPoints");
+            Assert.True(Send("{\"id\":\"lean\",\"op\":\"run\",\"strategy\":\"mean-reversion\",\"dataset\":\"SPY\",\"options\":{\"equityPoints\":10,\"includeTrades\":false}}").Response.Ok);
+        }
+
+        [Fact]
         public void ResponsesUseCamelCaseAndOmitNulls()
         {
             string line = Send("{\"id\":\"c\",\"op\":\"ping\"}").Line;
