@@ -93,7 +93,8 @@ namespace NeuralTrader.Swarm.Tests.Coordination
                 .Select(_ => new DeploymentRequest("momentum", "SPY") { Options = new RunOptions { DelayMs = 30000 } });
 
             var swarm = coordinator.DeploySwarmAsync(requests, null, cancel.Token);
-            while (provider.Live < 3)
+            // Wait until three runners are started and busy with their first (30 s) execution.
+            while (provider.Pids.Count < 3 || coordinator.GetSandboxes().Count(s => s.State == "Busy") < 3)
                 await Task.Delay(20);
             cancel.Cancel();
             var results = await swarm;
