@@ -157,10 +157,10 @@ namespace NeuralTrader.Swarm.Core
                 case RunnerErrorCodes.InvalidData:
                 case RunnerErrorCodes.UnknownDataset:
                     return new SwarmException(SwarmErrorIds.InvalidMarketData, SwarmErrorKind.InvalidData, message, deployment.Symbol);
+                case RunnerErrorCodes.OutOfMemory:
+                    return new SwarmException(SwarmErrorIds.SandboxOutOfMemory, SwarmErrorKind.ResourceLimit,
+                        "The strategy ran out of memory in its sandbox: " + message, deployment.Registration.Name);
                 default:
-                    if (message.IndexOf("OutOfMemory", StringComparison.OrdinalIgnoreCase) >= 0 || code == "out_of_memory")
-                        return new SwarmException(SwarmErrorIds.SandboxOutOfMemory, SwarmErrorKind.ResourceLimit,
-                            "The strategy ran out of memory in its sandbox: " + message, deployment.Registration.Name);
                     return new SwarmException(SwarmErrorIds.StrategyFailed, SwarmErrorKind.Failed, $"The strategy failed ({code}): {message}", deployment.Registration.Name);
             }
         }
