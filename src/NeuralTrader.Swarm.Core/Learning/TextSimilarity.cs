@@ -4,9 +4,13 @@ using System.Linq;
 
 namespace NeuralTrader.Swarm.Core.Learning
 {
-    /// <summary>TF-IDF cosine similarity of short task texts (lower-cased letter/digit tokens of two or more characters).</summary>
+    /// <summary>TF-IDF cosine similarity of short task texts (lower-cased letter/digit tokens of two or more characters, minus common English stop words).</summary>
     internal static class TextSimilarity
     {
+        private static readonly HashSet<string> StopWords = new HashSet<string>(
+            new[] { "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "it", "of", "on", "or", "the", "to", "with" },
+            StringComparer.Ordinal);
+
         internal static List<string> Tokenize(string text)
         {
             var tokens = new List<string>();
@@ -25,9 +29,10 @@ namespace NeuralTrader.Swarm.Core.Learning
                 }
                 else if (!isWord && start >= 0)
                 {
-                    if (i - start >= 2)
+                    var token = text.Substring(start, i - start).ToLowerInvariant();
+                    if (token.Length >= 2 && !StopWords.Contains(token))
                     {
-                        tokens.Add(text.Substring(start, i - start).ToLowerInvariant());
+                        tokens.Add(token);
                     }
 
                     start = -1;

@@ -71,7 +71,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         public bool IsEncrypted => KeyId != null;
 
         /// <summary>True when this instance can read payloads (a plaintext store, or the matching symmetric key or HQC private key).</summary>
-        public bool CanReadPayloads => _key?.CanDecrypt ?? true;
+        public bool CanReadPayloads => _key?.CanDecrypt ?? (KeyId is null);
 
         /// <summary>
         /// Opens (creating when missing) a store. Creates the directory and file owner-only, switches to WAL, applies

@@ -88,16 +88,50 @@ namespace NeuralTrader.Swarm.Core.Security
             return output;
         }
 
-        /// <summary>PBKDF2-HMAC-SHA256.</summary>
+        /// <summary>
+        /// PBKDF2-HMAC-SHA256 (RFC 8018) for one 32-byte block, over the platform HMAC: BouncyCastle's managed HMAC makes
+        /// 600,000 iterations take seconds, the OS implementation a fraction of that. netstandard2.0 has no
+        /// <c>Rfc2898DeriveBytes</c> with SHA-256, hence this loop. Checked against RFC 7914's vector and BouncyCastle in tests.
+        /// </summary>
         internal static byte[] Pbkdf2Sha256(char[] passphrase, byte[] salt, int iterations)
+        {
+            var passwordBytes = Encoding.UTF8.GetBytes(passphrase);
+            try
+            {
+                using (var hmac = new System.Security.Cryptography.HMACSHA256(passwordBytes))
+                {
+                    var block = new byte[salt.Length + 4];
+                    Buffer.BlockCopy(salt, 0, block, 0, salt.Length);
+                    block[block.Length - 1] = 1;
+                    var u = hmac.ComputeHash(block);
+                    var result = (byte[])u.Clone();
+                    for (var i = 1; i < iterations; i++)
+                    {
+                        u = hmac.ComputeHash(u);
+                        for (var j = 0; j < result.Length; j++)
+                        {
+                            result[j] ^= u[j];
+                        }
+                    }
+
+                    return result;
+                }
+            }
+            finally
+            {
+                Array.Clear(passwordBytes, 0, passwordBytes.Length);
+            }
+        }
+
+        /// <summary>BouncyCastle PBKDF2-HMAC-SHA256, kept to cross-check <see cref="Pbkdf2Sha256"/>.</summary>
+        internal static byte[] Pbkdf2Sha256Reference(char[] passphrase, byte[] salt, int iterations)
         {
             var generator = new Pkcs5S2ParametersGenerator(new Sha256Digest());
             var passwordBytes = PbeParametersGenerator.Pkcs5PasswordToUtf8Bytes(passphrase);
             try
             {
                 generator.Init(passwordBytes, salt, iterations);
-                var key = (KeyParameter)generator.GenerateDerivedMacParameters(KeySize * 8);
-                return key.GetKey();
+                return ((KeyParameter)generator.GenerateDerivedMacParameters(KeySize * 8)).GetKey();
             }
             finally
             {
