@@ -69,13 +69,26 @@ namespace NeuralTrader.Swarm.Core.Learning
             }
         }
 
-        /// <summary>SHA3-512("NeuralTrader.Swarm/chain/v1" || previous fingerprint || canonical bytes).</summary>
-        internal static byte[] ComputeFingerprint(byte[] previous, byte[] canonical)
+        /// <summary>SHA3-512 of the canonical bytes: the record's content digest, computable in parallel before the write lock.</summary>
+        internal static byte[] ContentDigest(byte[] canonical)
+        {
+            var digest = new Sha3Digest(512);
+            digest.BlockUpdate(canonical, 0, canonical.Length);
+            var output = new byte[64];
+            digest.DoFinal(output, 0);
+            return output;
+        }
+
+        /// <summary>
+        /// Fingerprint = SHA3-512("NeuralTrader.Swarm/chain/v2" || previous fingerprint || SHA3-512(canonical bytes)).
+        /// Hashing the content first keeps the sequential part inside the write transaction to one 155-byte hash.
+        /// </summary>
+        internal static byte[] ComputeFingerprint(byte[] previous, byte[] contentDigest)
         {
             var digest = new Sha3Digest(512);
             digest.BlockUpdate(ChainDomain, 0, ChainDomain.Length);
             digest.BlockUpdate(previous, 0, previous.Length);
-            digest.BlockUpdate(canonical, 0, canonical.Length);
+            digest.BlockUpdate(contentDigest, 0, contentDigest.Length);
             var output = new byte[64];
             digest.DoFinal(output, 0);
             return output;
@@ -83,7 +96,7 @@ namespace NeuralTrader.Swarm.Core.Learning
 
         internal static readonly byte[] Genesis = new byte[64];
 
-        private static readonly byte[] ChainDomain = Encoding.UTF8.GetBytes("NeuralTrader.Swarm/chain/v1");
+        private static readonly byte[] ChainDomain = Encoding.UTF8.GetBytes("NeuralTrader.Swarm/chain/v2");
 
         private static void WriteString(Stream stream, string? value) => WriteBytes(stream, value is null ? null : Encoding.UTF8.GetBytes(value));
 

@@ -82,19 +82,28 @@ namespace NeuralTrader.Swarm.Core.Learning
 
             GaussianProcess? bestModel = null;
             var bestLikelihood = double.NegativeInfinity;
+            var kernel = new double[n, n];
             foreach (var lengthScale in LengthScales)
             {
+                for (var i = 0; i < n; i++)
+                {
+                    for (var j = 0; j < i; j++)
+                    {
+                        kernel[i, j] = Matern(distances[i, j], lengthScale);
+                    }
+                }
+
                 foreach (var noise in Noises)
                 {
                     var k = new double[n, n];
                     for (var i = 0; i < n; i++)
                     {
-                        for (var j = 0; j <= i; j++)
+                        for (var j = 0; j < i; j++)
                         {
-                            var v = i == j ? 1 + noise + 1e-8 : Matern(distances[i, j], lengthScale);
-                            k[i, j] = v;
-                            k[j, i] = v;
+                            k[i, j] = kernel[i, j];
                         }
+
+                        k[i, i] = 1 + noise + 1e-8;
                     }
 
                     if (!Cholesky(k, n))

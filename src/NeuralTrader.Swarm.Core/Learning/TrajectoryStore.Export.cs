@@ -280,7 +280,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                         }
                     }
 
-                    var rows = new List<(RecordRow Row, byte[] Canonical)>();
+                    var rows = new List<(RecordRow Row, byte[] Digest)>();
                     foreach (var (row, trajectory) in records)
                     {
                         if (existing.Contains(row.Id))
@@ -291,7 +291,7 @@ namespace NeuralTrader.Swarm.Core.Learning
 
                         if (row.Encryption == 0 && needsEncryption)
                         {
-                            var plaintext = JsonSerializer.SerializeToUtf8Bytes(trajectory, PayloadJson);
+                            var plaintext = JsonSerializer.SerializeToUtf8Bytes(trajectory, LearningJsonContext.Default.Trajectory);
                             row.Encryption = (int)_key!.Kind;
                             row.KeyId = _key.KeyId;
                             row.KemId = session?.KemId;
@@ -299,7 +299,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                         }
 
                         existing.Add(row.Id);
-                        rows.Add((row, row.CanonicalBytes()));
+                        rows.Add((row, RecordRow.ContentDigest(row.CanonicalBytes())));
                     }
 
                     WriteTransaction(() =>
@@ -459,9 +459,9 @@ namespace NeuralTrader.Swarm.Core.Learning
                     Trajectory? trajectory = null;
                     if (row.Encryption == 0)
                     {
-                        trajectory = JsonSerializer.Deserialize<Trajectory>(e.GetProperty("trajectory").GetRawText(), PayloadJson)
+                        trajectory = JsonSerializer.Deserialize(e.GetProperty("trajectory").GetRawText(), LearningJsonContext.Default.Trajectory)
                             ?? throw new FormatException("empty trajectory");
-                        row.Payload = JsonSerializer.SerializeToUtf8Bytes(trajectory, PayloadJson);
+                        row.Payload = JsonSerializer.SerializeToUtf8Bytes(trajectory, LearningJsonContext.Default.Trajectory);
                         if (decrypted)
                         {
                             row.KeyId = null;
@@ -483,7 +483,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                     {
                         var exportedOrigin = e.TryGetProperty("originFingerprint", out _) && !CryptoPrimitives.FixedTimeEquals(origin, fingerprint) ? origin : null;
                         row.OriginFingerprint = exportedOrigin;
-                        var expected = RecordRow.ComputeFingerprint(prev, row.CanonicalBytes());
+                        var expected = RecordRow.ComputeFingerprint(prev, RecordRow.ContentDigest(row.CanonicalBytes()));
                         if (!CryptoPrimitives.FixedTimeEquals(expected, fingerprint))
                         {
                             throw new StoreException(StoreErrorIds.CorruptStore, "Import record '" + id + "' was altered: its fingerprint does not match its contents. Nothing was imported.");

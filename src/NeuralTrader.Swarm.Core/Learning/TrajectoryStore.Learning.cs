@@ -18,6 +18,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         private readonly Dictionary<string, Suggestion> _suggestionCache = new Dictionary<string, Suggestion>(StringComparer.Ordinal);
         private readonly Dictionary<string, GaussianProcess> _modelCache = new Dictionary<string, GaussianProcess>(StringComparer.Ordinal);
         private readonly Dictionary<string, IReadOnlyList<Pattern>> _patternCache = new Dictionary<string, IReadOnlyList<Pattern>>(StringComparer.Ordinal);
+        private readonly Dictionary<string, (int Count, IReadOnlyList<Pattern> Patterns)> _pairPatterns = new Dictionary<string, (int Count, IReadOnlyList<Pattern> Patterns)>(StringComparer.Ordinal);
         private LearningIndex _index = new LearningIndex(string.Empty);
 
         /// <summary>
@@ -197,6 +198,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 _suggestionCache.Clear();
                 _modelCache.Clear();
                 _patternCache.Clear();
+                _pairPatterns.Clear();
             }
 
             if (maxSeq <= _index.LastSeq)
@@ -208,14 +210,39 @@ namespace NeuralTrader.Swarm.Core.Learning
             {
                 command.CommandText = SelectColumns + " WHERE seq > $seq ORDER BY seq";
                 command.Parameters.AddWithValue("$seq", _index.LastSeq);
+                var rows = new List<RecordRow>();
                 using (var reader = command.ExecuteReader())
                 {
                     while (reader.Read())
                     {
-                        var row = ReadRow(reader);
-                        _index.Add(ToObservation(row));
-                        _index.LastSeq = row.Seq;
+                        rows.Add(ReadRow(reader));
                     }
+                }
+
+                // Decrypting and deserialising dominate a cold load; do it in parallel once the encapsulations are cached
+                // (the connection itself is not used from the workers).
+                foreach (var kemId in rows.Where(r => r.KemId != null).Select(r => r.KemId).Distinct())
+                {
+                    LoadEncapsulation(kemId);
+                }
+
+                var observations = new Observation[rows.Count];
+                if (rows.Count >= 256 && Environment.ProcessorCount > 1)
+                {
+                    System.Threading.Tasks.Parallel.For(0, rows.Count, i => observations[i] = ToObservation(rows[i]));
+                }
+                else
+                {
+                    for (var i = 0; i < rows.Count; i++)
+                    {
+                        observations[i] = ToObservation(rows[i]);
+                    }
+                }
+
+                foreach (var observation in observations)
+                {
+                    _index.Add(observation);
+                    _index.LastSeq = observation.Seq;
                 }
             }
 
@@ -283,7 +310,7 @@ namespace NeuralTrader.Swarm.Core.Learning
 
             var suggestion = new Suggestion { Strategy = strategy, Symbol = symbol, Observations = n };
             var random = new Random(StableHash.Of(_seed.ToString(inv), pair, space.Signature, n.ToString(inv)));
-            var strategyObs = index.All.Where(o => string.Equals(o.Strategy, strategy, StringComparison.OrdinalIgnoreCase)).ToList();
+            var strategyObs = index.ForStrategy(strategy);
             double[] chosen;
             var initial = Math.Min(10, Math.Max(5, d + 3));
             string regionText;
@@ -384,16 +411,10 @@ namespace NeuralTrader.Swarm.Core.Learning
 
             // Operations and duration come from the strategy's successful runs.
             var successfulPair = usable.Where(o => o.Status == ExecutionStatus.Succeeded).ToList();
-            var durations = (successfulPair.Count > 0 ? successfulPair : strategyObs.Where(o => o.Success).ToList()).Select(o => (double)o.DurationMs).OrderBy(x => x).ToList();
-            suggestion.EstimatedDurationMs = durations.Count == 0 ? (double?)null : durations[durations.Count / 2];
-            var sequence = strategyObs.Where(o => o.Readable && o.Status == ExecutionStatus.Succeeded && o.Operations != null && o.Operations.Length > 0)
-                .GroupBy(o => string.Join(">", o.Operations!))
-                .OrderByDescending(g => g.Count())
-                .ThenBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => g.First().Operations!)
-                .FirstOrDefault();
-            suggestion.RecommendedOperations = (sequence ?? DefaultOperations).ToList();
-            suggestion.SupportingPatterns = GetPatternsLocked(index, new PatternFilter { Strategy = strategy, Symbol = symbol, Kind = PatternKind.Success })
+            var durations = (successfulPair.Count > 0 ? successfulPair : strategyObs.Where(o => o.Success)).Select(o => (double)o.DurationMs).ToArray();
+            suggestion.EstimatedDurationMs = durations.Length == 0 ? (double?)null : Median(durations);
+            suggestion.RecommendedOperations = (MostCommonSequence(strategyObs) ?? DefaultOperations).ToList();
+            suggestion.SupportingPatterns = PairPatterns(index, pair, strategy, symbol)
                 .Where(p => p.Category == "ParameterRegion" && p.Parameter != null && suggestion.RecommendedParameters.TryGetValue(p.Parameter, out var v) && v >= p.RangeMin && v <= p.RangeMax)
                 .ToList();
 
@@ -424,6 +445,55 @@ namespace NeuralTrader.Swarm.Core.Learning
             return suggestion;
         }
 
+        private static double Median(double[] values)
+        {
+            Array.Sort(values);
+            return values[values.Length / 2];
+        }
+
+        /// <summary>The most frequent operation sequence of successful runs (operation names are interned, so sequences compare by reference).</summary>
+        private static string[]? MostCommonSequence(List<Observation> observations)
+        {
+            var counts = new Dictionary<string, (int Count, string[] Operations)>(StringComparer.Ordinal);
+            foreach (var o in observations)
+            {
+                if (!o.Readable || o.Status != ExecutionStatus.Succeeded || o.Operations is null || o.Operations.Length == 0)
+                {
+                    continue;
+                }
+
+                var key = o.SequenceKey ??= string.Join(">", o.Operations);
+                counts[key] = counts.TryGetValue(key, out var c) ? (c.Count + 1, c.Operations) : (1, o.Operations);
+            }
+
+            return counts.Count == 0
+                ? null
+                : counts.OrderByDescending(kv => kv.Value.Count).ThenBy(kv => kv.Key, StringComparer.Ordinal).First().Value.Operations;
+        }
+
+        /// <summary>Success patterns of one (strategy, symbol), cached until that pair gets a new observation.</summary>
+        private IReadOnlyList<Pattern> PairPatterns(LearningIndex index, string pair, string strategy, string symbol)
+        {
+            // Mining is O(n log n) in the pair's runs; to keep suggestions fast it is refreshed when the pair has grown by
+            // 20 runs or 5% since the last mining, not after every run.
+            var observations = index.Pair(pair);
+            var key = index.Generation + "|" + pair;
+            if (_pairPatterns.TryGetValue(key, out var cached)
+                && observations.Count - cached.Count < Math.Max(20, cached.Count / 20))
+            {
+                return cached.Patterns;
+            }
+
+            var patterns = PatternMiner.Mine(observations, new PatternFilter { Strategy = strategy, Symbol = symbol, Kind = PatternKind.Success });
+            if (_pairPatterns.Count > 256)
+            {
+                _pairPatterns.Clear();
+            }
+
+            _pairPatterns[key] = (observations.Count, patterns);
+            return patterns;
+        }
+
         private GaussianProcess Model(LearningIndex index, string pair, ParameterSpace space, List<Observation> selected)
         {
             var key = string.Join("|", index.Generation, pair, space.Signature, selected.Count.ToString(CultureInfo.InvariantCulture), selected.Count == 0 ? "0" : selected.Max(o => o.Seq).ToString(CultureInfo.InvariantCulture));
@@ -452,9 +522,35 @@ namespace NeuralTrader.Swarm.Core.Learning
                 return usable;
             }
 
-            var recent = usable.Skip(usable.Count - 40).ToList();
-            var bestRest = usable.Take(usable.Count - 40).OrderByDescending(o => o.Score).ThenByDescending(o => o.Seq).Take(MaxModelObservations - 40);
-            return bestRest.Concat(recent).OrderBy(o => o.Seq).ToList();
+            // O(n) selection of the best older observations: a small sorted buffer instead of sorting everything.
+            const int recentCount = 40;
+            const int bestCount = MaxModelObservations - recentCount;
+            var best = new List<Observation>(bestCount + 1);
+            var older = usable.Count - recentCount;
+            for (var i = 0; i < older; i++)
+            {
+                var o = usable[i];
+                if (best.Count == bestCount && o.Score <= best[best.Count - 1].Score)
+                {
+                    continue;
+                }
+
+                var at = best.Count;
+                while (at > 0 && best[at - 1].Score < o.Score)
+                {
+                    at--;
+                }
+
+                best.Insert(at, o);
+                if (best.Count > bestCount)
+                {
+                    best.RemoveAt(best.Count - 1);
+                }
+            }
+
+            best.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+            best.AddRange(usable.Skip(older));
+            return best;
         }
 
         private static double[] Point(ParameterSpace space, Observation o) =>
@@ -606,12 +702,15 @@ namespace NeuralTrader.Swarm.Core.Learning
         internal bool UsedSuggestion { get; set; }
 
         internal int SwarmSize { get; set; }
+
+        internal string? SequenceKey { get; set; }
     }
 
     /// <summary>In-memory observations, refreshed incrementally by insertion sequence and rebuilt after a reset.</summary>
     internal sealed class LearningIndex
     {
         private readonly Dictionary<string, List<Observation>> _byPair = new Dictionary<string, List<Observation>>(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<Observation>> _byStrategy = new Dictionary<string, List<Observation>>(StringComparer.OrdinalIgnoreCase);
         private static readonly List<Observation> Empty = new List<Observation>();
 
         internal LearningIndex(string generation)
@@ -638,7 +737,16 @@ namespace NeuralTrader.Swarm.Core.Learning
             }
 
             list.Add(observation);
+            if (!_byStrategy.TryGetValue(observation.Strategy, out var strategyList))
+            {
+                strategyList = new List<Observation>();
+                _byStrategy[observation.Strategy] = strategyList;
+            }
+
+            strategyList.Add(observation);
         }
+
+        internal List<Observation> ForStrategy(string strategy) => _byStrategy.TryGetValue(strategy, out var list) ? list : Empty;
 
         internal List<Observation> Pair(string key) => _byPair.TryGetValue(key, out var list) ? list : Empty;
     }

@@ -170,12 +170,40 @@ namespace NeuralTrader.Swarm.Core.Learning
             {
                 ThrowIfDisposed();
                 var session = PrepareWriteKey();
-                var rows = new List<(RecordRow Row, byte[] Canonical)>(trajectories.Count);
+                // Serialise, encrypt and hash the content before taking the write lock; in parallel for larger batches.
+                var prepared = new (RecordRow Row, byte[] Digest)[trajectories.Count];
                 foreach (var trajectory in trajectories)
                 {
-                    var row = BuildRow(trajectory, session);
-                    rows.Add((row, row.CanonicalBytes()));
+                    if (trajectory is null)
+                    {
+                        throw new ArgumentException("A trajectory in the batch is null.", nameof(trajectories));
+                    }
+
+                    if (string.IsNullOrEmpty(trajectory.Id))
+                    {
+                        trajectory.Id = Guid.NewGuid().ToString("N");
+                    }
                 }
+
+                void Prepare(int i)
+                {
+                    var row = BuildRow(trajectories[i], session);
+                    prepared[i] = (row, RecordRow.ContentDigest(row.CanonicalBytes()));
+                }
+
+                if (trajectories.Count >= 32 && Environment.ProcessorCount > 1)
+                {
+                    System.Threading.Tasks.Parallel.For(0, trajectories.Count, Prepare);
+                }
+                else
+                {
+                    for (var i = 0; i < trajectories.Count; i++)
+                    {
+                        Prepare(i);
+                    }
+                }
+
+                var rows = new List<(RecordRow Row, byte[] Digest)>(prepared);
 
                 var inserted = WriteTransaction(() => InsertRows(rows, session));
                 if (session != null)
@@ -341,7 +369,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                                     return Fail(result, row.Id, "Record '" + row.Id + "' (seq " + row.Seq.ToString(CultureInfo.InvariantCulture) + ") does not follow the record before it: a record was deleted, inserted or reordered before it.");
                                 }
 
-                                var expected = RecordRow.ComputeFingerprint(previous, row.CanonicalBytes());
+                                var expected = RecordRow.ComputeFingerprint(previous, RecordRow.ContentDigest(row.CanonicalBytes()));
                                 if (!CryptoPrimitives.FixedTimeEquals(expected, row.Fingerprint))
                                 {
                                     return Fail(result, row.Id, "Record '" + row.Id + "' (seq " + row.Seq.ToString(CultureInfo.InvariantCulture) + ") was modified: its fingerprint does not match its contents.");
@@ -517,17 +545,7 @@ namespace NeuralTrader.Swarm.Core.Learning
             "SELECT seq, id, started_at, completed_at, strategy, symbol, success, score, duration_ms, enc, key_id, kem_id, payload, " +
             "origin_fingerprint, prev_fingerprint, fingerprint FROM trajectories";
 
-        private static JsonSerializerOptions CreatePayloadJson()
-        {
-            var options = new JsonSerializerOptions
-            {
-                PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-                DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-                NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-            };
-            options.Converters.Add(new JsonStringEnumConverter());
-            return options;
-        }
+        private static JsonSerializerOptions CreatePayloadJson() => LearningJsonContext.Default.Options;
 
         private static StoreVerification Fail(StoreVerification result, string? id, string problem)
         {
@@ -672,7 +690,7 @@ namespace NeuralTrader.Swarm.Core.Learning
             }
 
             trajectory.Outcome.Score = Math.Max(0, Math.Min(1, score));
-            var plaintext = JsonSerializer.SerializeToUtf8Bytes(trajectory, PayloadJson);
+            var plaintext = JsonSerializer.SerializeToUtf8Bytes(trajectory, LearningJsonContext.Default.Trajectory);
             var row = new RecordRow
             {
                 Id = trajectory.Id,
@@ -701,7 +719,7 @@ namespace NeuralTrader.Swarm.Core.Learning
             return row;
         }
 
-        private int InsertRows(List<(RecordRow Row, byte[] Canonical)> rows, KemSession? session)
+        private int InsertRows(List<(RecordRow Row, byte[] Digest)> rows, KemSession? session)
         {
             if (session != null && !session.Persisted)
             {
@@ -739,9 +757,9 @@ namespace NeuralTrader.Swarm.Core.Learning
                 var pPrev = command.Parameters.Add("$prev", SqliteType.Blob);
                 var pFp = command.Parameters.Add("$fp", SqliteType.Blob);
                 command.Prepare();
-                foreach (var (row, canonical) in rows)
+                foreach (var (row, digest) in rows)
                 {
-                    var fingerprint = RecordRow.ComputeFingerprint(previous, canonical);
+                    var fingerprint = RecordRow.ComputeFingerprint(previous, digest);
                     pId.Value = row.Id;
                     pStarted.Value = row.StartedAtMs;
                     pCompleted.Value = row.CompletedAtMs;
@@ -841,7 +859,7 @@ namespace NeuralTrader.Swarm.Core.Learning
             var plaintext = DecryptPayload(row);
             try
             {
-                return JsonSerializer.Deserialize<Trajectory>(plaintext, PayloadJson)
+                return JsonSerializer.Deserialize(plaintext, LearningJsonContext.Default.Trajectory)
                     ?? throw new StoreException(StoreErrorIds.CorruptStore, "Record '" + row.Id + "' has an empty payload.");
             }
             catch (JsonException ex)
@@ -1027,7 +1045,6 @@ namespace NeuralTrader.Swarm.Core.Learning
                 "duration_ms INTEGER NOT NULL, enc INTEGER NOT NULL, key_id TEXT NULL, kem_id TEXT NULL, payload BLOB NOT NULL, " +
                 "origin_fingerprint BLOB NULL, prev_fingerprint BLOB NOT NULL, fingerprint BLOB NOT NULL)",
                 "CREATE INDEX IF NOT EXISTS ix_trajectories_strategy_symbol ON trajectories(strategy, symbol, seq)",
-                "CREATE INDEX IF NOT EXISTS ix_trajectories_completed ON trajectories(completed_at)",
                 "CREATE TABLE IF NOT EXISTS kem_keys (kem_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, encapsulation BLOB NOT NULL, created_at INTEGER NOT NULL)",
                 "CREATE TABLE IF NOT EXISTS strategies (name TEXT PRIMARY KEY COLLATE NOCASE, type TEXT NOT NULL, symbols_json TEXT NOT NULL, " +
                 "parameters_json TEXT NOT NULL, image TEXT NULL, description TEXT NULL, registered_at INTEGER NOT NULL)",

@@ -68,6 +68,91 @@ namespace NeuralTrader.Swarm.Core.Security
             return output;
         }
 
+        /// <summary>
+        /// AES-256-GCM bound to one key. Cipher instances are pooled and re-initialised with a null key, so BouncyCastle
+        /// keeps the key schedule and GHASH tables instead of rebuilding them per record; the pool lets threads
+        /// encrypt and decrypt in parallel.
+        /// </summary>
+        internal sealed class AesGcmContext
+        {
+            private readonly KeyParameter _key;
+            private readonly System.Collections.Concurrent.ConcurrentBag<Slot> _pool = new System.Collections.Concurrent.ConcurrentBag<Slot>();
+
+            internal AesGcmContext(byte[] key)
+            {
+                _key = new KeyParameter(key);
+            }
+
+            internal byte[] Encrypt(byte[] plaintext, byte[] associatedData)
+            {
+                var nonce = RandomBytes(NonceSize);
+                var slot = Rent();
+                try
+                {
+                    var cipher = slot.Init(true, _key, nonce, associatedData);
+                    var output = new byte[NonceSize + cipher.GetOutputSize(plaintext.Length)];
+                    Buffer.BlockCopy(nonce, 0, output, 0, NonceSize);
+                    var len = cipher.ProcessBytes(plaintext, 0, plaintext.Length, output, NonceSize);
+                    cipher.DoFinal(output, NonceSize + len);
+                    return output;
+                }
+                finally
+                {
+                    _pool.Add(slot);
+                }
+            }
+
+            internal byte[] Decrypt(byte[] data, byte[] associatedData)
+            {
+                if (data.Length < NonceSize + TagSize)
+                {
+                    throw new InvalidCipherTextException("ciphertext too short");
+                }
+
+                var nonce = new byte[NonceSize];
+                Buffer.BlockCopy(data, 0, nonce, 0, NonceSize);
+                var slot = Rent();
+                try
+                {
+                    var cipher = slot.Init(false, _key, nonce, associatedData);
+                    var output = new byte[cipher.GetOutputSize(data.Length - NonceSize)];
+                    var len = cipher.ProcessBytes(data, NonceSize, data.Length - NonceSize, output, 0);
+                    len += cipher.DoFinal(output, len);
+                    if (len != output.Length)
+                    {
+                        Array.Resize(ref output, len);
+                    }
+
+                    return output;
+                }
+                catch (InvalidCipherTextException)
+                {
+                    // A failed tag check leaves the cipher reset but keyed; it stays usable.
+                    throw;
+                }
+                finally
+                {
+                    _pool.Add(slot);
+                }
+            }
+
+            private Slot Rent() => _pool.TryTake(out var slot) ? slot : new Slot();
+
+            private sealed class Slot
+            {
+                private readonly GcmBlockCipher _cipher = new GcmBlockCipher(new AesEngine());
+                private bool _keyed;
+
+                internal GcmBlockCipher Init(bool encrypt, KeyParameter key, byte[] nonce, byte[] associatedData)
+                {
+                    // A null key keeps the previous key schedule and multiplier tables (same key, new nonce).
+                    _cipher.Init(encrypt, new AeadParameters(_keyed ? null! : key, TagSize * 8, nonce, associatedData));
+                    _keyed = true;
+                    return _cipher;
+                }
+            }
+        }
+
         internal static byte[] Sha3_512(byte[] data)
         {
             var digest = new Sha3Digest(512);

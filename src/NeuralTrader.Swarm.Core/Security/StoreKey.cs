@@ -53,37 +53,45 @@ namespace NeuralTrader.Swarm.Core.Security
                 inner);
     }
 
-    /// <summary>An HQC encapsulation shared by the records one writer session stores, and the derived secret.</summary>
+    /// <summary>
+    /// One writer session's data key: a fresh HQC-128 encapsulation to the public key; the KEM secret gives the session's
+    /// AES-256-GCM key through HKDF-SHA3-256 (salt = kem id). Each record still gets a fresh random nonce and its id as
+    /// associated data.
+    /// </summary>
     internal sealed class KemSession
     {
         internal KemSession(string kemId, byte[] encapsulation, byte[] secret)
         {
             KemId = kemId;
             Encapsulation = encapsulation;
-            Secret = secret;
+            var key = DataKey(secret, kemId);
+            Cipher = new CryptoPrimitives.AesGcmContext(key);
+            Array.Clear(key, 0, key.Length);
+            Array.Clear(secret, 0, secret.Length);
         }
 
         internal string KemId { get; }
 
         internal byte[] Encapsulation { get; }
 
-        internal byte[] Secret { get; }
+        internal CryptoPrimitives.AesGcmContext Cipher { get; }
 
         internal bool Persisted { get; set; }
 
-        /// <summary>Per-record AES key: HKDF-SHA3-256(secret, salt = kem id, info = label + record id).</summary>
-        internal static byte[] RecordKey(byte[] secret, string kemId, string recordId) =>
-            CryptoPrimitives.HkdfSha3(secret, Encoding.UTF8.GetBytes(kemId), "NeuralTrader.Swarm/hqc-record-key/v1", recordId);
+        internal static byte[] DataKey(byte[] secret, string kemId) =>
+            CryptoPrimitives.HkdfSha3(secret, Encoding.UTF8.GetBytes(kemId), "NeuralTrader.Swarm/hqc-session-key/v1");
     }
 
     /// <summary>A 32-byte AES-256-GCM key.</summary>
     public sealed class SymmetricKey : StoreKey
     {
         private readonly byte[] _key;
+        private readonly CryptoPrimitives.AesGcmContext _gcm;
 
         private SymmetricKey(byte[] key)
         {
             _key = key;
+            _gcm = new CryptoPrimitives.AesGcmContext(key);
             KeyId = CryptoPrimitives.KeyId("NeuralTrader.Swarm/symmetric-key-id/v1", key);
         }
 
@@ -146,13 +154,13 @@ namespace NeuralTrader.Swarm.Core.Security
         internal override KemSession? BeginSession() => null;
 
         internal override byte[] Seal(string recordId, byte[] plaintext, KemSession? session) =>
-            CryptoPrimitives.AesGcmEncrypt(_key, plaintext, RecordAad(recordId));
+            _gcm.Encrypt(plaintext, RecordAad(recordId));
 
         internal override byte[] Open(string recordId, byte[] payload, string? kemId, byte[]? encapsulation)
         {
             try
             {
-                return CryptoPrimitives.AesGcmDecrypt(_key, payload, 0, payload.Length, RecordAad(recordId));
+                return _gcm.Decrypt(payload, RecordAad(recordId));
             }
             catch (InvalidCipherTextException ex)
             {
@@ -224,15 +232,7 @@ namespace NeuralTrader.Swarm.Core.Security
                 throw new InvalidOperationException("HQC sealing needs a session.");
             }
 
-            var key = KemSession.RecordKey(session.Secret, session.KemId, recordId);
-            try
-            {
-                return CryptoPrimitives.AesGcmEncrypt(key, plaintext, RecordAad(recordId));
-            }
-            finally
-            {
-                Array.Clear(key, 0, key.Length);
-            }
+            return session.Cipher.Encrypt(plaintext, RecordAad(recordId));
         }
 
         internal override byte[] Open(string recordId, byte[] payload, string? kemId, byte[]? encapsulation) =>
@@ -245,7 +245,7 @@ namespace NeuralTrader.Swarm.Core.Security
     public sealed class HqcKeyPair : HqcPublicKey
     {
         private readonly byte[] _privateKey;
-        private readonly ConcurrentDictionary<string, byte[]> _secrets = new ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, CryptoPrimitives.AesGcmContext> _sessions = new ConcurrentDictionary<string, CryptoPrimitives.AesGcmContext>(StringComparer.Ordinal);
 
         internal HqcKeyPair(byte[] publicKey, byte[] privateKey)
             : base(publicKey)
@@ -305,28 +305,31 @@ namespace NeuralTrader.Swarm.Core.Security
                 throw new StoreException(StoreErrorIds.CorruptStore, "Record '" + recordId + "' has no HQC encapsulation.");
             }
 
-            byte[] secret;
+            CryptoPrimitives.AesGcmContext cipher;
             try
             {
-                secret = _secrets.GetOrAdd(kemId, _ => HqcCrypto.Decapsulate(_privateKey, encapsulation));
+                cipher = _sessions.GetOrAdd(kemId, id =>
+                {
+                    var secret = HqcCrypto.Decapsulate(_privateKey, encapsulation);
+                    var key = KemSession.DataKey(secret, id);
+                    Array.Clear(secret, 0, secret.Length);
+                    var context = new CryptoPrimitives.AesGcmContext(key);
+                    Array.Clear(key, 0, key.Length);
+                    return context;
+                });
             }
             catch (Exception ex) when (!(ex is StoreException))
             {
                 throw AuthenticationFailed(recordId, ex);
             }
 
-            var key = KemSession.RecordKey(secret, kemId, recordId);
             try
             {
-                return CryptoPrimitives.AesGcmDecrypt(key, payload, 0, payload.Length, RecordAad(recordId));
+                return cipher.Decrypt(payload, RecordAad(recordId));
             }
             catch (InvalidCipherTextException ex)
             {
                 throw AuthenticationFailed(recordId, ex);
-            }
-            finally
-            {
-                Array.Clear(key, 0, key.Length);
             }
         }
     }
