@@ -41,6 +41,12 @@ namespace NeuralTrader.Swarm.Core
         /// <summary>Trajectory store file; null for the per-user default.</summary>
         public string? StorePath { get; set; }
 
+        /// <summary>Key that encrypts trajectory payloads (symmetric, HQC key pair, or HQC public key for write-only use).</summary>
+        public NeuralTrader.Swarm.Core.Security.StoreKey? EncryptionKey { get; set; }
+
+        /// <summary>Smallest suggestion confidence autoOptimize acts on.</summary>
+        public double AutoOptimizeMinConfidence { get; set; } = 0.3;
+
         /// <summary>CSV file or folder of SYMBOL.csv files; searched before the bundled data.</summary>
         public string? DataPath { get; set; }
 
@@ -64,6 +70,8 @@ namespace NeuralTrader.Swarm.Core
                 throw Invalid(nameof(MemoryLimitMb), MemoryLimitMb, "at least 16 MB");
             if (CpuLimit <= 0 || double.IsNaN(CpuLimit))
                 throw Invalid(nameof(CpuLimit), CpuLimit, "a positive number of cores");
+            if (!(AutoOptimizeMinConfidence >= 0 && AutoOptimizeMinConfidence <= 1))
+                throw Invalid(nameof(AutoOptimizeMinConfidence), AutoOptimizeMinConfidence, "between 0 and 1");
         }
 
         private static SwarmException Invalid(string name, object value, string expected) =>

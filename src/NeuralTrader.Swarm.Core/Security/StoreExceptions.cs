@@ -1,25 +1,30 @@
 using System;
+using NeuralTrader.Swarm.Core;
 
 namespace NeuralTrader.Swarm.Core.Security
 {
     /// <summary>
-    /// Base of the errors the trajectory store raises. <see cref="ErrorId"/> is stable, so the cmdlet layer can map it
+    /// Base of the errors the trajectory store raises. <see cref="SwarmException.ErrorId"/> is stable, so the cmdlet layer can map it
     /// to an <c>ErrorRecord</c> and tests can assert it. Messages never contain key material or decrypted data.
     /// </summary>
-    public class StoreException : Exception
+    public class StoreException : SwarmException
     {
         /// <summary>Creates the error.</summary>
         /// <param name="errorId">Stable identifier, one of <see cref="StoreErrorIds"/>.</param>
         /// <param name="message">Human-readable message without secrets.</param>
         /// <param name="inner">Underlying cause, if any.</param>
         public StoreException(string errorId, string message, Exception? inner = null)
-            : base(message, inner)
+            : base(errorId, KindOf(errorId), message, null, inner)
         {
-            ErrorId = errorId;
         }
 
-        /// <summary>Stable identifier of the failure (see <see cref="StoreErrorIds"/>).</summary>
-        public string ErrorId { get; }
+        private static SwarmErrorKind KindOf(string errorId) => errorId switch
+        {
+            StoreErrorIds.WrongKey or StoreErrorIds.KeyRequired => SwarmErrorKind.Security,
+            StoreErrorIds.CorruptStore => SwarmErrorKind.InvalidData,
+            StoreErrorIds.StoreBusy => SwarmErrorKind.Timeout,
+            _ => SwarmErrorKind.InvalidArgument,
+        };
     }
 
     /// <summary>The key does not match the store or the record (a <c>SecurityError</c> for the cmdlets).</summary>
