@@ -41,10 +41,10 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             foreach (var s in report.Scenarios)
             {
                 sb.AppendFormat(CultureInfo.InvariantCulture,
-                    "<div class=\"card\" data-scenario=\"{0}\"><h3>{0} <span class=\"badge small {1}\">{2}</span></h3><p class=\"sub\">{3} agents × {4} iterations · {5} settled</p>"
+                    "<div class=\"card\" data-scenario=\"{0}\"><h3>{0} <span class=\"badge small {1}\">{2}</span></h3><p class=\"sub\">{3} × {4} iterations · {5} settled</p>"
                     + "<dl><dt>P95 latency</dt><dd>{6:0.0} ms</dd><dt>Throughput</dt><dd>{7:0.00} ops/s</dd><dt>Success</dt><dd>{8}</dd><dt>Errors</dt><dd>{9}</dd></dl></div>\n",
                     E(s.Name), s.Incomplete ? "warn" : s.Passed ? "pass" : "fail", s.Incomplete ? "incomplete" : s.Passed ? "pass" : "fail",
-                    s.Agents, s.Iterations, s.Executions, s.Latency.P95Ms, s.ThroughputPerSecond, Pct(s.SuccessRate), Pct(s.ErrorRate));
+                    s.Agents == 1 ? "1 agent" : s.Agents.ToString(CultureInfo.InvariantCulture) + " agents", s.Iterations, s.Executions, s.Latency.P95Ms, s.ThroughputPerSecond, Pct(s.SuccessRate), Pct(s.ErrorRate));
             }
             sb.Append("</section>\n");
 
@@ -65,9 +65,10 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             }, Ops, report.Thresholds.MinThroughput, "min " + Ops(report.Thresholds.MinThroughput))));
 
             var strategyNames = report.Scenarios.SelectMany(s => s.Strategies.Select(t => t.Strategy)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            var successSeries = new List<BarSeries> { new BarSeries("all", report.Scenarios.Select(s => s.SuccessRate).ToList()) };
+            var colors = StrategyColors(report);
+            var successSeries = new List<BarSeries> { new BarSeries("all", report.Scenarios.Select(s => s.SuccessRate).ToList(), "#475569") };
             successSeries.AddRange(strategyNames.Select(n => new BarSeries(n, report.Scenarios.Select(s =>
-                s.Strategies.FirstOrDefault(t => string.Equals(t.Strategy, n, StringComparison.OrdinalIgnoreCase))?.SuccessRate ?? 0).ToList())));
+                s.Strategies.FirstOrDefault(t => string.Equals(t.Strategy, n, StringComparison.OrdinalIgnoreCase))?.SuccessRate ?? 0).ToList(), colors(n))));
             sb.Append(Figure(SvgChart.Bars("success-rate", "Success rate by scenario and strategy", names, successSeries, Pct,
                 report.Thresholds.MinSuccessRate, "min " + Pct(report.Thresholds.MinSuccessRate), 1.0)));
 
@@ -87,7 +88,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             foreach (var symbol in report.EquityCurves.Select(c => c.Symbol).Distinct(StringComparer.OrdinalIgnoreCase))
             {
                 var series = report.EquityCurves.Where(c => string.Equals(c.Symbol, symbol, StringComparison.OrdinalIgnoreCase))
-                    .Select(c => ToLine(c)).Where(l => l.Points.Count > 1).ToList();
+                    .Select(c => ToLine(c, colors(c.Strategy))).Where(l => l.Points.Count > 1).ToList();
                 if (series.Count == 0)
                     continue;
                 sb.Append(Figure(SvgChart.Lines("equity-" + symbol, $"Equity curve — {symbol} (return since start)", series, Pct, DateLabel, 0)));
@@ -148,7 +149,19 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             return sb.ToString();
         }
 
-        private static LineSeries ToLine(EquityCurve curve)
+        /// <summary>One colour per strategy, the same in every chart.</summary>
+        private static Func<string, string> StrategyColors(BenchmarkReport report)
+        {
+            var names = report.Scenarios.SelectMany(s => s.Strategies.Select(t => t.Strategy)).Concat(report.EquityCurves.Select(c => c.Strategy))
+                .Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList();
+            return name =>
+            {
+                int i = names.FindIndex(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+                return SvgChart.Palette[(Math.Max(0, i) + 4) % SvgChart.Palette.Length];
+            };
+        }
+
+        private static LineSeries ToLine(EquityCurve curve, string color)
         {
             var points = new List<KeyValuePair<double, double>>();
             var labels = new List<string>();
@@ -164,7 +177,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                 points.Add(new KeyValuePair<double, double>(x, p.Equity / first.Value - 1));
                 labels.Add(p.Date);
             }
-            return new LineSeries(curve.Strategy, points, labels);
+            return new LineSeries(curve.Strategy, points, labels, color);
         }
 
         private static string DateLabel(double days)

@@ -10,27 +10,31 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
     /// <summary>A named series of values for a bar chart (one value per category).</summary>
     internal sealed class BarSeries
     {
-        public BarSeries(string name, IReadOnlyList<double> values)
+        public BarSeries(string name, IReadOnlyList<double> values, string? color = null)
         {
             Name = name;
             Values = values;
+            Color = color;
         }
 
         public string Name { get; }
+        public string? Color { get; }
         public IReadOnlyList<double> Values { get; }
     }
 
     /// <summary>A named line of (x, y) points; x is a position on a shared numeric axis (e.g. days).</summary>
     internal sealed class LineSeries
     {
-        public LineSeries(string name, IReadOnlyList<KeyValuePair<double, double>> points, IReadOnlyList<string> labels)
+        public LineSeries(string name, IReadOnlyList<KeyValuePair<double, double>> points, IReadOnlyList<string> labels, string? color = null)
         {
             Name = name;
             Points = points;
             Labels = labels;
+            Color = color;
         }
 
         public string Name { get; }
+        public string? Color { get; }
         public IReadOnlyList<KeyValuePair<double, double>> Points { get; }
         public IReadOnlyList<string> Labels { get; }
     }
@@ -79,7 +83,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             }
             for (int s = 0; s < series.Count; s++)
             {
-                var color = Palette[s % Palette.Length];
+                var color = series[s].Color ?? Palette[s % Palette.Length];
                 sb.AppendFormat("<g data-series=\"{0}\" fill=\"{1}\">\n", E(series[s].Name), color);
                 for (int c = 0; c < categories.Count && c < series[s].Values.Count; c++)
                 {
@@ -112,7 +116,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                         R(threshold.Value), Width - Right, Top - 4, E(thresholdLabel ?? "threshold " + format(threshold.Value)));
                 }
             }
-            Legend(sb, series.Select(s => s.Name).ToList());
+            Legend(sb, series.Select((s, i) => new KeyValuePair<string, string>(s.Name, s.Color ?? Palette[i % Palette.Length])).ToList());
             sb.Append("</svg>\n");
             return sb.ToString();
         }
@@ -149,7 +153,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             for (int s = 0; s < series.Count; s++)
             {
                 var pts = series[s].Points;
-                var color = Palette[s % Palette.Length];
+                var color = series[s].Color ?? Palette[s % Palette.Length];
                 var path = new StringBuilder();
                 foreach (var p in pts)
                     path.AppendFormat(CultureInfo.InvariantCulture, "{0:0.##},{1:0.##} ", x(p.Key), y(p.Value));
@@ -159,7 +163,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                     E(series[s].Name), pts.Count, R(last), color, path.ToString().TrimEnd(), E(series[s].Name), E(yFormat(last)),
                     E(series[s].Labels.Count > 0 ? series[s].Labels[series[s].Labels.Count - 1] : ""));
             }
-            Legend(sb, series.Select(s => s.Name).ToList());
+            Legend(sb, series.Select((s, i) => new KeyValuePair<string, string>(s.Name, s.Color ?? Palette[i % Palette.Length])).ToList());
             sb.Append("</svg>\n");
             return sb.ToString();
         }
@@ -183,14 +187,15 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             sb.AppendFormat(CultureInfo.InvariantCulture, "<line class=\"axis\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>\n", Left, Top, Height - Bottom);
         }
 
-        private static void Legend(StringBuilder sb, IReadOnlyList<string> names)
+        private static void Legend(StringBuilder sb, IReadOnlyList<KeyValuePair<string, string>> entries)
         {
+            var names = entries.Select(e => e.Key).ToList();
             double x = Left;
             double yy = Height - 14;
             for (int i = 0; i < names.Count; i++)
             {
                 sb.AppendFormat(CultureInfo.InvariantCulture, "<rect x=\"{0:0.#}\" y=\"{1:0.#}\" width=\"10\" height=\"10\" rx=\"2\" fill=\"{2}\"/><text class=\"legend\" x=\"{3:0.#}\" y=\"{4:0.#}\">{5}</text>\n",
-                    x, yy - 9, Palette[i % Palette.Length], x + 14, yy, E(names[i]));
+                    x, yy - 9, entries[i].Value, x + 14, yy, E(names[i]));
                 x += 24 + names[i].Length * 6.6;
             }
         }

@@ -108,6 +108,14 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
             Assert.True(bytes.Length > 20_000, $"screenshot only {bytes.Length} bytes");
             Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, bytes.Take(4));
             _output.WriteLine($"{files.Html} rendered; screenshot {bytes.Length} bytes");
+            // To look at it: NEURALTRADER_REPORT_OUT=/some/dir keeps the page and its screenshot.
+            var keep = Environment.GetEnvironmentVariable("NEURALTRADER_REPORT_OUT");
+            if (!string.IsNullOrEmpty(keep))
+            {
+                Directory.CreateDirectory(keep);
+                File.Copy(files.Html, Path.Combine(keep, "sample-report.html"), true);
+                File.Copy(png, Path.Combine(keep, "sample-report.png"), true);
+            }
         }
     }
 }
