@@ -135,7 +135,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
 
             foreach (var s in report.Scenarios)
             {
-                sb.AppendLine($"Scenario {s.Name}: {s.Agents} agents x {s.Iterations} iterations = {s.Planned} deployments{(s.Incomplete ? " (incomplete)" : "")}  [{(s.Passed ? "PASS" : "FAIL")}]");
+                sb.AppendLine($"Scenario {s.Name}: {s.Agents} agent{(s.Agents == 1 ? "" : "s")} x {s.Iterations} iterations = {s.Planned} deployments{(s.Incomplete ? " (incomplete)" : "")}  [{(s.Passed ? "PASS" : "FAIL")}]");
                 sb.AppendLine($"  Strategies {string.Join(", ", s.StrategyNames)} on {string.Join(", ", s.Symbols)}");
                 sb.AppendLine($"  Settled {s.Executions}: {s.Succeeded} succeeded, {s.Failed} failed, {s.TimedOut} timed out, {s.OutOfMemory} out of memory, {s.Rejected} rejected, {s.Cancelled} cancelled; {s.Retries} retries");
                 sb.AppendLine($"  Wall time {s.WallTimeMs / 1000:0.00} s, throughput {s.ThroughputPerSecond:0.00} ops/s, success {BenchmarkStatistics.Percent(s.SuccessRate)}, errors {BenchmarkStatistics.Percent(s.ErrorRate)}");

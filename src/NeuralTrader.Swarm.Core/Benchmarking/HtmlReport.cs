@@ -221,8 +221,8 @@ figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radi
 svg.chart { display: block; max-width: 100%; height: auto; font-size: 11px; }
 svg .title { font-size: 14px; font-weight: 600; fill: var(--fg); }
 svg .grid { stroke: var(--line); } svg .axis { stroke: #9ca3af; }
-svg .tick, svg .cat, svg .legend { fill: #4b5563; } svg .val { fill: #374151; font-size: 10px; }
-svg .threshold { stroke: var(--fail); stroke-dasharray: 6 4; stroke-width: 1.5; } svg .thr { fill: var(--fail); font-size: 11px; }
+svg .tick, svg .cat, svg .legend { fill: #4b5563; } svg .val { fill: #374151; font-size: 10px; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+svg .threshold { stroke: var(--fail); stroke-dasharray: 6 4; stroke-width: 1.5; } svg .thr { fill: var(--fail); font-size: 11px; font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 4px; stroke-linejoin: round; }
 svg .base { stroke: #9ca3af; stroke-dasharray: 3 3; }
 table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid var(--line); font-size: 13px; }
 th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: left; }

@@ -170,6 +170,8 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
         public IList<StrategyResult>? Strategies { get; set; }
         /// <summary>Learning statistics (optional).</summary>
         public LearningSummary? Learning { get; set; }
+        /// <summary>Sandbox kind (process or docker), when known.</summary>
+        public string? Isolation { get; set; }
         /// <summary>Processors of the machine, to bound parallelism advice.</summary>
         public int ProcessorCount { get; set; } = Environment.ProcessorCount;
 
@@ -208,6 +210,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                 CleanupP95Ms = ran.Any(s => s.Cleanup.Count > 0) ? ran.Where(s => s.Cleanup.Count > 0).Max(s => s.Cleanup.P95Ms) : (double?)null,
                 Strategies = report.Strategies,
                 Learning = report.Learning,
+                Isolation = report.Isolation,
                 ProcessorCount = report.ProcessorCount > 0 ? report.ProcessorCount : Environment.ProcessorCount,
             };
         }

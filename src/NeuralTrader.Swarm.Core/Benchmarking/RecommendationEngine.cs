@@ -119,9 +119,11 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
 
             if (input.SandboxStartP95Ms.HasValue && input.SandboxStartP95Ms.Value > rules.SlowSandboxStartMs)
             {
+                bool docker = string.Equals(input.Isolation, "docker", StringComparison.OrdinalIgnoreCase);
                 list.Add(new Recommendation("SlowSandboxStart", RecommendationCategory.Performance, RecommendationSeverity.Warning,
                     $"P95 sandbox start {Ms(input.SandboxStartP95Ms.Value)} is above {Ms(rules.SlowSandboxStartMs)}.",
-                    "Reuse warm sandboxes: deploy in fewer, larger Start-Swarm calls (each agent keeps its sandbox across deployments), keep the runner image local, or use -Isolation Process where Docker's start cost is not needed."));
+                    "Reuse warm sandboxes: send many deployments through one Start-Swarm call (each agent keeps its sandbox across deployments) instead of many small calls"
+                    + (docker ? ", keep the runner image local, or use -Isolation Process where Docker's container start is not needed." : ", and keep -MaxAgents at or below the processor count so cold starts do not compete for CPU.")));
             }
 
             if (input.CleanupP95Ms.HasValue && input.CleanupP95Ms.Value > rules.SlowCleanupMs)
@@ -142,18 +144,17 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             string action;
             int agents = input.Agents ?? 0;
             int cores = Math.Max(1, input.ProcessorCount);
-            if (agents > 0 && agents < cores * 2)
+            if (agents > 0 && agents < cores)
             {
-                int suggested = Math.Min(Math.Max(agents * 2, agents + 1), Math.Max(cores * 2, agents + 1));
-                action = $"Raise -MaxAgents on Start-Swarm from {agents} to {suggested} to run more deployments in parallel.";
+                action = $"Raise -MaxAgents on Start-Swarm from {agents} to {Math.Min(agents * 2, cores)} (this machine has {cores} processors) to run more deployments in parallel.";
             }
             else if (agents > 0)
             {
-                action = $"-MaxAgents {agents} already exceeds twice the {cores} processors, so more agents will contend: reduce per-deployment cost (latency rules above), raise -CpuLimit, or run on a machine with more cores.";
+                action = $"-MaxAgents {agents} already uses the {cores} processors, so more agents would contend for CPU: reduce the cost per deployment (see the latency findings: shorter backtest window, lighter parameters), raise -CpuLimit, or run on a machine with more cores.";
             }
             else
             {
-                action = "Raise -MaxAgents on Start-Swarm to run more deployments in parallel.";
+                action = "Raise -MaxAgents on Start-Swarm (up to the processor count) to run more deployments in parallel.";
             }
             list.Add(new Recommendation("LowThroughput", RecommendationCategory.Scalability,
                 tput < rules.MinThroughput / 10 ? RecommendationSeverity.Critical : RecommendationSeverity.Warning,

@@ -106,8 +106,8 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                 {
                     double ty = y(threshold.Value);
                     sb.AppendFormat(CultureInfo.InvariantCulture,
-                        "<g data-threshold=\"{0}\"><line x1=\"{1}\" x2=\"{2}\" y1=\"{3:0.##}\" y2=\"{3:0.##}\" class=\"threshold\"/><text class=\"thr\" x=\"{2}\" y=\"{4:0.##}\" text-anchor=\"end\">{5}</text></g>\n",
-                        R(threshold.Value), Left, Width - Right, ty, ty - 4, E(thresholdLabel ?? "threshold " + format(threshold.Value)));
+                        "<g data-threshold=\"{0}\"><line x1=\"{1}\" x2=\"{2}\" y1=\"{3:0.##}\" y2=\"{3:0.##}\" class=\"threshold\"/><text class=\"thr\" x=\"{5}\" y=\"{4:0.##}\" text-anchor=\"start\">{6}</text></g>\n",
+                        R(threshold.Value), Left, Width - Right, ty, ty < Top + 14 ? ty + 14 : ty - 5, Left + 4, E(thresholdLabel ?? "threshold " + format(threshold.Value)));
                 }
                 else
                 {
