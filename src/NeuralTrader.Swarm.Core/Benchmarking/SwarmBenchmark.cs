@@ -51,7 +51,12 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             return requests;
         }
 
-        /// <summary>Runs the scenarios in order and returns the report (with recommendations); never throws for cancellation.</summary>
+        /// <summary>
+        /// Runs the scenarios in order and returns the report (with recommendations); never throws for
+        /// cancellation. <paramref name="progress"/> is called from worker threads (serialised, one call at a
+        /// time): a cmdlet should queue the values and write them on the pipeline thread.
+        /// Throws InvalidParameter for an invalid scenario, threshold or empty strategy/symbol list.
+        /// </summary>
         public async Task<BenchmarkReport> RunAsync(BenchmarkOptions options, IProgress<BenchmarkProgress>? progress = null,
             CancellationToken cancellationToken = default)
         {
