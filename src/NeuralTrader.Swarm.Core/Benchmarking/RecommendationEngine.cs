@@ -130,7 +130,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             {
                 list.Add(new Recommendation("SlowCleanup", RecommendationCategory.Performance, RecommendationSeverity.Info,
                     $"P95 sandbox cleanup {Ms(input.CleanupP95Ms.Value)} is above {Ms(rules.SlowCleanupMs)}.",
-                    "Check the engine with Get-SwarmSandbox for leftover sandboxes and remove them with Stop-SwarmSandbox; a busy Docker engine slows removal."));
+                    "List leftover sandboxes with Get-SwarmSandbox and remove them with Clear-Swarm (-Orphaned for those of ended sessions); a busy Docker engine slows removal."));
             }
         }
 

@@ -273,6 +273,20 @@ namespace NeuralTrader.Swarm.Core.Tests.Resilience
         }
 
         [Fact]
+        public async Task Rejection_without_a_factory_names_the_strategy_and_when_the_probe_runs()
+        {
+            var clock = new ManualTimeProvider();
+            var resilience = new DeploymentResilience(new ResilienceOptions { CircuitBreakerThreshold = 2, CircuitBreakerDuration = TimeSpan.FromSeconds(20), TimeProvider = clock });
+            for (int i = 0; i < 2; i++)
+                await resilience.ExecuteAsync("x", (a, ct) => Task.FromResult(Fail(SwarmErrorIds.StrategyFailed, "x")));
+            var rejected = await resilience.ExecuteAsync("x", (a, ct) => throw new InvalidOperationException("must not run"));
+            Assert.Equal(("x", DeploymentStatus.Rejected, SwarmErrorIds.CircuitOpen, SwarmErrorKind.Unavailable, 0),
+                (rejected.Strategy, rejected.Status, rejected.ErrorId, rejected.ErrorKind!.Value, rejected.Attempts));
+            Assert.Contains("Strategy 'x'", rejected.Error);
+            Assert.Contains("20 s", rejected.Error);
+        }
+
+        [Fact]
         public async Task A_failed_probe_opens_the_circuit_again()
         {
             var clock = new ManualTimeProvider();
