@@ -56,8 +56,16 @@ namespace NeuralTrader.Swarm.Core
         /// <summary>Logger factory for Core's logs; null for none.</summary>
         public ILoggerFactory? LoggerFactory { get; set; }
 
+        /// <summary>Retries of transient sandbox failures and the per-strategy circuit breaker (both off by default).</summary>
+        public NeuralTrader.Swarm.Core.Resilience.ResilienceOptions Resilience { get; set; } = new NeuralTrader.Swarm.Core.Resilience.ResilienceOptions();
+
         /// <summary>Copies these options.</summary>
-        public SwarmOptions Clone() => (SwarmOptions)MemberwiseClone();
+        public SwarmOptions Clone()
+        {
+            var copy = (SwarmOptions)MemberwiseClone();
+            copy.Resilience = Resilience.Clone();
+            return copy;
+        }
 
         /// <summary>Throws a <see cref="SwarmException"/> naming the first invalid setting.</summary>
         public void Validate()
@@ -70,6 +78,7 @@ namespace NeuralTrader.Swarm.Core
                 throw Invalid(nameof(MemoryLimitMb), MemoryLimitMb, "at least 16 MB");
             if (CpuLimit <= 0 || double.IsNaN(CpuLimit))
                 throw Invalid(nameof(CpuLimit), CpuLimit, "a positive number of cores");
+            Resilience.Validate();
             if (!(AutoOptimizeMinConfidence >= 0 && AutoOptimizeMinConfidence <= 1))
                 throw Invalid(nameof(AutoOptimizeMinConfidence), AutoOptimizeMinConfidence, "between 0 and 1");
         }

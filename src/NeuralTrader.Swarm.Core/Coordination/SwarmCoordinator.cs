@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Resilience;
 using NeuralTrader.Swarm.Core.Sandboxing;
 using NeuralTrader.Swarm.Strategies;
 
@@ -21,6 +22,7 @@ namespace NeuralTrader.Swarm.Core
     {
         private readonly StrategyRegistry _registry;
         private readonly SwarmLearning? _learning;
+        private readonly DeploymentResilience _resilience;
         private readonly Lazy<ISandboxProvider> _provider;
         private readonly PriceLibrary _prices;
         private readonly ILogger _logger;
@@ -43,6 +45,7 @@ namespace NeuralTrader.Swarm.Core
             _prices = new PriceLibrary(Options.DataPath, BundledData.Directory);
             _learning = Options.LearningEnabled ? new SwarmLearning(Options, _logger) : null;
             _registry = new StrategyRegistry(() => _learning?.Store);
+            _resilience = new DeploymentResilience(Options.Resilience, Options.LoggerFactory?.CreateLogger<DeploymentResilience>());
             _provider = new Lazy<ISandboxProvider>(
                 () => sandboxProvider ?? SandboxProviderFactory.Create(Options, Id, Options.LoggerFactory ?? NullLoggerFactory.Instance),
                 LazyThreadSafetyMode.ExecutionAndPublication);
@@ -195,7 +198,16 @@ namespace NeuralTrader.Swarm.Core
             UpdatePeak();
             try
             {
-                return (await agent.RunAsync(deployment, cancellationToken).ConfigureAwait(false), deployment);
+                var result = await _resilience.ExecuteAsync(deployment.Registration.Name,
+                    (attempt, token) => agent.RunAsync(deployment, token),
+                    rejected =>
+                    {
+                        var settled = deployment.NewResult(agent.Id);
+                        Agent.Fail(settled, rejected);
+                        return settled;
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                return (result, deployment);
             }
             finally
             {
