@@ -51,7 +51,8 @@ namespace NeuralTrader.Swarm.Core.Learning
                 var pair = PairKey(strategy, symbol);
                 var usable = index.Pair(pair).Where(o => o.Readable && o.Status != ExecutionStatus.Cancelled).ToList();
                 var fixedKey = fixedParameters is null ? string.Empty : string.Join(",", fixedParameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value.ToString("R", CultureInfo.InvariantCulture)));
-                var cacheKey = string.Join("|", index.Generation, pair, space.Signature, fixedKey, usable.Count.ToString(CultureInfo.InvariantCulture), index.Version.ToString(CultureInfo.InvariantCulture));
+                // Keyed by this pair's observation count only, so appends for other pairs keep it warm.
+                var cacheKey = string.Join("|", index.Generation, pair, space.Signature, fixedKey, usable.Count.ToString(CultureInfo.InvariantCulture), index.Pair(pair).Count.ToString(CultureInfo.InvariantCulture));
                 if (_suggestionCache.TryGetValue(cacheKey, out var cached))
                 {
                     return Clone(cached);
@@ -90,7 +91,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 var n = usable.Count;
                 if (n == 0)
                 {
-                    var prior = index.All.Where(o => string.Equals(o.Strategy, strategy, StringComparison.OrdinalIgnoreCase)).Select(o => o.Score).DefaultIfEmpty(0.5).Average();
+                    var prior = index.ForStrategy(strategy ?? string.Empty).Select(o => o.Score).DefaultIfEmpty(0.5).Average();
                     return new Prediction { ExpectedScore = prior, Confidence = 0, Observations = 0 };
                 }
 
@@ -419,7 +420,12 @@ namespace NeuralTrader.Swarm.Core.Learning
                 .ToList();
 
             var parameterText = string.Join(", ", suggestion.RecommendedParameters.Select(p => p.Key + "=" + p.Value.ToString("0.####", inv)));
-            if (n == 0)
+            var unreadable = index.Pair(pair).Count(o => !o.Readable);
+            if (n == 0 && unreadable > 0)
+            {
+                suggestion.Reasoning = string.Format(inv, "{0} runs of {1} on {2} are recorded but their payloads cannot be read with this key, so the defaults ({3}) are suggested with confidence 0.", unreadable, strategy, symbol, parameterText);
+            }
+            else if (n == 0)
             {
                 suggestion.Reasoning = string.Format(inv, "No recorded runs of {0} on {1} yet, so the defaults ({2}) are suggested with confidence 0.", strategy, symbol, parameterText);
             }

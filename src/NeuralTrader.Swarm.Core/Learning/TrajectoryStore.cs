@@ -191,7 +191,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                     prepared[i] = (row, RecordRow.ContentDigest(row.CanonicalBytes()));
                 }
 
-                if (trajectories.Count >= 32 && Environment.ProcessorCount > 1)
+                if (trajectories.Count >= 64 && Environment.ProcessorCount > 1)
                 {
                     System.Threading.Tasks.Parallel.For(0, trajectories.Count, Prepare);
                 }

@@ -32,11 +32,11 @@ namespace NeuralTrader.Swarm.Core.Security
 
         internal static SecureRandom NewSecureRandom() => new SecureRandom();
 
-        /// <summary>Encrypts; the result is nonce || ciphertext || tag.</summary>
+        /// <summary>Encrypts; the result is nonce || ciphertext || tag. AesUtilities picks BouncyCastle's AES-NI engine on .NET Core runtimes.</summary>
         internal static byte[] AesGcmEncrypt(byte[] key, byte[] plaintext, byte[] associatedData)
         {
             var nonce = RandomBytes(NonceSize);
-            var cipher = new GcmBlockCipher(new AesEngine());
+            var cipher = new GcmBlockCipher(AesUtilities.CreateEngine());
             cipher.Init(true, new AeadParameters(new KeyParameter(key), TagSize * 8, nonce, associatedData));
             var output = new byte[NonceSize + cipher.GetOutputSize(plaintext.Length)];
             Buffer.BlockCopy(nonce, 0, output, 0, NonceSize);
@@ -55,7 +55,7 @@ namespace NeuralTrader.Swarm.Core.Security
 
             var nonce = new byte[NonceSize];
             Buffer.BlockCopy(data, offset, nonce, 0, NonceSize);
-            var cipher = new GcmBlockCipher(new AesEngine());
+            var cipher = new GcmBlockCipher(AesUtilities.CreateEngine());
             cipher.Init(false, new AeadParameters(new KeyParameter(key), TagSize * 8, nonce, associatedData));
             var output = new byte[cipher.GetOutputSize(count - NonceSize)];
             var len = cipher.ProcessBytes(data, offset + NonceSize, count - NonceSize, output, 0);
@@ -140,7 +140,7 @@ namespace NeuralTrader.Swarm.Core.Security
 
             private sealed class Slot
             {
-                private readonly GcmBlockCipher _cipher = new GcmBlockCipher(new AesEngine());
+                private readonly GcmBlockCipher _cipher = new GcmBlockCipher(AesUtilities.CreateEngine());
                 private bool _keyed;
 
                 internal GcmBlockCipher Init(bool encrypt, KeyParameter key, byte[] nonce, byte[] associatedData)
