@@ -89,6 +89,11 @@ namespace NeuralTrader.Swarm.Strategies
                 throw new MarketDataException(sourceName, 1, "the file is empty; a header line Date,Open,High,Low,Close,Volume is required");
             }
 
+            if (header[0] == '\uFEFF')
+            {
+                header = header.Substring(1);
+            }
+
             string[] headerFields = SplitFields(header);
             int columnCount = headerFields.Length;
             var map = new int[ColumnNames.Length];
@@ -99,11 +104,7 @@ namespace NeuralTrader.Swarm.Strategies
 
             for (int i = 0; i < headerFields.Length; i++)
             {
-                string name = headerFields[i].Trim();
-                if (i == 0 && name.Length > 0 && name[0] == '\uFEFF')
-                {
-                    name = name.Substring(1);
-                }
+                string name = headerFields[i];
 
                 for (int c = 0; c < ColumnNames.Length; c++)
                 {

@@ -127,8 +127,8 @@ namespace NeuralTrader.Swarm.Tests.Runner
         [Fact]
         public void AllocationAboveTheHeapLimitIsAnErrorAndTheRunnerKeepsServing()
         {
-            // 96 MiB GC heap limit (what the process sandbox sets to cap memory); ask for 300 MiB.
-            using var runner = new RunnerProcessTests(("DOTNET_GCHeapHardLimit", "0x6000000"));
+            // 96 MiB GC heap limit (hex, and without 0x: Native AOT ignores a 0x-prefixed value); ask for 300 MiB.
+            using var runner = new RunnerProcessTests(("DOTNET_GCHeapHardLimit", "6000000"));
             string data = RunnerRequestHandlerTests.SmallDataJson();
             RunnerResponse big = runner.Send("{\"id\":\"big\",\"op\":\"run\",\"strategy\":\"momentum\",\"data\":" + data + ",\"options\":{\"allocateMb\":300}}");
             Assert.False(big.Ok);

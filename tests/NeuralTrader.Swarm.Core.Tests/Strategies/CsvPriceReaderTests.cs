@@ -33,6 +33,15 @@ namespace NeuralTrader.Swarm.Tests.Strategies
         }
 
         [Fact]
+        public void ByteOrderMarkQuotesAndTimeSuffixesAreTolerated()
+        {
+            string text = "\uFEFF\"Date\",\"Open\",\"High\",\"Low\",\"Close\",\"Volume\"\r\n2020-01-02 00:00:00-05:00,1,2,0.5,1.5,10\r\n\r\n2020-01-03,1,2,0.5,1.6,1e3\r\n";
+            PriceSeries s = CsvPriceReader.Read(new StringReader(text), "q.csv", "Q");
+            Assert.Equal(new[] { new DateTime(2020, 1, 2), new DateTime(2020, 1, 3) }, s.Dates);
+            Assert.Equal(1000, s.Volume[1]);
+        }
+
+        [Fact]
         public void AdjCloseIsOptional()
         {
             PriceSeries s = CsvPriceReader.Read(new StringReader("Date,Open,High,Low,Close,Volume\n2020-01-02,1,2,0.5,1.5,10\n"), "x.csv", "X");
