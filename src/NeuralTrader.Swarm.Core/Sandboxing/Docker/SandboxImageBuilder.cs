@@ -102,15 +102,13 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
 
             var tar = new TarBuilder();
             tar.AddFile("runner/" + RunnerFileName, File.ReadAllBytes(runner), 0x1ED /* 0755 */);
-            string from;
-            var libs = FindGlibc(runnerDir, arch);
-            if (libs != null)
-            {
-                from = "scratch";
-                foreach (var lib in libs)
-                    tar.AddFile("sysroot" + lib.Key, File.ReadAllBytes(lib.Value), 0x1ED);
-            }
-            else
+            // sysroot/ beside the runner is copied to / as is; glibc files it lacks come from this host.
+            var files = SysrootFiles(runnerDir);
+            var complete = AddHostGlibc(files, arch);
+            foreach (var file in files)
+                tar.AddFile("sysroot" + file.Key, File.ReadAllBytes(file.Value), 0x1ED);
+            string from = "scratch";
+            if (!complete)
             {
                 from = await FindLocalRuntimeDepsAsync(cancellationToken).ConfigureAwait(false)
                     ?? throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
@@ -118,7 +116,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                         $"and neither a sysroot/ folder beside the runner ({runnerDir}), this host, nor a local {RuntimeDepsRepository} image provides it. " +
                         $"Load a {RuntimeDepsRepository} image (e.g. `docker load`) or build on Linux.");
             }
-            var dockerfile = GenerateDockerfile(from, libs != null);
+            var dockerfile = GenerateDockerfile(from, files.Count > 0);
             tar.AddFile("Dockerfile", Encoding.UTF8.GetBytes(dockerfile));
 
             DockerLog.BuildingImage(_logger, Tag, from, runnerDir);
@@ -192,24 +190,40 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                 $"Publish it with `dotnet publish src/NeuralTrader.Swarm.Runner -r {rid} -c Release` and set {RunnerDirectoryVariable} to the output folder.");
         }
 
-        /// <summary>Map of path-in-image to file to copy, or null when glibc is not at hand.</summary>
-        private static Dictionary<string, string>? FindGlibc(string runnerDir, ArchInfo arch)
+        /// <summary>Files under sysroot/ beside the runner, keyed by their absolute path in the image.</summary>
+        private static Dictionary<string, string> SysrootFiles(string runnerDir)
         {
             var sysroot = Path.Combine(runnerDir, "sysroot");
-            var fromSysroot = arch.Libraries.ToDictionary(l => l.InImage, l => Path.Combine(sysroot, l.InImage.TrimStart('/').Replace('/', Path.DirectorySeparatorChar)));
-            if (fromSysroot.Values.All(File.Exists))
-                return fromSysroot;
-            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || !string.Equals(RunnerLocator.CurrentRid, arch.Rid, StringComparison.Ordinal))
-                return null;
-            var fromHost = new Dictionary<string, string>();
+            var files = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (!Directory.Exists(sysroot))
+                return files;
+            foreach (var file in Directory.GetFiles(sysroot, "*", SearchOption.AllDirectories))
+                files["/" + file.Substring(sysroot.Length).TrimStart(Path.DirectorySeparatorChar, '/').Replace(Path.DirectorySeparatorChar, '/')] = file;
+            return files;
+        }
+
+        /// <summary>Adds this Linux host's glibc files the sysroot lacks; false when some are still missing.</summary>
+        private static bool AddHostGlibc(Dictionary<string, string> files, ArchInfo arch)
+        {
+            var hostUsable = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && string.Equals(RunnerLocator.CurrentRid, arch.Rid, StringComparison.Ordinal);
+            var complete = true;
             foreach (var lib in arch.Libraries)
             {
-                var found = lib.HostCandidates.FirstOrDefault(File.Exists);
+                if (files.ContainsKey(lib.InImage))
+                    continue;
+                var found = hostUsable ? lib.HostCandidates.FirstOrDefault(File.Exists) : null;
                 if (found == null)
-                    return null;
-                fromHost[lib.InImage] = found;
+                    complete = false;
+                else
+                    files[lib.InImage] = found;
             }
-            return fromHost;
+            if (!complete)
+            {
+                // A base image provides glibc then; partial copies would shadow it.
+                foreach (var lib in arch.Libraries)
+                    files.Remove(lib.InImage);
+            }
+            return complete;
         }
 
         private async Task<string?> FindLocalRuntimeDepsAsync(CancellationToken cancellationToken)
