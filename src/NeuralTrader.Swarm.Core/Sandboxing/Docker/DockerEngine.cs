@@ -44,10 +44,6 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                 case "http":
                     return uri;
                 case "tcp":
-                    if (IsTlsRequested())
-                        throw new SwarmException(SwarmErrorIds.DockerUnavailable, SwarmErrorKind.Unavailable,
-                            $"The Docker endpoint {uri} asks for TLS (DOCKER_TLS_VERIFY/DOCKER_CERT_PATH), which this module does not support yet. " +
-                            "Forward the engine's socket instead (e.g. `ssh -L /tmp/docker.sock:/var/run/docker.sock host`, then DOCKER_HOST=unix:///tmp/docker.sock).");
                     return uri;
                 default:
                     throw new SwarmException(SwarmErrorIds.DockerUnavailable, SwarmErrorKind.InvalidArgument,
@@ -55,16 +51,33 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             }
         }
 
-        private static bool IsTlsRequested()
+        /// <summary>
+        /// TLS as the docker CLI does it: on for tcp:// when DOCKER_TLS_VERIFY is set (verifying the server
+        /// against ca.pem) or when DOCKER_CERT_PATH is set (client certificate, no verification).
+        /// </summary>
+        private static Credentials? TlsCredentials(Uri endpoint)
         {
-            var verify = Environment.GetEnvironmentVariable("DOCKER_TLS_VERIFY");
-            return !string.IsNullOrEmpty(verify) && verify != "0";
+            if (endpoint.Scheme != "tcp")
+                return null;
+            var verifyText = Environment.GetEnvironmentVariable("DOCKER_TLS_VERIFY");
+            var verify = !string.IsNullOrEmpty(verifyText) && verifyText != "0";
+            var certPath = Environment.GetEnvironmentVariable("DOCKER_CERT_PATH");
+            if (!verify && string.IsNullOrEmpty(certPath))
+                return null;
+            if (string.IsNullOrEmpty(certPath))
+                certPath = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker");
+            return DockerTlsCredentials.Load(certPath!, verify);
         }
 
         /// <summary>The shared client of an endpoint; created on first use and kept for the process lifetime.</summary>
         public static DockerClient GetClient(Uri endpoint) =>
-            Clients.GetOrAdd(endpoint.ToString(), key => new Lazy<DockerClient>(() =>
-                new DockerClientConfiguration(endpoint, null, CallTimeout).CreateClient())).Value;
+            Clients.GetOrAdd(ClientKey(endpoint), key => new Lazy<DockerClient>(() =>
+                new DockerClientConfiguration(endpoint, TlsCredentials(endpoint), CallTimeout).CreateClient())).Value;
+
+        /// <summary>The endpoint plus, for tcp://, the TLS settings: other credentials mean another client.</summary>
+        private static string ClientKey(Uri endpoint) =>
+            endpoint.Scheme != "tcp" ? endpoint.ToString()
+                : endpoint + "|" + Environment.GetEnvironmentVariable("DOCKER_TLS_VERIFY") + "|" + Environment.GetEnvironmentVariable("DOCKER_CERT_PATH");
 
         /// <summary>
         /// Pings the engine; throws DockerUnavailable (with how to start Docker) when it does not answer within
@@ -110,7 +123,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             for (var x = (Exception?)e; x != null; x = x.InnerException)
             {
                 if (x is HttpRequestException || x is SocketException || x is IOException || x is TimeoutException ||
-                    x is WebException || x is UnauthorizedAccessException)
+                    x is WebException || x is UnauthorizedAccessException || x is System.Security.Authentication.AuthenticationException)
                     return true;
             }
             return e is AggregateException || e is InvalidOperationException;
