@@ -275,10 +275,13 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             var builtIn = spec.Image == null && _options.DefaultImage == null;
             string image = spec.Image ?? _options.DefaultImage ?? await Engine(EnsureBuiltInImageAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
 
+            // Create, attach and start run to completion even when cancelled: a create cancelled mid-call can leave
+            // a container whose id we never learn. Cancellation is checked between steps and during the ping.
+            cancellationToken.ThrowIfCancellationRequested();
             CreateContainerResponse created;
             try
             {
-                created = await Engine(Client.Containers.CreateContainerAsync(BuildParameters(spec, image), cancellationToken), cancellationToken).ConfigureAwait(false);
+                created = await Engine(Client.Containers.CreateContainerAsync(BuildParameters(spec, image), CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
             }
             catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound && builtIn)
             {
@@ -286,7 +289,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                 DockerLog.ImageMissing(_logger, image);
                 lock (_startLock) _builtInImage = null;
                 await Engine(EnsureBuiltInImageAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
-                created = await Engine(Client.Containers.CreateContainerAsync(BuildParameters(spec, image), cancellationToken), cancellationToken).ConfigureAwait(false);
+                created = await Engine(Client.Containers.CreateContainerAsync(BuildParameters(spec, image), CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
             }
             catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
             {
@@ -310,14 +313,15 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                     Stdin = true,
                     Stdout = true,
                     Stderr = true,
-                }, cancellationToken), cancellationToken).ConfigureAwait(false);
+                }, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
                 var streams = new AttachStreams(mux, line => DockerLog.RunnerStderr(_logger, id.Substring(0, Math.Min(12, id.Length)), line));
                 sandbox = new DockerSandbox(this, id, streams, spec, image, _coordinatorId);
                 _live[id] = sandbox;
 
                 try
                 {
-                    await Engine(Client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken), cancellationToken).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    await Engine(Client.Containers.StartContainerAsync(id, new ContainerStartParameters(), CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (DockerApiException e)
                 {
@@ -400,7 +404,9 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         /// <inheritdoc />
         public IReadOnlyList<SandboxInfo> ListSandboxes()
         {
-            var all = _live.Values.ToList();
+            // Warm-pool sandboxes belong to no agent yet; they are not listed (CleanupAsync still removes them).
+            var pooled = new HashSet<DockerSandbox>(_pool);
+            var all = _live.Values.Where(s => !pooled.Contains(s)).ToList();
             var stats = all.Select(s => RefreshMemoryAsync(s)).ToArray();
             try
             {
@@ -498,7 +504,38 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                 await Task.WhenAll(_removals.Values.ToList()).ConfigureAwait(false);
                 await Task.Yield();
             }
+            await SweepOwnRunAsync().ConfigureAwait(false);
             return count;
+        }
+
+        /// <summary>
+        /// Safety net after cleanup: removes any container still labelled with this run and this process as owner
+        /// (e.g. one whose creation was interrupted). Best effort: an unreachable engine is left to the reaper.
+        /// </summary>
+        private async Task SweepOwnRunAsync()
+        {
+            if (_started == null)
+                return;
+            try
+            {
+                var left = await Client.Containers.ListContainersAsync(new ContainersListParameters
+                {
+                    All = true,
+                    Filters = new Dictionary<string, IDictionary<string, bool>>
+                    {
+                        ["label"] = new Dictionary<string, bool>
+                        {
+                            [SwarmLabels.Run + "=" + _coordinatorId] = true,
+                            [SwarmLabels.Owner + "=" + ProcessOwner.Current] = true,
+                        },
+                    },
+                }, CancellationToken.None).ConfigureAwait(false);
+                await Task.WhenAll(left.Where(c => !_live.ContainsKey(c.ID)).Select(c => RemoveContainerAsync(c.ID))).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                DockerLog.RemoveFailed(_logger, "run " + _coordinatorId, e.Message);
+            }
         }
 
         /// <inheritdoc />
