@@ -126,7 +126,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                     x is WebException || x is UnauthorizedAccessException || x is System.Security.Authentication.AuthenticationException)
                     return true;
             }
-            return e is AggregateException || e is InvalidOperationException;
+            return false;
         }
 
         /// <summary>The DockerUnavailable error, saying how to start Docker.</summary>

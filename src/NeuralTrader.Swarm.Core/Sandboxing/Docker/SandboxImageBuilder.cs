@@ -48,6 +48,13 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             _logger = logger ?? NullLogger.Instance;
         }
 
+        /// <summary>
+        /// A builder for the engine at <paramref name="endpoint"/> (null: DOCKER_HOST or the platform default), for
+        /// <c>Build-SwarmSandboxImage</c>: <see cref="EnsureAsync"/> builds when missing, <see cref="BuildAsync"/> rebuilds.
+        /// </summary>
+        public static SandboxImageBuilder ForEndpoint(string? endpoint = null, string? runnerDirectory = null, string? tag = null, ILogger? logger = null) =>
+            new SandboxImageBuilder(DockerEngine.GetClient(DockerEngine.ResolveEndpoint(endpoint)), runnerDirectory, tag, logger);
+
         /// <summary><c>neuraltrader-swarm-runner:&lt;module version&gt;</c>.</summary>
         public static string DefaultTag => Repository + ":" + SwarmLabels.ModuleVersion;
 
@@ -57,6 +64,18 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         /// <summary>Returns the tag, building the image first when the engine does not have it.</summary>
         public async Task<string> EnsureAsync(CancellationToken cancellationToken = default)
         {
+            try
+            {
+                return await EnsureCoreAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (DockerEngine.IsUnreachable(e, cancellationToken))
+            {
+                throw DockerEngine.Unavailable(_client.Configuration.EndpointBaseUri, e);
+            }
+        }
+
+        private async Task<string> EnsureCoreAsync(CancellationToken cancellationToken)
+        {
             if (await ExistsAsync(cancellationToken).ConfigureAwait(false))
                 return Tag;
             var gate = BuildLocks.GetOrAdd(Tag, _ => new SemaphoreSlim(1, 1));
@@ -65,7 +84,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             {
                 if (await ExistsAsync(cancellationToken).ConfigureAwait(false))
                     return Tag;
-                await BuildAsync(cancellationToken).ConfigureAwait(false);
+                await BuildCoreAsync(cancellationToken).ConfigureAwait(false);
                 return Tag;
             }
             finally
@@ -94,6 +113,18 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
 
         /// <summary>Builds (or rebuilds) the image from the runner's publish folder.</summary>
         public async Task BuildAsync(CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await BuildCoreAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (DockerEngine.IsUnreachable(e, cancellationToken))
+            {
+                throw DockerEngine.Unavailable(_client.Configuration.EndpointBaseUri, e);
+            }
+        }
+
+        private async Task BuildCoreAsync(CancellationToken cancellationToken)
         {
             var version = await _client.System.GetVersionAsync(cancellationToken).ConfigureAwait(false);
             var arch = ArchInfo.For(version.Arch);
