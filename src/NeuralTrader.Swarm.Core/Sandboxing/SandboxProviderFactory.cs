@@ -37,6 +37,13 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                     {
                         var endpoint = DockerEngine.ResolveEndpoint(options.DockerEndpoint);
                         Probe(endpoint, AutoProbeTimeout);
+                        if (options.SandboxImage == null && !BuiltInImageUsable(endpoint))
+                        {
+                            FactoryLog.FallingBackToProcess(logger,
+                                $"the sandbox image {SandboxImageBuilder.DefaultTag} is not on the engine and no linux runner to build it was found " +
+                                $"(publish one and set {SandboxImageBuilder.RunnerDirectoryVariable}, or use -Isolation Docker to see the details)");
+                            return CreateProcess(options, coordinatorId, loggerFactory);
+                        }
                         return CreateDocker(options, coordinatorId, loggerFactory);
                     }
                     catch (SwarmException e) when (e.ErrorId == SwarmErrorIds.DockerUnavailable)
@@ -61,6 +68,19 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
         private static ISandboxProvider CreateProcess(SwarmOptions options, string coordinatorId, ILoggerFactory loggerFactory) =>
             new ProcessSandboxProvider(RunnerLocator.Locate(options.RunnerPath), coordinatorId,
                 loggerFactory.CreateLogger<ProcessSandboxProvider>());
+
+        private static bool BuiltInImageUsable(Uri endpoint)
+        {
+            try
+            {
+                var check = new SandboxImageBuilder(DockerEngine.GetClient(endpoint)).IsAvailableOrBuildableAsync();
+                return check.Wait(AutoProbeTimeout) && check.Result;
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+        }
 
         private static void Probe(Uri endpoint, TimeSpan timeout)
         {

@@ -204,8 +204,12 @@ namespace NeuralTrader.Swarm.Tests.Docker
         {
             using (var docker = SandboxProviderFactory.Create(new SwarmOptions { Isolation = IsolationMode.Docker }, RunId, NullLoggerFactory.Instance))
                 Assert.Equal("docker", docker.Kind);
-            using (var auto = SandboxProviderFactory.Create(new SwarmOptions { Isolation = IsolationMode.Auto }, RunId, NullLoggerFactory.Instance))
+            using (var auto = SandboxProviderFactory.Create(new SwarmOptions { Isolation = IsolationMode.Auto, SandboxImage = Images.BusyboxImage }, RunId, NullLoggerFactory.Instance))
                 Assert.Equal("docker", auto.Kind);
+            // Auto without a custom image needs the built-in image or a linux runner to build it; else the process sandbox.
+            var buildable = new SandboxImageBuilder(DockerTestEnvironment.Client).IsAvailableOrBuildableAsync().GetAwaiter().GetResult();
+            using (var auto = SandboxProviderFactory.Create(new SwarmOptions { Isolation = IsolationMode.Auto }, RunId, NullLoggerFactory.Instance))
+                Assert.Equal(buildable ? "docker" : "process", auto.Kind);
             var error = Assert.Throws<SwarmException>(() => SandboxProviderFactory.Create(
                 new SwarmOptions { Isolation = IsolationMode.Docker, DockerEndpoint = "unix:///tmp/neuraltrader-none-" + RunId + ".sock" }, RunId, NullLoggerFactory.Instance));
             Assert.Equal(SwarmErrorIds.DockerUnavailable, error.ErrorId);

@@ -186,6 +186,28 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             DockerLog.BuiltImage(_logger, Tag);
         }
 
+        /// <summary>
+        /// Cheap check used by isolation Auto: the image is on the engine, or a linux runner to build it from is
+        /// at hand (so the first deployment will not fail with RunnerNotFound).
+        /// </summary>
+        public async Task<bool> IsAvailableOrBuildableAsync(CancellationToken cancellationToken = default)
+        {
+            if (await ExistsAsync(cancellationToken).ConfigureAwait(false))
+                return true;
+            foreach (var rid in new[] { "linux-x64", "linux-arm64" })
+            {
+                try
+                {
+                    LocateRunnerDirectory(rid);
+                    return true;
+                }
+                catch (SwarmException)
+                {
+                }
+            }
+            return false;
+        }
+
         /// <summary>The Dockerfile of the built-in image.</summary>
         internal static string GenerateDockerfile(string from, bool copySysroot)
         {
