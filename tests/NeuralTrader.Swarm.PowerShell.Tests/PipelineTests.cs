@@ -77,6 +77,19 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
             Assert.Equal(0, Convert.ToInt32(session.Run("(Get-SwarmStatus).ActiveAgents").Single().BaseObject));
         }
 
+        [Fact]
+        [Trait("Requires", "Runner")]
+        public void Progress_has_one_activity_that_is_always_completed()
+        {
+            using var session = new ModuleSession(_output);
+            session.Run("Set-SwarmConfiguration -Isolation Process -MaxAgents 2; $null = Start-Swarm momentum -Symbol SPY, QQQ, IWM");
+            var progress = session.Shell.Streams.Progress.ToList();
+            Assert.NotEmpty(progress);
+            Assert.Single(progress.Select(p => p.ActivityId).Distinct());
+            Assert.Equal(ProgressRecordType.Completed, progress.Last().RecordType);
+            Assert.Contains(progress, p => p.StatusDescription.StartsWith("3 of 3 settled", StringComparison.Ordinal));
+        }
+
         /// <summary>Runner processes whose parent is this test process (Linux /proc; elsewhere by name).</summary>
         internal static List<int> RunnerChildren()
         {

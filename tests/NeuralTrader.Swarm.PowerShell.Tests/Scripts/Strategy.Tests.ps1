@@ -82,10 +82,15 @@ Describe 'Register-Strategy and Get-Strategy' {
     }
 
     It 'completes strategy types and symbols' {
-        $types = (TabExpansion2 -inputScript 'Register-Strategy -Name x -Type mom' -cursorColumn 36).CompletionMatches
+        $line = 'Register-Strategy -Name x -Type mom'
+        $types = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
         $types[0].CompletionText | Should -Be 'momentum'
-        $symbols = (TabExpansion2 -inputScript 'Start-Swarm momentum -Symbol QQ' -cursorColumn 31).CompletionMatches
+        $line = 'Start-Swarm momentum -Symbol QQ'
+        $symbols = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
         $symbols[0].CompletionText | Should -Be 'QQQ'
+        Register-Strategy -Name zeta-one -Type momentum
+        $line = 'Start-Swarm zeta'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches[0].CompletionText | Should -Be 'zeta-one'
     }
 }
 

@@ -109,6 +109,11 @@ Describe 'Start-Swarm' {
         $job | Remove-Job
     }
 
+    It 'writes the engine''s log as verbose output' {
+        $verbose = Start-Swarm -Strategy momentum -Symbol SPY -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose | Where-Object { $_.Message -match 'Deploying 1 deployments' }) | Should -HaveCount 1
+    }
+
     It 'leaves no sandbox behind and counts executions' {
         Start-Swarm -Strategy momentum -Symbol SPY | Out-Null
         Get-SwarmSandbox | Should -BeNullOrEmpty
@@ -121,6 +126,19 @@ Describe 'Start-Swarm' {
 }
 
 Describe 'Stop-Swarm and Clear-Swarm' {
+    It 'stops a swarm running as a job' {
+        $job = Start-Swarm -Strategy neural-forecast -Symbol SPY, QQQ, IWM, TSLA -Agents 40 -AsJob
+        $deadline = [DateTime]::UtcNow.AddSeconds(120)
+        while ($job.Output.Count -eq 0 -and [DateTime]::UtcNow -lt $deadline) { [System.Threading.Thread]::Sleep(50) }
+        Stop-Swarm -Confirm:$false
+        $null = $job | Wait-Job -Timeout 60
+        $job.State | Should -Be 'Stopped'
+        @($job.Output).Count | Should -BeLessThan 40
+        Get-SwarmSandbox | Should -BeNullOrEmpty
+        (Get-SwarmStatus).RunningSwarms | Should -Be 0
+        $job | Remove-Job
+    }
+
     It 'changes nothing with -WhatIf' {
         Clear-Swarm -WhatIf | Should -BeNullOrEmpty
         Stop-Swarm -WhatIf
