@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Strategies;
 
 namespace NeuralTrader.Swarm.Internal
 {
@@ -39,6 +40,11 @@ namespace NeuralTrader.Swarm.Internal
             {
                 case SwarmException swarm:
                     return new ErrorRecord(swarm, swarm.ErrorId, Category(swarm.Kind), target ?? swarm.Target);
+                // Core lets these through from RegisterStrategy (an unknown symbol, a bad CSV): give them Core's ids.
+                case MarketDataException data:
+                    return new ErrorRecord(data, SwarmErrorIds.UnknownSymbol, ErrorCategory.InvalidData, target);
+                case StrategyException strategy:
+                    return new ErrorRecord(strategy, SwarmErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, target);
                 case OperationCanceledException _:
                     return new ErrorRecord(exception, SwarmErrorIds.DeploymentCancelled, ErrorCategory.OperationStopped, target);
                 case ArgumentException _:

@@ -77,6 +77,13 @@ Describe 'Register-Strategy and Get-Strategy' {
         try { Register-Strategy -Name neg -Type momentum -Lookback -5 } catch { $_.Exception.ParameterName | Should -Be 'Lookback' }
     }
 
+    It 'rejects a symbol without data' {
+        Register-Strategy -Name nodata -Type momentum -Symbol NOSUCHSYMBOL -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'UnknownSymbol,NeuralTrader.Swarm.Commands.RegisterStrategyCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $err[0].Exception.Message | Should -Match 'SPY'
+    }
+
     It 'errors for a name that is not registered' {
         { Get-Strategy -Name missing -ErrorAction Stop } | Should -Throw -ErrorId 'StrategyNotRegistered,NeuralTrader.Swarm.Commands.GetStrategyCommand'
     }
