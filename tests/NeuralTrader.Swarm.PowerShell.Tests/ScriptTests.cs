@@ -59,6 +59,49 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
             Assert.True(result.Result == "Passed", result.Error);
         }
 
+        /// <summary>The runner itself: passes, failures with the failing line, skips, setup failures, scoping.</summary>
+        [Fact]
+        public void MiniPester_reports_passes_failures_and_scoping_like_Pester()
+        {
+            var file = Path.Combine(Path.GetTempPath(), "minipester-" + Guid.NewGuid().ToString("N") + ".Tests.ps1");
+            File.WriteAllText(file, string.Join("\n",
+                "BeforeAll { $fileLevel = 'file' }",
+                "Describe 'outer' {",
+                "    BeforeAll { $shared = 41 }",
+                "    BeforeEach { $each = $shared + 1 }",
+                "    It 'sees BeforeAll and BeforeEach' { $fileLevel | Should -Be 'file'; $each | Should -Be 42 }",
+                "    It 'fails' {",
+                "        1 | Should -Be 2",
+                "    }",
+                "    It 'is skipped' -Skip { throw 'never' }",
+                "    It 'checks throws' { { throw 'boom' } | Should -Throw -ExpectedMessage 'bo*'; { 1 } | Should -Not -Throw }",
+                "    It 'counts' { @(1, 2, 3) | Should -HaveCount 3; @() | Should -BeNullOrEmpty; 'abc' | Should -Match 'b' }",
+                "    Context 'broken setup' {",
+                "        BeforeAll { throw 'setup broke' }",
+                "        It 'reports the setup failure' { }",
+                "    }",
+                "}"));
+            try
+            {
+                var run = RunFile(file);
+                _output.WriteLine(run.Log);
+                string Result(string name) => run.Results.Single(r => r.Path == name).Result;
+                Assert.Equal("Passed", Result("outer > sees BeforeAll and BeforeEach"));
+                Assert.Equal("Failed", Result("outer > fails"));
+                Assert.Contains("line 7", run.Results.Single(r => r.Path == "outer > fails").Error);
+                Assert.Equal("Skipped", Result("outer > is skipped"));
+                Assert.Equal("Passed", Result("outer > checks throws"));
+                Assert.Equal("Passed", Result("outer > counts"));
+                Assert.Equal("Failed", Result("outer > broken setup > reports the setup failure"));
+                Assert.Contains("setup broke", run.Results.Single(r => r.Path == "outer > broken setup > reports the setup failure").Error);
+                Assert.Equal(run.Results.Select(r => r.Path), Discover(file));
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+        }
+
         private static System.Management.Automation.PowerShell NewShell(string mode)
         {
             var shell = System.Management.Automation.PowerShell.Create(InitialSessionState.CreateDefault2());

@@ -149,6 +149,10 @@ function Should {
     begin { $items = [System.Collections.Generic.List[object]]::new(); $piped = $false }
     process { if ($MyInvocation.ExpectingInput) { $piped = $true; $items.Add($ActualValue) } }
     end {
+        # Fail through the cmdlet so the error points at the Should line of the test, not at this function.
+        function Fail([string] $Message) {
+            $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new([System.Exception]::new($Message), 'ShouldFailed', 'InvalidResult', $null))
+        }
         $actual = if ($piped) { if ($items.Count -eq 1) { $items[0] } elseif ($items.Count -eq 0) { $null } else { , $items.ToArray() } } else { $ActualValue }
         $count = if ($piped) { $items.Count } elseif ($null -eq $ActualValue) { 0 } else { @($ActualValue).Count }
         $reason = if ($Because) { " because $Because" } else { '' }
@@ -170,12 +174,12 @@ function Should {
             $expectation = 'to throw'
             if ($ok -and $ExpectedMessage) { $ok = $thrown.Exception.Message -like $ExpectedMessage; $expectation += " a message like '$ExpectedMessage'" }
             if ($ok -and $ErrorId) { $ok = $thrown.FullyQualifiedErrorId -like "*$ErrorId*"; $expectation += " error id '$ErrorId'" }
-            if ($Not) { if ($thrown) { throw "Expected no exception$reason, but got: $($thrown.Exception.Message)" }; return }
-            if (-not $ok) { throw "Expected the script block $expectation$reason, but $(if ($thrown) { "it threw '$($thrown.Exception.Message)' ($($thrown.FullyQualifiedErrorId))" } else { 'nothing was thrown' })." }
+            if ($Not) { if ($thrown) { Fail "Expected no exception$reason, but got: $($thrown.Exception.Message)" }; return }
+            if (-not $ok) { Fail "Expected the script block $expectation$reason, but $(if ($thrown) { "it threw '$($thrown.Exception.Message)' ($($thrown.FullyQualifiedErrorId))" } else { 'nothing was thrown' })." }
             return
         }
         else { throw 'Should: give an operator such as -Be.' }
         if ($Not) { $ok = -not $ok; $expectation = "not $expectation" }
-        if (-not $ok) { throw "Expected $(Format-MiniPesterValue $actual) $expectation$reason." }
+        if (-not $ok) { Fail "Expected $(Format-MiniPesterValue $actual) $expectation$reason." }
     }
 }

@@ -133,7 +133,9 @@ Describe 'Stop-Swarm and Clear-Swarm' {
         Stop-Swarm -Confirm:$false
         $null = $job | Wait-Job -Timeout 60
         $job.State | Should -Be 'Stopped'
-        @($job.Output).Count | Should -BeLessThan 40
+        # Deployments that had not settled end as Cancelled results; far fewer than 40 succeeded.
+        @($job.Output | Where-Object Success).Count | Should -BeLessThan 40
+        @($job.Output | Where-Object Status -EQ 'Cancelled').Count | Should -BeGreaterThan 0
         Get-SwarmSandbox | Should -BeNullOrEmpty
         (Get-SwarmStatus).RunningSwarms | Should -Be 0
         $job | Remove-Job
