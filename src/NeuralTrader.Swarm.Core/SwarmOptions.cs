@@ -41,6 +41,12 @@ namespace NeuralTrader.Swarm.Core
         /// <summary>Trajectory store file; null for the per-user default.</summary>
         public string? StorePath { get; set; }
 
+        /// <summary>Key that encrypts trajectory payloads (symmetric, HQC key pair, or HQC public key for write-only use).</summary>
+        public NeuralTrader.Swarm.Core.Security.StoreKey? EncryptionKey { get; set; }
+
+        /// <summary>Smallest suggestion confidence autoOptimize acts on.</summary>
+        public double AutoOptimizeMinConfidence { get; set; } = 0.3;
+
         /// <summary>CSV file or folder of SYMBOL.csv files; searched before the bundled data.</summary>
         public string? DataPath { get; set; }
 
@@ -50,8 +56,16 @@ namespace NeuralTrader.Swarm.Core
         /// <summary>Logger factory for Core's logs; null for none.</summary>
         public ILoggerFactory? LoggerFactory { get; set; }
 
+        /// <summary>Retries of transient sandbox failures and the per-strategy circuit breaker (both off by default).</summary>
+        public NeuralTrader.Swarm.Core.Resilience.ResilienceOptions Resilience { get; set; } = new NeuralTrader.Swarm.Core.Resilience.ResilienceOptions();
+
         /// <summary>Copies these options.</summary>
-        public SwarmOptions Clone() => (SwarmOptions)MemberwiseClone();
+        public SwarmOptions Clone()
+        {
+            var copy = (SwarmOptions)MemberwiseClone();
+            copy.Resilience = Resilience.Clone();
+            return copy;
+        }
 
         /// <summary>Throws a <see cref="SwarmException"/> naming the first invalid setting.</summary>
         public void Validate()
@@ -64,6 +78,9 @@ namespace NeuralTrader.Swarm.Core
                 throw Invalid(nameof(MemoryLimitMb), MemoryLimitMb, "at least 16 MB");
             if (CpuLimit <= 0 || double.IsNaN(CpuLimit))
                 throw Invalid(nameof(CpuLimit), CpuLimit, "a positive number of cores");
+            Resilience.Validate();
+            if (!(AutoOptimizeMinConfidence >= 0 && AutoOptimizeMinConfidence <= 1))
+                throw Invalid(nameof(AutoOptimizeMinConfidence), AutoOptimizeMinConfidence, "between 0 and 1");
         }
 
         private static SwarmException Invalid(string name, object value, string expected) =>

@@ -85,6 +85,8 @@ namespace NeuralTrader.Swarm.Protocol
         public string? Runner { get; set; }
         /// <summary>Protocol version for <c>ping</c>.</summary>
         public int? Protocol { get; set; }
+        /// <summary>Bars stored for <c>load</c>.</summary>
+        public int? Bars { get; set; }
         /// <summary>What went wrong when <see cref="Ok"/> is false.</summary>
         public RunnerError? Error { get; set; }
     }
@@ -117,6 +119,8 @@ namespace NeuralTrader.Swarm.Protocol
         public const string UnknownDataset = "unknown_dataset";
         /// <summary>The price data failed validation.</summary>
         public const string InvalidData = "invalid_data";
+        /// <summary>The runner ran out of memory while serving the request (for example <see cref="RunOptions.AllocateMb"/> above its limit); it keeps serving.</summary>
+        public const string OutOfMemory = "out_of_memory";
         /// <summary>A bug in the runner.</summary>
         public const string Internal = "internal";
     }

@@ -157,10 +157,10 @@ namespace NeuralTrader.Swarm.Core
                 case RunnerErrorCodes.InvalidData:
                 case RunnerErrorCodes.UnknownDataset:
                     return new SwarmException(SwarmErrorIds.InvalidMarketData, SwarmErrorKind.InvalidData, message, deployment.Symbol);
+                case RunnerErrorCodes.OutOfMemory:
+                    return new SwarmException(SwarmErrorIds.SandboxOutOfMemory, SwarmErrorKind.ResourceLimit,
+                        "The strategy ran out of memory in its sandbox: " + message, deployment.Registration.Name);
                 default:
-                    if (message.IndexOf("OutOfMemory", StringComparison.OrdinalIgnoreCase) >= 0 || code == "out_of_memory")
-                        return new SwarmException(SwarmErrorIds.SandboxOutOfMemory, SwarmErrorKind.ResourceLimit,
-                            "The strategy ran out of memory in its sandbox: " + message, deployment.Registration.Name);
                     return new SwarmException(SwarmErrorIds.StrategyFailed, SwarmErrorKind.Failed, $"The strategy failed ({code}): {message}", deployment.Registration.Name);
             }
         }
@@ -190,19 +190,34 @@ namespace NeuralTrader.Swarm.Core
             Symbol = symbol;
             Parameters = parameters;
             Series = series;
-            ProtocolParameters = parameters.ToDictionary(p => p.Key, p => ToJson(p.Value));
+            ProtocolParameters = ToProtocol(parameters);
         }
 
         public int Index { get; }
         public DeploymentRequest Request { get; }
         public StrategyRegistration Registration { get; }
         public string Symbol { get; }
-        public IReadOnlyDictionary<string, object?> Parameters { get; }
+        public IReadOnlyDictionary<string, object?> Parameters { get; private set; }
         public PriceSeries? Series { get; }
         public string? Image => Registration.Image;
-        public Dictionary<string, JsonElement> ProtocolParameters { get; }
-        public RunOptions? RunOptions { get; set; }
-        public bool UsedSuggestion { get; set; }
+        public Dictionary<string, JsonElement> ProtocolParameters { get; private set; }
+        public RunOptions? RunOptions => Request.Options;
+        public bool UsedSuggestion { get; private set; }
+        public NeuralTrader.Swarm.Core.Learning.Prediction? Prediction { get; set; }
+
+        /// <summary>Runs with the learned parameters on top of the registration's (autoOptimize).</summary>
+        public void ApplySuggestion(IReadOnlyDictionary<string, double> suggested)
+        {
+            var merged = new Dictionary<string, object?>(Parameters.ToDictionary(p => p.Key, p => p.Value), StringComparer.OrdinalIgnoreCase);
+            foreach (var p in suggested)
+                merged[p.Key] = p.Value;
+            Parameters = merged;
+            ProtocolParameters = ToProtocol(merged);
+            UsedSuggestion = true;
+        }
+
+        private static Dictionary<string, JsonElement> ToProtocol(IReadOnlyDictionary<string, object?> parameters) =>
+            parameters.ToDictionary(p => p.Key, p => ParameterJson.ToElement(p.Value));
 
         public DeploymentResult NewResult(string agentId) => new DeploymentResult
         {
@@ -216,44 +231,5 @@ namespace NeuralTrader.Swarm.Core
             UsedSuggestion = UsedSuggestion,
             StartedAt = DateTimeOffset.UtcNow,
         };
-
-        private static JsonElement ToJson(object? value)
-        {
-            if (value is JsonElement element)
-                return element.Clone();
-            var buffer = new System.IO.MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                switch (value)
-                {
-                    case null: writer.WriteNullValue(); break;
-                    case bool b: writer.WriteBooleanValue(b); break;
-                    case DateTime d: writer.WriteStringValue(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
-                    case DateTimeOffset d: writer.WriteStringValue(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
-                    case IConvertible c when IsNumber(c) && IsFinite(c.ToDouble(CultureInfo.InvariantCulture)):
-                        writer.WriteNumberValue(c.ToDouble(CultureInfo.InvariantCulture));
-                        break;
-                    // Strings, NaN and anything else travel as text; the runner names what it cannot parse.
-                    default: writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""); break;
-                }
-            }
-            using (var doc = JsonDocument.Parse(buffer.ToArray()))
-                return doc.RootElement.Clone();
-        }
-
-        private static bool IsFinite(double d) => !double.IsNaN(d) && !double.IsInfinity(d);
-
-        private static bool IsNumber(IConvertible c)
-        {
-            switch (c.GetTypeCode())
-            {
-                case TypeCode.Byte: case TypeCode.SByte: case TypeCode.Int16: case TypeCode.UInt16:
-                case TypeCode.Int32: case TypeCode.UInt32: case TypeCode.Int64: case TypeCode.UInt64:
-                case TypeCode.Single: case TypeCode.Double: case TypeCode.Decimal:
-                    return true;
-                default:
-                    return false;
-            }
-        }
     }
 }

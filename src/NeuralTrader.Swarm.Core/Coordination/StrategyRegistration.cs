@@ -55,5 +55,7 @@ namespace NeuralTrader.Swarm.Core
         public IDictionary<string, object?>? Parameters { get; }
         /// <summary>Free text describing the task, recorded with the trajectory.</summary>
         public string? Task { get; set; }
+        /// <summary>How much detail the runner returns (and test hooks such as a deliberate delay); null for the defaults.</summary>
+        public NeuralTrader.Swarm.Protocol.RunOptions? Options { get; set; }
     }
 }

@@ -2,13 +2,21 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Strategies;
 
 namespace NeuralTrader.Swarm.Core
 {
-    /// <summary>Registered strategies by case-insensitive name; built-in types deploy without registering.</summary>
+    /// <summary>
+    /// Registered strategies by case-insensitive name; built-in types deploy without registering. With a store,
+    /// registrations persist there, so a scheduled task sees what an interactive session registered.
+    /// </summary>
     internal sealed class StrategyRegistry
     {
+        private readonly Func<TrajectoryStore?> _store;
+
+        public StrategyRegistry(Func<TrajectoryStore?> store) => _store = store;
+
         /// <summary>Symbol used when a built-in type is deployed without registration or symbol.</summary>
         public const string DefaultSymbol = "SPY";
 
@@ -17,27 +25,51 @@ namespace NeuralTrader.Swarm.Core
 
         public int Count => _byName.Count;
 
-        public IReadOnlyList<StrategyRegistration> All => _byName.Values.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        public IReadOnlyList<StrategyRegistration> All
+        {
+            get
+            {
+                Refresh();
+                return _byName.Values.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList();
+            }
+        }
 
         public StrategyRegistration Add(StrategyRegistration registration, bool replace)
         {
+            Refresh();
             if (replace)
-                return _byName[registration.Name] = registration;
-            if (!_byName.TryAdd(registration.Name, registration))
+                _byName[registration.Name] = registration;
+            else if (!_byName.TryAdd(registration.Name, registration))
                 throw new SwarmException(SwarmErrorIds.StrategyAlreadyRegistered, SwarmErrorKind.AlreadyExists,
                     $"A strategy named '{registration.Name}' is already registered. Use -Force to replace it or choose another name.",
                     registration.Name);
+            _store()?.SaveStrategy(new StoredStrategy
+            {
+                Name = registration.Name,
+                Type = registration.Type,
+                Symbols = registration.Symbols.ToList(),
+                ParametersJson = ParameterJson.Serialize(registration.Parameters),
+                Image = registration.Image,
+                Description = registration.Description,
+                RegisteredAt = registration.RegisteredAt,
+            });
             return registration;
         }
 
-        public bool Remove(string name) => _byName.TryRemove(name, out _);
-
-        public bool TryGet(string name, out StrategyRegistration registration) => _byName.TryGetValue(name, out registration!);
+        public bool Remove(string name)
+        {
+            Refresh();
+            bool removed = _byName.TryRemove(name, out _);
+            return (_store()?.RemoveStrategy(name) ?? false) || removed;
+        }
 
         /// <summary>The registration for a name, or an ad-hoc one for a built-in type.</summary>
         public StrategyRegistration Resolve(string name)
         {
             if (_byName.TryGetValue(name, out var registration))
+                return registration;
+            Refresh();
+            if (_byName.TryGetValue(name, out registration))
                 return registration;
             var builtIn = StrategyCatalog.All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
             if (builtIn != null)
@@ -45,6 +77,20 @@ namespace NeuralTrader.Swarm.Core
             var known = All.Select(r => r.Name).Concat(StrategyCatalog.All.Select(s => s.Name)).Distinct(StringComparer.OrdinalIgnoreCase);
             throw new SwarmException(SwarmErrorIds.StrategyNotRegistered, SwarmErrorKind.NotFound,
                 $"No strategy named '{name}' is registered and it is not a built-in type. Known: {string.Join(", ", known)}.", name);
+        }
+
+        /// <summary>Takes in what other processes registered or removed since the last look.</summary>
+        private void Refresh()
+        {
+            var store = _store();
+            if (store == null)
+                return;
+            var stored = store.LoadStrategies();
+            foreach (var s in stored)
+                _byName[s.Name] = new StrategyRegistration(s.Name, s.Type, s.Symbols, ParameterJson.Deserialize(s.ParametersJson),
+                    s.Image, s.Description, s.RegisteredAt);
+            foreach (var gone in _byName.Keys.Except(stored.Select(s => s.Name), StringComparer.OrdinalIgnoreCase).ToList())
+                _byName.TryRemove(gone, out _);
         }
     }
 }

@@ -7,6 +7,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Resilience;
 using NeuralTrader.Swarm.Core.Sandboxing;
 using NeuralTrader.Swarm.Strategies;
 
@@ -18,7 +20,9 @@ namespace NeuralTrader.Swarm.Core
     /// </summary>
     public sealed partial class SwarmCoordinator : IDisposable
     {
-        private readonly StrategyRegistry _registry = new StrategyRegistry();
+        private readonly StrategyRegistry _registry;
+        private readonly SwarmLearning? _learning;
+        private readonly DeploymentResilience _resilience;
         private readonly Lazy<ISandboxProvider> _provider;
         private readonly PriceLibrary _prices;
         private readonly ILogger _logger;
@@ -39,6 +43,9 @@ namespace NeuralTrader.Swarm.Core
             Id = "swarm-" + Guid.NewGuid().ToString("N").Substring(0, 12);
             _logger = (ILogger?)Options.LoggerFactory?.CreateLogger<SwarmCoordinator>() ?? NullLogger.Instance;
             _prices = new PriceLibrary(Options.DataPath, BundledData.Directory);
+            _learning = Options.LearningEnabled ? new SwarmLearning(Options, _logger) : null;
+            _registry = new StrategyRegistry(() => _learning?.Store);
+            _resilience = new DeploymentResilience(Options.Resilience, Options.LoggerFactory?.CreateLogger<DeploymentResilience>());
             _provider = new Lazy<ISandboxProvider>(
                 () => sandboxProvider ?? SandboxProviderFactory.Create(Options, Id, Options.LoggerFactory ?? NullLoggerFactory.Instance),
                 LazyThreadSafetyMode.ExecutionAndPublication);
@@ -49,6 +56,26 @@ namespace NeuralTrader.Swarm.Core
 
         /// <summary>The options it was created with (a copy).</summary>
         public SwarmOptions Options { get; }
+
+        /// <summary>
+        /// The trajectory store this coordinator learns into, opened on first use; throws KeyRequired-style
+        /// errors from the store, and InvalidConfiguration when learning is off.
+        /// </summary>
+        public TrajectoryStore Store => _learning?.Store ?? throw new SwarmException(SwarmErrorIds.InvalidConfiguration,
+            SwarmErrorKind.InvalidArgument, "Learning is off for this coordinator, so it has no trajectory store. Turn learning on (-Learning) to use it.");
+
+        /// <summary>A learned parameter suggestion for a strategy (registered name or built-in type) on a symbol.</summary>
+        public Suggestion GetSuggestion(string strategy, string? symbol = null, IDictionary<string, object?>? fixedParameters = null)
+        {
+            var registration = _registry.Resolve(strategy);
+            if (registration.Image != null)
+                throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument,
+                    $"Strategy '{registration.Name}' runs a custom image whose parameters the module does not know, so it cannot suggest any.", strategy);
+            var learning = _learning ?? throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
+                "Learning is off for this coordinator; suggestions come from recorded trajectories. Turn learning on (-Learning).");
+            var fixedNumbers = fixedParameters == null ? null : SwarmLearning.Numeric(fixedParameters);
+            return learning.Suggest(registration, (symbol ?? registration.Symbols[0]).ToUpperInvariant(), fixedNumbers);
+        }
 
         /// <summary>Symbols with market data (user data first, then bundled).</summary>
         public IReadOnlyList<string> Symbols => _prices.Symbols;
@@ -111,10 +138,14 @@ namespace NeuralTrader.Swarm.Core
             int workers = Math.Min(Options.MaxAgents, requests.Count);
             CoordinatorLog.SwarmStarting(_logger, requests.Count, workers, _provider.Value.Kind);
 
+            // Opening the store first makes a wrong key or a corrupt store fail the swarm before anything runs.
+            _ = _learning?.Store;
             var tasks = new Task[workers];
             for (int w = 0; w < workers; w++)
                 tasks[w] = Task.Run(() => WorkAsync(queue, requests, results, onResult, cancellationToken));
             await Task.WhenAll(tasks).ConfigureAwait(false);
+            if (_learning != null)
+                await _learning.FlushAsync().ConfigureAwait(false);
             return results;
         }
 
@@ -126,7 +157,8 @@ namespace NeuralTrader.Swarm.Core
             {
                 while (queue.TryDequeue(out int index))
                 {
-                    var result = await RunOneAsync(agent, index, requests[index], cancellationToken).ConfigureAwait(false);
+                    var (result, deployment) = await RunOneAsync(agent, index, requests[index], cancellationToken).ConfigureAwait(false);
+                    _learning?.Record(result, deployment, requests[index], requests.Count);
                     results[index] = result;
                     Record(result);
                     onResult?.Invoke(result);
@@ -138,13 +170,14 @@ namespace NeuralTrader.Swarm.Core
             }
         }
 
-        private async Task<DeploymentResult> RunOneAsync(Agent agent, int index, DeploymentRequest request, CancellationToken cancellationToken)
+        private async Task<(DeploymentResult, ResolvedDeployment?)> RunOneAsync(Agent agent, int index, DeploymentRequest request, CancellationToken cancellationToken)
         {
             ResolvedDeployment deployment;
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 deployment = Resolve(index, request);
+                _learning?.Prepare(deployment, parametersGiven: request.Parameters is { Count: > 0 } || deployment.Registration.Parameters.Count > 0);
             }
             catch (Exception e) when (e is SwarmException || e is OperationCanceledException)
             {
@@ -158,14 +191,23 @@ namespace NeuralTrader.Swarm.Core
                     StartedAt = DateTimeOffset.UtcNow,
                 };
                 Agent.Fail(failed, e as SwarmException ?? new SwarmException(SwarmErrorIds.DeploymentCancelled, SwarmErrorKind.Cancelled, "The deployment was cancelled.", request.Strategy));
-                return failed;
+                return (failed, null);
             }
 
             Interlocked.Increment(ref _active);
             UpdatePeak();
             try
             {
-                return await agent.RunAsync(deployment, cancellationToken).ConfigureAwait(false);
+                var result = await _resilience.ExecuteAsync(deployment.Registration.Name,
+                    (attempt, token) => agent.RunAsync(deployment, token),
+                    rejected =>
+                    {
+                        var settled = deployment.NewResult(agent.Id);
+                        Agent.Fail(settled, rejected);
+                        return settled;
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                return (result, deployment);
             }
             finally
             {
@@ -269,6 +311,7 @@ namespace NeuralTrader.Swarm.Core
                 return;
             if (_provider.IsValueCreated)
                 _provider.Value.Dispose();
+            _learning?.Dispose();
         }
 
         private void Record(DeploymentResult result)
@@ -311,5 +354,8 @@ namespace NeuralTrader.Swarm.Core
 
         [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "{Strategy} on {Symbol}: {Status} in {DurationMs:0.0} ms")]
         public static partial void Settled(ILogger logger, string strategy, string symbol, string status, double durationMs);
+
+        [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "{Count} trajectories could not be recorded: {Reason}")]
+        public static partial void RecordFailed(ILogger logger, int count, string reason);
     }
 }

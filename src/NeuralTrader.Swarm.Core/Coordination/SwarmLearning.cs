@@ -1,0 +1,221 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Strategies;
+using LearnedContext = NeuralTrader.Swarm.Core.Learning.MarketContext;
+
+namespace NeuralTrader.Swarm.Core
+{
+    /// <summary>
+    /// The coordinator's side of learning: predicts before a run, applies confident suggestions when
+    /// autoOptimize is on, and turns every settled result into a trajectory. Trajectories are written by one
+    /// background writer in batches (one transaction each), so recording stays off the agents' hot path;
+    /// <see cref="FlushAsync"/> waits until everything recorded so far is committed.
+    /// </summary>
+    internal sealed class SwarmLearning : IDisposable
+    {
+        private readonly Lazy<TrajectoryStore> _store;
+        private readonly SwarmOptions _options;
+        private readonly ILogger _logger;
+        private readonly ConcurrentDictionary<PriceSeries, LearnedContext> _contexts = new ConcurrentDictionary<PriceSeries, LearnedContext>();
+        private readonly object _pendingLock = new object();
+        private List<Trajectory> _pending = new List<Trajectory>();
+        private bool _draining;
+        private Task _writer = Task.CompletedTask;
+
+        public SwarmLearning(SwarmOptions options, ILogger logger)
+        {
+            _options = options;
+            _logger = logger;
+            _store = new Lazy<TrajectoryStore>(() => TrajectoryStore.Open(new StoreOptions
+            {
+                Path = options.StorePath,
+                Key = options.EncryptionKey,
+                LoggerFactory = options.LoggerFactory,
+            }), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>The store, opened on first use (wrong key and corruption surface here).</summary>
+        public TrajectoryStore Store => _store.Value;
+
+        public bool IsOpen => _store.IsValueCreated;
+
+        /// <summary>The search space of a built-in strategy type, from its parameter descriptors.</summary>
+        public static ParameterSpace SpaceOf(string type) => new ParameterSpace(StrategyCatalog.Get(type).Parameters
+            .Where(p => p.Min.HasValue && p.Max.HasValue && p.Max > p.Min && (p.Kind == "integer" || p.Kind == "number"))
+            .Where(p => !NotTuned.Contains(p.Name))
+            .Select(p => new ParameterDimension(p.Name, p.Kind == "integer" ? ParameterKind.Integer : ParameterKind.Number,
+                p.Min!.Value, p.Max!.Value, p.Default ?? p.Min!.Value)));
+
+        /// <summary>Money management and costs are the user's choice, not something to optimise for a score.</summary>
+        private static readonly HashSet<string> NotTuned = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "positionSize", "initialCash", "commissionPerTrade", "slippageBps", "seed",
+        };
+
+        /// <summary>A suggestion for a built-in strategy, with the user's parameters held fixed.</summary>
+        public Suggestion Suggest(StrategyRegistration registration, string symbol, IDictionary<string, double>? fixedParameters) =>
+            Store.GetSuggestion(registration.Name, symbol, SpaceOf(registration.Type), fixedParameters);
+
+        /// <summary>Applies autoOptimize and makes the prediction, before the deployment runs.</summary>
+        public void Prepare(ResolvedDeployment deployment, bool parametersGiven)
+        {
+            if (deployment.Image != null)
+                return;
+            var space = SpaceOf(deployment.Registration.Type);
+            if (_options.AutoOptimize && !parametersGiven)
+            {
+                var suggestion = Store.GetSuggestion(deployment.Registration.Name, deployment.Symbol, space);
+                if (suggestion.Observations > 0 && suggestion.Confidence >= _options.AutoOptimizeMinConfidence)
+                    deployment.ApplySuggestion(suggestion.RecommendedParameters);
+            }
+            deployment.Prediction = Store.Predict(deployment.Registration.Name, deployment.Symbol, Numeric(deployment.Parameters), space);
+        }
+
+        /// <summary>Scores the result, gives it a trajectory id and queues the trajectory for writing.</summary>
+        public void Record(DeploymentResult result, ResolvedDeployment? deployment, DeploymentRequest request, int swarmSize)
+        {
+            var status = StatusOf(result.Status);
+            var metrics = MetricsOf(result);
+            var score = SuccessScore.Compute(status, metrics);
+            var trajectory = new Trajectory
+            {
+                Id = Guid.NewGuid().ToString("N"),
+                StartedAt = result.StartedAt,
+                CompletedAt = result.StartedAt + result.Duration,
+                Task = request.Task ?? $"Backtest {result.Strategy} on {result.Symbol}",
+                StrategyName = result.Strategy,
+                StrategyType = result.StrategyType,
+                Symbol = result.Symbol,
+                Parameters = new Dictionary<string, double>(Numeric(result.Parameters), StringComparer.Ordinal),
+                Context = deployment?.Series is PriceSeries series ? _contexts.GetOrAdd(series, s => LearnedContext.FromCloses(s.Close)) : null,
+                Operations = result.Operations.Select(o => new OperationStep { Name = o.Name, DurationMs = o.DurationMs, Ok = o.Succeeded }).ToList(),
+                Prediction = deployment?.Prediction,
+                Outcome = new Outcome
+                {
+                    Status = status,
+                    Success = result.Success,
+                    Score = score,
+                    Metrics = metrics,
+                    Critique = SuccessScore.Critique(status, score, metrics),
+                    Error = result.Error,
+                },
+                UsedSuggestion = result.UsedSuggestion,
+                SwarmSize = swarmSize,
+            };
+            result.TrajectoryId = trajectory.Id;
+            result.Score = score;
+            lock (_pendingLock)
+            {
+                _pending.Add(trajectory);
+                if (!_draining)
+                {
+                    _draining = true;
+                    _writer = Task.Run(DrainAsync);
+                }
+            }
+        }
+
+        /// <summary>Waits until every trajectory recorded so far is committed.</summary>
+        public async Task FlushAsync()
+        {
+            while (true)
+            {
+                Task writer;
+                lock (_pendingLock)
+                {
+                    if (!_draining)
+                        return;
+                    writer = _writer;
+                }
+                await writer.ConfigureAwait(false);
+            }
+        }
+
+        private Task DrainAsync()
+        {
+            while (true)
+            {
+                List<Trajectory> batch;
+                lock (_pendingLock)
+                {
+                    if (_pending.Count == 0)
+                    {
+                        _draining = false;
+                        return Task.CompletedTask;
+                    }
+                    batch = _pending;
+                    _pending = new List<Trajectory>();
+                }
+                try
+                {
+                    Store.AppendMany(batch);
+                }
+                catch (SwarmException e)
+                {
+                    // The results are already with the caller; losing their trajectories must at least be loud.
+                    CoordinatorLog.RecordFailed(_logger, batch.Count, e.Message);
+                }
+            }
+        }
+
+        private static ExecutionStatus StatusOf(DeploymentStatus status) => status switch
+        {
+            DeploymentStatus.Succeeded => ExecutionStatus.Succeeded,
+            DeploymentStatus.TimedOut => ExecutionStatus.TimedOut,
+            DeploymentStatus.OutOfMemory => ExecutionStatus.OutOfMemory,
+            DeploymentStatus.Cancelled => ExecutionStatus.Cancelled,
+            _ => ExecutionStatus.Failed,
+        };
+
+        private static Dictionary<string, double> MetricsOf(DeploymentResult result)
+        {
+            var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["durationMs"] = result.Duration.TotalMilliseconds };
+            if (result.Backtest?.Metrics is { } m)
+            {
+                metrics["totalReturn"] = m.TotalReturn;
+                metrics["annualizedReturn"] = m.AnnualizedReturn;
+                metrics["sharpe"] = m.Sharpe;
+                metrics["maxDrawdown"] = m.MaxDrawdown;
+                metrics["trades"] = m.TradeCount;
+                metrics["winRate"] = m.WinRate;
+                metrics["exposure"] = m.Exposure;
+                metrics["buyAndHoldReturn"] = m.BuyAndHoldReturn;
+                metrics["bars"] = m.Bars;
+            }
+            return metrics;
+        }
+
+        /// <summary>The numeric parameters (dates and text are context, not search dimensions).</summary>
+        internal static Dictionary<string, double> Numeric(IEnumerable<KeyValuePair<string, object?>> parameters)
+        {
+            var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var p in parameters)
+            {
+                switch (p.Value)
+                {
+                    case bool b: numbers[p.Key] = b ? 1 : 0; break;
+                    case string _: break;
+                    case System.Text.Json.JsonElement e when e.ValueKind == System.Text.Json.JsonValueKind.Number: numbers[p.Key] = e.GetDouble(); break;
+                    case IConvertible c when c.GetTypeCode() != TypeCode.String && c.GetTypeCode() != TypeCode.DateTime:
+                        numbers[p.Key] = c.ToDouble(CultureInfo.InvariantCulture);
+                        break;
+                }
+            }
+            return numbers;
+        }
+
+        public void Dispose()
+        {
+            FlushAsync().GetAwaiter().GetResult();
+            if (_store.IsValueCreated)
+                _store.Value.Dispose();
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System;
+using System.IO;
+using System.Text;
+using Org.BouncyCastle.Crypto.Digests;
+
+namespace NeuralTrader.Swarm.Core.Learning
+{
+    /// <summary>The stored columns of one trajectory row, and its canonical bytes for the chain.</summary>
+    internal sealed class RecordRow
+    {
+        internal long Seq { get; set; }
+
+        internal string Id { get; set; } = string.Empty;
+
+        internal long StartedAtMs { get; set; }
+
+        internal long CompletedAtMs { get; set; }
+
+        internal string Strategy { get; set; } = string.Empty;
+
+        internal string Symbol { get; set; } = string.Empty;
+
+        internal bool Success { get; set; }
+
+        internal double Score { get; set; }
+
+        internal long DurationMs { get; set; }
+
+        /// <summary>0 plaintext JSON, 1 AES-256-GCM with a symmetric key, 2 AES-256-GCM under an HQC-128 session key.</summary>
+        internal int Encryption { get; set; }
+
+        internal string? KeyId { get; set; }
+
+        internal string? KemId { get; set; }
+
+        internal byte[] Payload { get; set; } = Array.Empty<byte>();
+
+        internal byte[]? OriginFingerprint { get; set; }
+
+        internal byte[] PrevFingerprint { get; set; } = Array.Empty<byte>();
+
+        internal byte[] Fingerprint { get; set; } = Array.Empty<byte>();
+
+        /// <summary>
+        /// Version byte 1, then: id, started_at, completed_at, strategy, symbol, success, score, duration_ms, enc, key_id,
+        /// kem_id, payload, origin_fingerprint. Strings and byte arrays are a 4-byte big-endian length then the bytes
+        /// (UTF-8 for strings; null is empty); integers are 8-byte big-endian; the score is its IEEE-754 bits big-endian;
+        /// flags are one byte.
+        /// </summary>
+        internal byte[] CanonicalBytes()
+        {
+            using (var stream = new MemoryStream(128 + Payload.Length))
+            {
+                stream.WriteByte(1);
+                WriteString(stream, Id);
+                WriteInt64(stream, StartedAtMs);
+                WriteInt64(stream, CompletedAtMs);
+                WriteString(stream, Strategy);
+                WriteString(stream, Symbol);
+                stream.WriteByte(Success ? (byte)1 : (byte)0);
+                WriteInt64(stream, BitConverter.DoubleToInt64Bits(Score));
+                WriteInt64(stream, DurationMs);
+                stream.WriteByte((byte)Encryption);
+                WriteString(stream, KeyId);
+                WriteString(stream, KemId);
+                WriteBytes(stream, Payload);
+                WriteBytes(stream, OriginFingerprint);
+                return stream.ToArray();
+            }
+        }
+
+        /// <summary>SHA3-512 of the canonical bytes: the record's content digest, computable in parallel before the write lock.</summary>
+        internal static byte[] ContentDigest(byte[] canonical)
+        {
+            var digest = new Sha3Digest(512);
+            digest.BlockUpdate(canonical, 0, canonical.Length);
+            var output = new byte[64];
+            digest.DoFinal(output, 0);
+            return output;
+        }
+
+        /// <summary>
+        /// Fingerprint = SHA3-512("NeuralTrader.Swarm/chain/v2" || previous fingerprint || SHA3-512(canonical bytes)).
+        /// Hashing the content first keeps the sequential part inside the write transaction to one 155-byte hash.
+        /// </summary>
+        internal static byte[] ComputeFingerprint(byte[] previous, byte[] contentDigest)
+        {
+            var digest = new Sha3Digest(512);
+            digest.BlockUpdate(ChainDomain, 0, ChainDomain.Length);
+            digest.BlockUpdate(previous, 0, previous.Length);
+            digest.BlockUpdate(contentDigest, 0, contentDigest.Length);
+            var output = new byte[64];
+            digest.DoFinal(output, 0);
+            return output;
+        }
+
+        internal static readonly byte[] Genesis = new byte[64];
+
+        private static readonly byte[] ChainDomain = Encoding.UTF8.GetBytes("NeuralTrader.Swarm/chain/v2");
+
+        private static void WriteString(Stream stream, string? value) => WriteBytes(stream, value is null ? null : Encoding.UTF8.GetBytes(value));
+
+        private static void WriteBytes(Stream stream, byte[]? value)
+        {
+            var length = value?.Length ?? 0;
+            stream.WriteByte((byte)(length >> 24));
+            stream.WriteByte((byte)(length >> 16));
+            stream.WriteByte((byte)(length >> 8));
+            stream.WriteByte((byte)length);
+            if (length > 0)
+            {
+                stream.Write(value!, 0, length);
+            }
+        }
+
+        private static void WriteInt64(Stream stream, long value)
+        {
+            for (var shift = 56; shift >= 0; shift -= 8)
+            {
+                stream.WriteByte((byte)(value >> shift));
+            }
+        }
+    }
+}

@@ -1,0 +1,327 @@
+using System;
+using System.Collections.Generic;
+
+namespace NeuralTrader.Swarm.Core.Learning
+{
+    /// <summary>
+    /// Gaussian-process regression on [0,1]^d with a Matérn 5/2 kernel, unit signal variance on standardised targets,
+    /// and the length scale and noise chosen by maximum marginal likelihood over a small grid.
+    /// </summary>
+    internal sealed class GaussianProcess
+    {
+        private static readonly double[] LengthScales = { 0.06, 0.12, 0.22, 0.4, 0.7 };
+        private static readonly double[] Noises = { 1e-4, 1e-2, 0.1 };
+        private static readonly double Sqrt5 = Math.Sqrt(5);
+
+        private readonly double[][] _x;
+        private readonly double[] _alpha;
+        private readonly double[,] _chol;
+        private readonly double _yMean;
+        private readonly double _yStd;
+
+        private GaussianProcess(double[][] x, double[] alpha, double[,] chol, double yMean, double yStd, double lengthScale, double noise, double bestStandardized)
+        {
+            _x = x;
+            _alpha = alpha;
+            _chol = chol;
+            _yMean = yMean;
+            _yStd = yStd;
+            LengthScale = lengthScale;
+            Noise = noise;
+            BestStandardized = bestStandardized;
+        }
+
+        internal double LengthScale { get; }
+
+        internal double Noise { get; }
+
+        internal double BestStandardized { get; }
+
+        internal int Count => _x.Length;
+
+        internal static GaussianProcess Fit(double[][] x, double[] y)
+        {
+            var n = y.Length;
+            double mean = 0;
+            foreach (var v in y)
+            {
+                mean += v;
+            }
+
+            mean /= n;
+            double variance = 0;
+            foreach (var v in y)
+            {
+                variance += (v - mean) * (v - mean);
+            }
+
+            var std = n > 1 ? Math.Sqrt(variance / (n - 1)) : 0;
+            if (std < 1e-6)
+            {
+                std = 1e-6 + 0.1;
+            }
+
+            var z = new double[n];
+            var best = double.NegativeInfinity;
+            for (var i = 0; i < n; i++)
+            {
+                z[i] = (y[i] - mean) / std;
+                best = Math.Max(best, z[i]);
+            }
+
+            var distances = new double[n, n];
+            for (var i = 0; i < n; i++)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    var d = Distance(x[i], x[j]);
+                    distances[i, j] = d;
+                    distances[j, i] = d;
+                }
+            }
+
+            GaussianProcess? bestModel = null;
+            var bestLikelihood = double.NegativeInfinity;
+            var kernel = new double[n, n];
+            foreach (var lengthScale in LengthScales)
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    for (var j = 0; j < i; j++)
+                    {
+                        kernel[i, j] = Matern(distances[i, j], lengthScale);
+                    }
+                }
+
+                foreach (var noise in Noises)
+                {
+                    var k = new double[n, n];
+                    for (var i = 0; i < n; i++)
+                    {
+                        for (var j = 0; j < i; j++)
+                        {
+                            k[i, j] = kernel[i, j];
+                        }
+
+                        k[i, i] = 1 + noise + 1e-8;
+                    }
+
+                    if (!Cholesky(k, n))
+                    {
+                        continue;
+                    }
+
+                    var alpha = Solve(k, z, n);
+                    double fit = 0, logDet = 0;
+                    for (var i = 0; i < n; i++)
+                    {
+                        fit += z[i] * alpha[i];
+                        logDet += Math.Log(k[i, i]);
+                    }
+
+                    var likelihood = (-0.5 * fit) - logDet;
+                    if (likelihood > bestLikelihood)
+                    {
+                        bestLikelihood = likelihood;
+                        bestModel = new GaussianProcess(x, alpha, k, mean, std, lengthScale, noise, best);
+                    }
+                }
+            }
+
+            return bestModel ?? throw new InvalidOperationException("The Gaussian process could not be fitted.");
+        }
+
+        /// <summary>Posterior mean and standard deviation in standardised units.</summary>
+        internal (double Mean, double Std) PredictStandardized(double[] point, double[] scratch)
+        {
+            var n = _x.Length;
+            double mean = 0;
+            for (var i = 0; i < n; i++)
+            {
+                scratch[i] = Matern(Distance(point, _x[i]), LengthScale);
+                mean += scratch[i] * _alpha[i];
+            }
+
+            // Forward substitution L v = k*; variance = 1 - v·v.
+            double vv = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var sum = scratch[i];
+                for (var j = 0; j < i; j++)
+                {
+                    sum -= _chol[i, j] * scratch[j];
+                }
+
+                var v = sum / _chol[i, i];
+                scratch[i] = v;
+                vv += v * v;
+            }
+
+            return (mean, Math.Sqrt(Math.Max(1e-12, 1 - vv)));
+        }
+
+        internal (double Mean, double Std) Predict(double[] point)
+        {
+            var (m, s) = PredictStandardized(point, new double[_x.Length]);
+            return ((m * _yStd) + _yMean, s * _yStd);
+        }
+
+        internal double ToOriginal(double standardized) => (standardized * _yStd) + _yMean;
+
+        internal double StdToOriginal(double standardizedStd) => standardizedStd * _yStd;
+
+        /// <summary>Expected improvement over the best observation, with exploration margin <paramref name="xi"/>.</summary>
+        internal static double ExpectedImprovement(double mean, double std, double best, double xi)
+        {
+            var improvement = mean - best - xi;
+            if (std < 1e-9)
+            {
+                return Math.Max(0, improvement);
+            }
+
+            var z = improvement / std;
+            return (improvement * NormalCdf(z)) + (std * NormalPdf(z));
+        }
+
+        internal static double Distance(double[] a, double[] b)
+        {
+            double sum = 0;
+            for (var i = 0; i < a.Length; i++)
+            {
+                var d = a[i] - b[i];
+                sum += d * d;
+            }
+
+            return Math.Sqrt(sum);
+        }
+
+        private static double Matern(double r, double lengthScale)
+        {
+            var s = Sqrt5 * r / lengthScale;
+            return (1 + s + (s * s / 3)) * Math.Exp(-s);
+        }
+
+        /// <summary>In-place lower Cholesky factor; false when not positive definite.</summary>
+        private static bool Cholesky(double[,] a, int n)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                var sum = a[j, j];
+                for (var k = 0; k < j; k++)
+                {
+                    sum -= a[j, k] * a[j, k];
+                }
+
+                if (sum <= 0)
+                {
+                    return false;
+                }
+
+                var diag = Math.Sqrt(sum);
+                a[j, j] = diag;
+                for (var i = j + 1; i < n; i++)
+                {
+                    var s = a[i, j];
+                    for (var k = 0; k < j; k++)
+                    {
+                        s -= a[i, k] * a[j, k];
+                    }
+
+                    a[i, j] = s / diag;
+                }
+            }
+
+            return true;
+        }
+
+        private static double[] Solve(double[,] l, double[] b, int n)
+        {
+            var y = new double[n];
+            for (var i = 0; i < n; i++)
+            {
+                var s = b[i];
+                for (var k = 0; k < i; k++)
+                {
+                    s -= l[i, k] * y[k];
+                }
+
+                y[i] = s / l[i, i];
+            }
+
+            var x = new double[n];
+            for (var i = n - 1; i >= 0; i--)
+            {
+                var s = y[i];
+                for (var k = i + 1; k < n; k++)
+                {
+                    s -= l[k, i] * x[k];
+                }
+
+                x[i] = s / l[i, i];
+            }
+
+            return x;
+        }
+
+        internal static double NormalPdf(double z) => Math.Exp(-0.5 * z * z) / Math.Sqrt(2 * Math.PI);
+
+        internal static double NormalCdf(double z) => 0.5 * Erfc(-z / Math.Sqrt(2));
+
+        private static double Erfc(double x)
+        {
+            // Numerical Recipes erfc (Chebyshev), relative error < 1.2e-7.
+            var z = Math.Abs(x);
+            var t = 1 / (1 + (0.5 * z));
+            double[] c = { -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277 };
+            double poly = 0;
+            for (var i = c.Length - 1; i >= 0; i--)
+            {
+                poly = c[i] + (t * poly);
+            }
+
+            var r = t * Math.Exp((-z * z) + poly);
+            return x >= 0 ? r : 2 - r;
+        }
+    }
+
+    /// <summary>Wilson score interval.</summary>
+    internal static class Wilson
+    {
+        internal static double LowerBound(int successes, int n, double z = 1.96)
+        {
+            if (n <= 0)
+            {
+                return 0;
+            }
+
+            var p = (double)successes / n;
+            var z2 = z * z;
+            var center = p + (z2 / (2 * n));
+            var margin = z * Math.Sqrt((p * (1 - p) / n) + (z2 / (4.0 * n * n)));
+            return Math.Max(0, (center - margin) / (1 + (z2 / n)));
+        }
+    }
+
+    /// <summary>Stable FNV-1a hashing for seeds and ids (string.GetHashCode is randomised per process).</summary>
+    internal static class StableHash
+    {
+        internal static int Of(params string[] parts)
+        {
+            unchecked
+            {
+                var hash = 2166136261u;
+                foreach (var part in parts)
+                {
+                    foreach (var c in part ?? string.Empty)
+                    {
+                        hash = (hash ^ c) * 16777619u;
+                    }
+
+                    hash = (hash ^ 0xFFu) * 16777619u;
+                }
+
+                return (int)(hash & 0x7FFFFFFF);
+            }
+        }
+    }
+}

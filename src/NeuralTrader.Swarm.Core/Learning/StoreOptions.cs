@@ -1,0 +1,54 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using NeuralTrader.Swarm.Core.Security;
+
+namespace NeuralTrader.Swarm.Core.Learning
+{
+    /// <summary>Options for <see cref="TrajectoryStore.Open"/>.</summary>
+    public sealed class StoreOptions
+    {
+        /// <summary>Database file; <see cref="TrajectoryStore.DefaultPath"/> when null or empty.</summary>
+        public string? Path { get; set; }
+
+        /// <summary>Encryption key, or null for a plaintext store (or to read only the plaintext columns of an encrypted one).</summary>
+        public StoreKey? Key { get; set; }
+
+        /// <summary>Logger factory; null logs nothing.</summary>
+        public ILoggerFactory? LoggerFactory { get; set; }
+
+        /// <summary>How long a write waits for other writers before failing with <c>StoreBusy</c> (default 30 s).</summary>
+        public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>Seed of the optimiser's random candidates; suggestions are deterministic for a seed and the same data.</summary>
+        public int Seed { get; set; } = 1;
+    }
+
+    /// <summary>Default locations.</summary>
+    internal static class StorePaths
+    {
+        internal static string Default()
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            {
+                var local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+                return System.IO.Path.Combine(local, "NeuralTrader.Swarm", "swarm.db");
+            }
+
+            var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+            if (string.IsNullOrEmpty(xdg) || !System.IO.Path.IsPathRooted(xdg))
+            {
+                var home = Environment.GetEnvironmentVariable("HOME");
+                if (string.IsNullOrEmpty(home))
+                {
+                    home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+                }
+
+                xdg = System.IO.Path.Combine(home!, ".local", "share");
+            }
+
+            return System.IO.Path.Combine(xdg!, "NeuralTrader.Swarm", "swarm.db");
+        }
+    }
+}

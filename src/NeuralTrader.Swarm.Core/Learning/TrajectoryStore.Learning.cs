@@ -1,0 +1,759 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Microsoft.Data.Sqlite;
+using NeuralTrader.Swarm.Core.Security;
+
+namespace NeuralTrader.Swarm.Core.Learning
+{
+    /// <summary>The learning model over the stored trajectories.</summary>
+    public sealed partial class TrajectoryStore
+    {
+        /// <summary>Most observations per (strategy, symbol) the Gaussian process uses: the most recent and the best.</summary>
+        internal const int MaxModelObservations = 64;
+
+        private static readonly string[] DefaultOperations = { "resolve-image", "create-sandbox", "load-data", "run", "collect", "cleanup" };
+
+        private readonly Dictionary<string, Suggestion> _suggestionCache = new Dictionary<string, Suggestion>(StringComparer.Ordinal);
+        private readonly Dictionary<string, GaussianProcess> _modelCache = new Dictionary<string, GaussianProcess>(StringComparer.Ordinal);
+        private readonly Dictionary<string, IReadOnlyList<Pattern>> _patternCache = new Dictionary<string, IReadOnlyList<Pattern>>(StringComparer.Ordinal);
+        private readonly Dictionary<string, (int Count, IReadOnlyList<Pattern> Patterns)> _pairPatterns = new Dictionary<string, (int Count, IReadOnlyList<Pattern> Patterns)>(StringComparer.Ordinal);
+        private LearningIndex _index = new LearningIndex(string.Empty);
+
+        /// <summary>
+        /// Recommends parameters for the next deployment of <paramref name="strategy"/> on <paramref name="symbol"/>.
+        /// Without data: the defaults, confidence 0. With fewer than max(5, d + 3) observations: a space-filling point
+        /// (the random candidate farthest from every observation). Then Bayesian optimisation: a Gaussian process
+        /// (Matérn 5/2 on parameters normalised to [0,1], hyperparameters by marginal likelihood) over at most
+        /// <c>64</c> observations (the most recent and the best), maximising expected improvement over random candidates
+        /// and local perturbations of the best. Deterministic for a given <see cref="StoreOptions.Seed"/> and data;
+        /// cached per (strategy, symbol, space) until a new observation arrives.
+        /// </summary>
+        /// <param name="strategy">Strategy name.</param>
+        /// <param name="symbol">Symbol.</param>
+        /// <param name="space">Search space.</param>
+        /// <param name="fixedParameters">Parameters the user fixed; the others are optimised.</param>
+        /// <returns>The suggestion.</returns>
+        public Suggestion GetSuggestion(string strategy, string symbol, ParameterSpace space, IDictionary<string, double>? fixedParameters = null)
+        {
+            if (space is null)
+            {
+                throw new ArgumentNullException(nameof(space));
+            }
+
+            strategy = strategy ?? string.Empty;
+            symbol = symbol ?? string.Empty;
+            lock (_gate)
+            {
+                ThrowIfDisposed();
+                var index = SyncIndex();
+                var pair = PairKey(strategy, symbol);
+                var usable = index.Pair(pair).Where(o => o.Readable && o.Status != ExecutionStatus.Cancelled).ToList();
+                var fixedKey = fixedParameters is null ? string.Empty : string.Join(",", fixedParameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value.ToString("R", CultureInfo.InvariantCulture)));
+                // Keyed by this pair's observation count only, so appends for other pairs keep it warm.
+                var cacheKey = string.Join("|", index.Generation, pair, space.Signature, fixedKey, usable.Count.ToString(CultureInfo.InvariantCulture), index.Pair(pair).Count.ToString(CultureInfo.InvariantCulture));
+                if (_suggestionCache.TryGetValue(cacheKey, out var cached))
+                {
+                    return Clone(cached);
+                }
+
+                var suggestion = ComputeSuggestion(index, strategy, symbol, pair, space, fixedParameters, usable);
+                if (_suggestionCache.Count > 256)
+                {
+                    _suggestionCache.Clear();
+                }
+
+                _suggestionCache[cacheKey] = suggestion;
+                StoreLog.Suggested(_logger, strategy, symbol, suggestion.Method, suggestion.Observations);
+                return Clone(suggestion);
+            }
+        }
+
+        /// <summary>
+        /// Predicts the score of a deployment before it runs, from the same Gaussian process (or the mean score with
+        /// few data). Confidence is <c>n/(n+10)</c> times one minus the posterior standard deviation in standardised units.
+        /// </summary>
+        /// <param name="strategy">Strategy name.</param>
+        /// <param name="symbol">Symbol.</param>
+        /// <param name="parameters">Parameters of the deployment.</param>
+        /// <param name="space">Search space; when null, one is derived from the observed parameter ranges.</param>
+        /// <returns>The prediction.</returns>
+        public Prediction Predict(string strategy, string symbol, IDictionary<string, double> parameters, ParameterSpace? space = null)
+        {
+            parameters = parameters ?? new Dictionary<string, double>();
+            lock (_gate)
+            {
+                ThrowIfDisposed();
+                var index = SyncIndex();
+                var pair = PairKey(strategy ?? string.Empty, symbol ?? string.Empty);
+                var usable = index.Pair(pair).Where(o => o.Readable && o.Status != ExecutionStatus.Cancelled).ToList();
+                var n = usable.Count;
+                if (n == 0)
+                {
+                    var prior = index.ForStrategy(strategy ?? string.Empty).Select(o => o.Score).DefaultIfEmpty(0.5).Average();
+                    return new Prediction { ExpectedScore = prior, Confidence = 0, Observations = 0 };
+                }
+
+                if (n < 3)
+                {
+                    return new Prediction { ExpectedScore = usable.Average(o => o.Score), Confidence = 0.5 * n / (n + 10.0), Observations = n };
+                }
+
+                space = space ?? DeriveSpace(usable, parameters);
+                var selected = SelectObservations(usable);
+                var gp = Model(index, pair, space, selected);
+                var point = space.Dimensions.Select(d => d.Normalize(parameters.TryGetValue(d.Name, out var v) ? v : d.Default)).ToArray();
+                var (mean, std) = gp.PredictStandardized(point, new double[gp.Count]);
+                return new Prediction
+                {
+                    ExpectedScore = Clamp01(gp.ToOriginal(mean)),
+                    Confidence = Clamp01((n / (n + 10.0)) * (1 - Math.Min(1, std))),
+                    Observations = n,
+                };
+            }
+        }
+
+        /// <summary>Learning statistics overall and per strategy (definitions in docs/learning.md).</summary>
+        /// <returns>The statistics.</returns>
+        public LearningStats GetStats()
+        {
+            lock (_gate)
+            {
+                ThrowIfDisposed();
+                var index = SyncIndex();
+                var overall = Summarize(null, index.All);
+                var stats = new LearningStats
+                {
+                    TotalTrajectories = overall.TotalTrajectories,
+                    TotalPatterns = GetPatternsLocked(index, new PatternFilter()).Count,
+                    AvgSuccessRate = overall.AvgSuccessRate,
+                    ExecutionSuccessRate = overall.ExecutionSuccessRate,
+                    ImprovementRate = overall.ImprovementRate,
+                    PredictionsMade = overall.PredictionsMade,
+                    PredictionAccuracy = overall.PredictionAccuracy,
+                    PayloadsReadable = index.All.All(o => o.Readable),
+                };
+                foreach (var group in index.All.GroupBy(o => o.Strategy, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase))
+                {
+                    stats.ByStrategy.Add(Summarize(group.Key, group.ToList()));
+                }
+
+                return stats;
+            }
+        }
+
+        /// <summary>
+        /// Recurring success and failure patterns: parameter regions (quartile bins) per strategy × symbol × market regime,
+        /// operation sequences, and swarm sizes above which runs time out or fail. Confidence is the Wilson 95% lower
+        /// bound of the pattern's rate.
+        /// </summary>
+        /// <param name="filter">Filter and thresholds (null for the defaults).</param>
+        /// <returns>The patterns, most confident first.</returns>
+        public IReadOnlyList<Pattern> GetPatterns(PatternFilter? filter = null)
+        {
+            lock (_gate)
+            {
+                ThrowIfDisposed();
+                return GetPatternsLocked(SyncIndex(), filter ?? new PatternFilter());
+            }
+        }
+
+        private static string PairKey(string strategy, string symbol) => strategy.ToUpperInvariant() + "\u0001" + symbol.ToUpperInvariant();
+
+        private static double Clamp01(double v) => double.IsNaN(v) ? 0 : Math.Max(0, Math.Min(1, v));
+
+        private static Suggestion Clone(Suggestion s) => new Suggestion
+        {
+            Strategy = s.Strategy,
+            Symbol = s.Symbol,
+            Confidence = s.Confidence,
+            ExpectedSuccessRate = s.ExpectedSuccessRate,
+            EstimatedDurationMs = s.EstimatedDurationMs,
+            RecommendedParameters = new Dictionary<string, double>(s.RecommendedParameters, StringComparer.Ordinal),
+            RecommendedOperations = new List<string>(s.RecommendedOperations),
+            SupportingPatterns = new List<Pattern>(s.SupportingPatterns),
+            Observations = s.Observations,
+            Method = s.Method,
+            Reasoning = s.Reasoning,
+        };
+
+        private LearningIndex SyncIndex()
+        {
+            string generation;
+            long maxSeq;
+            using (var command = _connection.CreateCommand())
+            {
+                command.CommandText = "SELECT (SELECT value FROM meta WHERE key = 'generation'), (SELECT IFNULL(MAX(seq), 0) FROM trajectories)";
+                using (var reader = command.ExecuteReader())
+                {
+                    reader.Read();
+                    generation = reader.IsDBNull(0) ? "0" : reader.GetString(0);
+                    maxSeq = reader.GetInt64(1);
+                }
+            }
+
+            if (!string.Equals(generation, _index.Generation, StringComparison.Ordinal))
+            {
+                _index = new LearningIndex(generation);
+                _suggestionCache.Clear();
+                _modelCache.Clear();
+                _patternCache.Clear();
+                _pairPatterns.Clear();
+            }
+
+            if (maxSeq <= _index.LastSeq)
+            {
+                return _index;
+            }
+
+            using (var command = _connection.CreateCommand())
+            {
+                command.CommandText = SelectColumns + " WHERE seq > $seq ORDER BY seq";
+                command.Parameters.AddWithValue("$seq", _index.LastSeq);
+                var rows = new List<RecordRow>();
+                using (var reader = command.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        rows.Add(ReadRow(reader));
+                    }
+                }
+
+                // Decrypting and deserialising dominate a cold load; do it in parallel once the encapsulations are cached
+                // (the connection itself is not used from the workers).
+                foreach (var kemId in rows.Where(r => r.KemId != null).Select(r => r.KemId).Distinct())
+                {
+                    LoadEncapsulation(kemId);
+                }
+
+                var observations = new Observation[rows.Count];
+                if (rows.Count >= 256 && Environment.ProcessorCount > 1)
+                {
+                    System.Threading.Tasks.Parallel.For(0, rows.Count, i => observations[i] = ToObservation(rows[i]));
+                }
+                else
+                {
+                    for (var i = 0; i < rows.Count; i++)
+                    {
+                        observations[i] = ToObservation(rows[i]);
+                    }
+                }
+
+                foreach (var observation in observations)
+                {
+                    _index.Add(observation);
+                    _index.LastSeq = observation.Seq;
+                }
+            }
+
+            _index.Version++;
+            return _index;
+        }
+
+        private Observation ToObservation(RecordRow row)
+        {
+            var observation = new Observation
+            {
+                Seq = row.Seq,
+                Id = row.Id,
+                Strategy = row.Strategy,
+                Symbol = row.Symbol,
+                CompletedAtMs = row.CompletedAtMs,
+                Score = row.Score,
+                Success = row.Success,
+                DurationMs = row.DurationMs,
+                Status = row.Success ? ExecutionStatus.Succeeded : ExecutionStatus.Failed,
+            };
+            var readable = row.Encryption == 0 || (_key != null && _key.CanDecrypt && string.Equals(row.KeyId, _key.KeyId, StringComparison.Ordinal));
+            if (!readable)
+            {
+                return observation;
+            }
+
+            Trajectory trajectory;
+            try
+            {
+                trajectory = DecodePayload(row);
+            }
+            catch (StoreException)
+            {
+                return observation;
+            }
+
+            observation.Readable = true;
+            observation.Status = trajectory.Outcome?.Status ?? observation.Status;
+            observation.Parameters = trajectory.Parameters ?? new Dictionary<string, double>();
+            observation.Regime = trajectory.Context is null ? null : string.Intern(trajectory.Context.Label);
+            observation.Operations = (trajectory.Operations ?? new List<OperationStep>()).Select(o => string.Intern(o.Ok ? o.Name : o.Name + "!")).ToArray();
+            observation.Predicted = trajectory.Prediction?.ExpectedScore;
+            observation.UsedSuggestion = trajectory.UsedSuggestion;
+            observation.SwarmSize = trajectory.SwarmSize;
+            return observation;
+        }
+
+        private Suggestion ComputeSuggestion(LearningIndex index, string strategy, string symbol, string pair, ParameterSpace space, IDictionary<string, double>? fixedParameters, List<Observation> usable)
+        {
+            var inv = CultureInfo.InvariantCulture;
+            var dims = space.Dimensions;
+            var d = dims.Count;
+            var n = usable.Count;
+            var isFixed = new bool[d];
+            var fixedUnit = new double[d];
+            for (var i = 0; i < d; i++)
+            {
+                if (fixedParameters != null && fixedParameters.TryGetValue(dims[i].Name, out var value))
+                {
+                    isFixed[i] = true;
+                    fixedUnit[i] = dims[i].Normalize(value);
+                }
+            }
+
+            var suggestion = new Suggestion { Strategy = strategy, Symbol = symbol, Observations = n };
+            var random = new Random(StableHash.Of(_seed.ToString(inv), pair, space.Signature, n.ToString(inv)));
+            var strategyObs = index.ForStrategy(strategy);
+            double[] chosen;
+            var initial = Math.Min(10, Math.Max(5, d + 3));
+            string regionText;
+            if (n == 0 || d == 0 || isFixed.All(f => f))
+            {
+                chosen = dims.Select((dim, i) => isFixed[i] ? fixedUnit[i] : dim.Normalize(dim.Default)).ToArray();
+                suggestion.Method = "defaults";
+                suggestion.ExpectedSuccessRate = strategyObs.Count > 0 ? strategyObs.Average(o => o.Score) : 0.5;
+                suggestion.Confidence = 0;
+                regionText = "the defaults";
+            }
+            else
+            {
+                var selected = SelectObservations(usable);
+                var points = selected.Select(o => Point(space, o)).ToList();
+                if (n < initial)
+                {
+                    // Space-filling start: the random candidate farthest from everything tried so far.
+                    chosen = new double[d];
+                    var bestDistance = double.NegativeInfinity;
+                    for (var c = 0; c < 256; c++)
+                    {
+                        var candidate = Snap(space, RandomPoint(random, d, isFixed, fixedUnit));
+                        var nearest = points.Count == 0 ? double.MaxValue : points.Min(p => GaussianProcess.Distance(p, candidate));
+                        if (nearest > bestDistance)
+                        {
+                            bestDistance = nearest;
+                            chosen = candidate;
+                        }
+                    }
+
+                    suggestion.Method = "space-filling";
+                    suggestion.ExpectedSuccessRate = usable.Average(o => o.Score);
+                    suggestion.Confidence = Clamp01(0.3 * n / (n + 10.0));
+                    regionText = "an unexplored region";
+                }
+                else
+                {
+                    var gp = Model(index, pair, space, selected);
+                    var scratch = new double[gp.Count];
+                    const double xi = 0.01;
+                    var best = gp.BestStandardized;
+                    double bestEi = double.NegativeInfinity, bestMean = double.NegativeInfinity;
+                    double[] eiPoint = new double[d], meanPoint = new double[d];
+
+                    void Consider(double[] candidate)
+                    {
+                        var (mean, std) = gp.PredictStandardized(candidate, scratch);
+                        var ei = GaussianProcess.ExpectedImprovement(mean, std, best, xi);
+                        if (ei > bestEi)
+                        {
+                            bestEi = ei;
+                            eiPoint = candidate;
+                        }
+
+                        if (mean > bestMean)
+                        {
+                            bestMean = mean;
+                            meanPoint = candidate;
+                        }
+                    }
+
+                    for (var c = 0; c < 384; c++)
+                    {
+                        Consider(Snap(space, RandomPoint(random, d, isFixed, fixedUnit)));
+                    }
+
+                    var top = selected.Zip(points, (o, p) => (o.Score, p)).OrderByDescending(t => t.Score).Take(5).Select(t => t.p).ToList();
+                    double[] scales = { 0.02, 0.05, 0.1, 0.2 };
+                    foreach (var center in top)
+                    {
+                        for (var c = 0; c < 24; c++)
+                        {
+                            Consider(Snap(space, Perturb(random, center, scales[c % scales.Length], isFixed, fixedUnit)));
+                        }
+                    }
+
+                    var refineCenter = eiPoint;
+                    for (var c = 0; c < 48; c++)
+                    {
+                        Consider(Snap(space, Perturb(random, refineCenter, c % 2 == 0 ? 0.03 : 0.01, isFixed, fixedUnit)));
+                    }
+
+                    // When nothing promises an improvement any more, exploit the best posterior mean.
+                    chosen = bestEi > 1e-9 ? eiPoint : meanPoint;
+                    var (m, s) = gp.PredictStandardized(chosen, scratch);
+                    suggestion.Method = "bayesian-optimization";
+                    suggestion.ExpectedSuccessRate = Clamp01(gp.ToOriginal(m));
+                    suggestion.Confidence = Clamp01((n / (n + 10.0)) * (1 - Math.Min(1, s)));
+                    regionText = string.Format(inv, "where the model (Gaussian process, Matérn 5/2, length scale {0:0.##}) expects {1:0.00} ± {2:0.00} and expected improvement is {3:0.000}", gp.LengthScale, suggestion.ExpectedSuccessRate, gp.StdToOriginal(s), gp.StdToOriginal(Math.Max(0, bestEi)));
+                }
+            }
+
+            for (var i = 0; i < d; i++)
+            {
+                suggestion.RecommendedParameters[dims[i].Name] = isFixed[i] && fixedParameters != null ? fixedParameters[dims[i].Name] : dims[i].Denormalize(chosen[i]);
+            }
+
+            // Operations and duration come from the strategy's successful runs.
+            var successfulPair = usable.Where(o => o.Status == ExecutionStatus.Succeeded).ToList();
+            var durations = (successfulPair.Count > 0 ? successfulPair : strategyObs.Where(o => o.Success)).Select(o => (double)o.DurationMs).ToArray();
+            suggestion.EstimatedDurationMs = durations.Length == 0 ? (double?)null : Median(durations);
+            suggestion.RecommendedOperations = (MostCommonSequence(strategyObs) ?? DefaultOperations).ToList();
+            suggestion.SupportingPatterns = PairPatterns(index, pair, strategy, symbol)
+                .Where(p => p.Category == "ParameterRegion" && p.Parameter != null && suggestion.RecommendedParameters.TryGetValue(p.Parameter, out var v) && v >= p.RangeMin && v <= p.RangeMax)
+                .ToList();
+
+            var parameterText = string.Join(", ", suggestion.RecommendedParameters.Select(p => p.Key + "=" + p.Value.ToString("0.####", inv)));
+            var unreadable = index.Pair(pair).Count(o => !o.Readable);
+            if (n == 0 && unreadable > 0)
+            {
+                suggestion.Reasoning = string.Format(inv, "{0} runs of {1} on {2} are recorded but their payloads cannot be read with this key, so the defaults ({3}) are suggested with confidence 0.", unreadable, strategy, symbol, parameterText);
+            }
+            else if (n == 0)
+            {
+                suggestion.Reasoning = string.Format(inv, "No recorded runs of {0} on {1} yet, so the defaults ({2}) are suggested with confidence 0.", strategy, symbol, parameterText);
+            }
+            else
+            {
+                var bestObs = usable.OrderByDescending(o => o.Score).First();
+                var bestText = string.Join(", ", dims.Select(dim => dim.Name + "=" + (bestObs.Parameters != null && bestObs.Parameters.TryGetValue(dim.Name, out var v) ? v : dim.Default).ToString("0.####", inv)));
+                suggestion.Reasoning = string.Format(
+                    inv,
+                    "From {0} runs of {1} on {2} (mean score {3:0.00}, {4:P0} scoring at least 0.5, best {5:0.00} at {6}), {7} suggests {8}, {9}.",
+                    n,
+                    strategy,
+                    symbol,
+                    usable.Average(o => o.Score),
+                    usable.Count(o => o.Score >= 0.5) / (double)n,
+                    bestObs.Score,
+                    bestText,
+                    suggestion.Method,
+                    parameterText,
+                    regionText);
+            }
+
+            return suggestion;
+        }
+
+        private static double Median(double[] values)
+        {
+            Array.Sort(values);
+            return values[values.Length / 2];
+        }
+
+        /// <summary>The most frequent operation sequence of successful runs (operation names are interned, so sequences compare by reference).</summary>
+        private static string[]? MostCommonSequence(List<Observation> observations)
+        {
+            var counts = new Dictionary<string, (int Count, string[] Operations)>(StringComparer.Ordinal);
+            foreach (var o in observations)
+            {
+                if (!o.Readable || o.Status != ExecutionStatus.Succeeded || o.Operations is null || o.Operations.Length == 0)
+                {
+                    continue;
+                }
+
+                var key = o.SequenceKey ??= string.Join(">", o.Operations);
+                counts[key] = counts.TryGetValue(key, out var c) ? (c.Count + 1, c.Operations) : (1, o.Operations);
+            }
+
+            return counts.Count == 0
+                ? null
+                : counts.OrderByDescending(kv => kv.Value.Count).ThenBy(kv => kv.Key, StringComparer.Ordinal).First().Value.Operations;
+        }
+
+        /// <summary>Success patterns of one (strategy, symbol), cached until that pair gets a new observation.</summary>
+        private IReadOnlyList<Pattern> PairPatterns(LearningIndex index, string pair, string strategy, string symbol)
+        {
+            // Mining is O(n log n) in the pair's runs; to keep suggestions fast it is refreshed when the pair has grown by
+            // 20 runs or 5% since the last mining, not after every run.
+            var observations = index.Pair(pair);
+            var key = index.Generation + "|" + pair;
+            if (_pairPatterns.TryGetValue(key, out var cached)
+                && observations.Count - cached.Count < Math.Max(20, cached.Count / 20))
+            {
+                return cached.Patterns;
+            }
+
+            var patterns = PatternMiner.Mine(observations, new PatternFilter { Strategy = strategy, Symbol = symbol, Kind = PatternKind.Success });
+            if (_pairPatterns.Count > 256)
+            {
+                _pairPatterns.Clear();
+            }
+
+            _pairPatterns[key] = (observations.Count, patterns);
+            return patterns;
+        }
+
+        private GaussianProcess Model(LearningIndex index, string pair, ParameterSpace space, List<Observation> selected)
+        {
+            var key = string.Join("|", index.Generation, pair, space.Signature, selected.Count.ToString(CultureInfo.InvariantCulture), selected.Count == 0 ? "0" : selected.Max(o => o.Seq).ToString(CultureInfo.InvariantCulture));
+            if (_modelCache.TryGetValue(key, out var gp))
+            {
+                return gp;
+            }
+
+            var x = selected.Select(o => Point(space, o)).ToArray();
+            var y = selected.Select(o => o.Score).ToArray();
+            gp = GaussianProcess.Fit(x, y);
+            if (_modelCache.Count > 256)
+            {
+                _modelCache.Clear();
+            }
+
+            _modelCache[key] = gp;
+            return gp;
+        }
+
+        /// <summary>At most <see cref="MaxModelObservations"/>: the 40 most recent plus the best of the rest.</summary>
+        private static List<Observation> SelectObservations(List<Observation> usable)
+        {
+            if (usable.Count <= MaxModelObservations)
+            {
+                return usable;
+            }
+
+            // O(n) selection of the best older observations: a small sorted buffer instead of sorting everything.
+            const int recentCount = 40;
+            const int bestCount = MaxModelObservations - recentCount;
+            var best = new List<Observation>(bestCount + 1);
+            var older = usable.Count - recentCount;
+            for (var i = 0; i < older; i++)
+            {
+                var o = usable[i];
+                if (best.Count == bestCount && o.Score <= best[best.Count - 1].Score)
+                {
+                    continue;
+                }
+
+                var at = best.Count;
+                while (at > 0 && best[at - 1].Score < o.Score)
+                {
+                    at--;
+                }
+
+                best.Insert(at, o);
+                if (best.Count > bestCount)
+                {
+                    best.RemoveAt(best.Count - 1);
+                }
+            }
+
+            best.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+            best.AddRange(usable.Skip(older));
+            return best;
+        }
+
+        private static double[] Point(ParameterSpace space, Observation o) =>
+            space.Dimensions.Select(dim => dim.Normalize(o.Parameters != null && o.Parameters.TryGetValue(dim.Name, out var v) ? v : dim.Default)).ToArray();
+
+        private static double[] Snap(ParameterSpace space, double[] unit)
+        {
+            for (var i = 0; i < unit.Length; i++)
+            {
+                var dim = space.Dimensions[i];
+                unit[i] = dim.Normalize(dim.Denormalize(unit[i]));
+            }
+
+            return unit;
+        }
+
+        private static double[] RandomPoint(Random random, int d, bool[] isFixed, double[] fixedUnit)
+        {
+            var p = new double[d];
+            for (var i = 0; i < d; i++)
+            {
+                p[i] = isFixed[i] ? fixedUnit[i] : random.NextDouble();
+            }
+
+            return p;
+        }
+
+        private static double[] Perturb(Random random, double[] center, double scale, bool[] isFixed, double[] fixedUnit)
+        {
+            var p = new double[center.Length];
+            for (var i = 0; i < center.Length; i++)
+            {
+                if (isFixed[i])
+                {
+                    p[i] = fixedUnit[i];
+                    continue;
+                }
+
+                // Box-Muller normal step.
+                var u1 = 1.0 - random.NextDouble();
+                var u2 = random.NextDouble();
+                var normal = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+                p[i] = Math.Max(0, Math.Min(1, center[i] + (scale * normal)));
+            }
+
+            return p;
+        }
+
+        private static ParameterSpace DeriveSpace(List<Observation> usable, IDictionary<string, double> query)
+        {
+            var names = usable.Where(o => o.Parameters != null).SelectMany(o => o.Parameters!.Keys).Concat(query.Keys).Distinct(StringComparer.Ordinal).OrderBy(k => k, StringComparer.Ordinal).ToList();
+            var dims = new List<ParameterDimension>();
+            foreach (var name in names)
+            {
+                var values = usable.Where(o => o.Parameters != null && o.Parameters.ContainsKey(name)).Select(o => o.Parameters![name]).ToList();
+                if (query.TryGetValue(name, out var q))
+                {
+                    values.Add(q);
+                }
+
+                var min = values.Min();
+                var max = values.Max();
+                dims.Add(new ParameterDimension(name, ParameterKind.Number, min, max, values.Count > 0 ? values[0] : min));
+            }
+
+            return new ParameterSpace(dims);
+        }
+
+        private static StrategyLearningStats Summarize(string? strategy, List<Observation> observations)
+        {
+            var stats = new StrategyLearningStats { Strategy = strategy, TotalTrajectories = observations.Count };
+            if (observations.Count == 0)
+            {
+                return stats;
+            }
+
+            stats.AvgSuccessRate = observations.Average(o => o.Score);
+            stats.ExecutionSuccessRate = observations.Count(o => o.Success) / (double)observations.Count;
+            stats.SuggestionUsage = observations.Count(o => o.UsedSuggestion) / (double)observations.Count;
+            var n = observations.Count;
+            if (n >= 10)
+            {
+                var window = Math.Max(5, Math.Min(500, n / 5));
+                var recent = observations.Skip(n - window).Average(o => o.Score);
+                var earlier = observations.Take(n - window).Average(o => o.Score);
+                stats.ImprovementRate = recent - earlier;
+            }
+
+            var predicted = observations.Where(o => o.Predicted.HasValue).ToList();
+            stats.PredictionsMade = predicted.Count;
+            if (predicted.Count > 0)
+            {
+                stats.PredictionAccuracy = 1 - predicted.Average(o => Math.Abs(o.Predicted!.Value - o.Score));
+            }
+
+            return stats;
+        }
+
+        private IReadOnlyList<Pattern> GetPatternsLocked(LearningIndex index, PatternFilter filter)
+        {
+            var key = string.Join("|", index.Generation, index.Version.ToString(CultureInfo.InvariantCulture), filter.Strategy ?? "*", filter.Symbol ?? "*", filter.Kind?.ToString() ?? "*", filter.MinObservations.ToString(CultureInfo.InvariantCulture), filter.MinConfidence.ToString("R", CultureInfo.InvariantCulture));
+            if (_patternCache.TryGetValue(key, out var cached))
+            {
+                return cached;
+            }
+
+            var patterns = PatternMiner.Mine(index.All, filter);
+            if (_patternCache.Count > 64)
+            {
+                _patternCache.Clear();
+            }
+
+            _patternCache[key] = patterns;
+            return patterns;
+        }
+    }
+
+    /// <summary>What the learning model keeps of a trajectory in memory.</summary>
+    internal sealed class Observation
+    {
+        internal long Seq { get; set; }
+
+        internal string Id { get; set; } = string.Empty;
+
+        internal string Strategy { get; set; } = string.Empty;
+
+        internal string Symbol { get; set; } = string.Empty;
+
+        internal long CompletedAtMs { get; set; }
+
+        internal double Score { get; set; }
+
+        internal bool Success { get; set; }
+
+        internal long DurationMs { get; set; }
+
+        internal bool Readable { get; set; }
+
+        internal ExecutionStatus Status { get; set; }
+
+        internal Dictionary<string, double>? Parameters { get; set; }
+
+        internal string? Regime { get; set; }
+
+        internal string[]? Operations { get; set; }
+
+        internal double? Predicted { get; set; }
+
+        internal bool UsedSuggestion { get; set; }
+
+        internal int SwarmSize { get; set; }
+
+        internal string? SequenceKey { get; set; }
+    }
+
+    /// <summary>In-memory observations, refreshed incrementally by insertion sequence and rebuilt after a reset.</summary>
+    internal sealed class LearningIndex
+    {
+        private readonly Dictionary<string, List<Observation>> _byPair = new Dictionary<string, List<Observation>>(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<Observation>> _byStrategy = new Dictionary<string, List<Observation>>(StringComparer.OrdinalIgnoreCase);
+        private static readonly List<Observation> Empty = new List<Observation>();
+
+        internal LearningIndex(string generation)
+        {
+            Generation = generation;
+        }
+
+        internal string Generation { get; }
+
+        internal long LastSeq { get; set; }
+
+        internal long Version { get; set; }
+
+        internal List<Observation> All { get; } = new List<Observation>();
+
+        internal void Add(Observation observation)
+        {
+            All.Add(observation);
+            var key = observation.Strategy.ToUpperInvariant() + "\u0001" + observation.Symbol.ToUpperInvariant();
+            if (!_byPair.TryGetValue(key, out var list))
+            {
+                list = new List<Observation>();
+                _byPair[key] = list;
+            }
+
+            list.Add(observation);
+            if (!_byStrategy.TryGetValue(observation.Strategy, out var strategyList))
+            {
+                strategyList = new List<Observation>();
+                _byStrategy[observation.Strategy] = strategyList;
+            }
+
+            strategyList.Add(observation);
+        }
+
+        internal List<Observation> ForStrategy(string strategy) => _byStrategy.TryGetValue(strategy, out var list) ? list : Empty;
+
+        internal List<Observation> Pair(string key) => _byPair.TryGetValue(key, out var list) ? list : Empty;
+    }
+}

@@ -1,0 +1,252 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+
+namespace NeuralTrader.Swarm.Strategies
+{
+    /// <summary>
+    /// Reads Yahoo-style daily CSV files: a header naming <c>Date, Open, High, Low, Close, Volume</c>
+    /// (an <c>Adj Close</c>/<c>AdjClose</c> column and other extra columns are allowed and ignored) in any
+    /// order, case-insensitive, values in invariant culture. Every problem is reported as a
+    /// <see cref="MarketDataException"/> naming the file, the line and the problem.
+    /// </summary>
+    public static class CsvPriceReader
+    {
+        private enum Column
+        {
+            Date,
+            Open,
+            High,
+            Low,
+            Close,
+            Volume,
+        }
+
+        private static readonly string[] ColumnNames = { "Date", "Open", "High", "Low", "Close", "Volume" };
+
+        /// <summary>Reads a CSV file.</summary>
+        /// <param name="path">The file.</param>
+        /// <param name="symbol">Symbol of the series; defaults to the file name without extension, upper-cased.</param>
+        /// <exception cref="MarketDataException">The file is missing, unreadable or invalid.</exception>
+        public static PriceSeries ReadFile(string path, string? symbol = null)
+        {
+            if (path is null)
+            {
+                throw new ArgumentNullException(nameof(path));
+            }
+
+            symbol ??= SymbolFromPath(path);
+            StreamReader reader;
+            try
+            {
+                reader = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is NotSupportedException)
+            {
+                throw new MarketDataException(path, "cannot be read: " + ex.Message, ex);
+            }
+
+            using (reader)
+            {
+                try
+                {
+                    return Read(reader, path, symbol);
+                }
+                catch (IOException ex)
+                {
+                    throw new MarketDataException(path, "cannot be read: " + ex.Message, ex);
+                }
+            }
+        }
+
+        /// <summary>The symbol a file stands for: its name without extension, upper-cased.</summary>
+        public static string SymbolFromPath(string path) => Path.GetFileNameWithoutExtension(path).ToUpperInvariant();
+
+        /// <summary>Reads CSV text.</summary>
+        /// <param name="reader">The text.</param>
+        /// <param name="sourceName">File name used in error messages.</param>
+        /// <param name="symbol">Symbol of the series.</param>
+        /// <exception cref="MarketDataException">The text is not valid price data.</exception>
+        public static PriceSeries Read(TextReader reader, string sourceName, string symbol)
+        {
+            if (reader is null)
+            {
+                throw new ArgumentNullException(nameof(reader));
+            }
+
+            int lineNumber = 0;
+            string? header;
+            do
+            {
+                header = reader.ReadLine();
+                lineNumber++;
+            }
+            while (header != null && header.Trim().Length == 0);
+
+            if (header is null)
+            {
+                throw new MarketDataException(sourceName, 1, "the file is empty; a header line Date,Open,High,Low,Close,Volume is required");
+            }
+
+            if (header[0] == '\uFEFF')
+            {
+                header = header.Substring(1);
+            }
+
+            string[] headerFields = SplitFields(header);
+            int columnCount = headerFields.Length;
+            var map = new int[ColumnNames.Length];
+            for (int c = 0; c < map.Length; c++)
+            {
+                map[c] = -1;
+            }
+
+            for (int i = 0; i < headerFields.Length; i++)
+            {
+                string name = headerFields[i];
+
+                for (int c = 0; c < ColumnNames.Length; c++)
+                {
+                    if (string.Equals(name, ColumnNames[c], StringComparison.OrdinalIgnoreCase))
+                    {
+                        if (map[c] >= 0)
+                        {
+                            throw new MarketDataException(sourceName, lineNumber, "the header names column '" + ColumnNames[c] + "' twice");
+                        }
+
+                        map[c] = i;
+                    }
+                }
+            }
+
+            for (int c = 0; c < ColumnNames.Length; c++)
+            {
+                if (map[c] < 0)
+                {
+                    if (c == (int)Column.Date && IsNumber(headerFields[0]))
+                    {
+                        throw new MarketDataException(sourceName, lineNumber, "a header line is required (Date,Open,High,Low,Close[,Adj Close],Volume)");
+                    }
+
+                    throw new MarketDataException(sourceName, lineNumber, "the header has no '" + ColumnNames[c] + "' column (found: " + string.Join(",", headerFields) + ")");
+                }
+            }
+
+            var dates = new List<DateTime>(4096);
+            var open = new List<double>(4096);
+            var high = new List<double>(4096);
+            var low = new List<double>(4096);
+            var close = new List<double>(4096);
+            var volume = new List<double>(4096);
+            var values = new double[ColumnNames.Length];
+            var raw = new string[ColumnNames.Length];
+            string? line;
+            while ((line = reader.ReadLine()) != null)
+            {
+                lineNumber++;
+                if (line.Trim().Length == 0)
+                {
+                    continue;
+                }
+
+                string[] fields = SplitFields(line);
+                if (fields.Length != columnCount)
+                {
+                    throw new MarketDataException(sourceName, lineNumber, "expected " + columnCount.ToString(CultureInfo.InvariantCulture) + " columns as in the header, found " + fields.Length.ToString(CultureInfo.InvariantCulture));
+                }
+
+                for (int c = 0; c < ColumnNames.Length; c++)
+                {
+                    string text = fields[map[c]].Trim();
+                    raw[c] = text;
+                    if (text.Length == 0 || string.Equals(text, "null", StringComparison.OrdinalIgnoreCase) || string.Equals(text, "NaN", StringComparison.OrdinalIgnoreCase) || text == "-")
+                    {
+                        throw new MarketDataException(sourceName, lineNumber, "missing " + ColumnNames[c] + " value");
+                    }
+
+                    if (c == (int)Column.Date)
+                    {
+                        continue;
+                    }
+
+                    if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out values[c]) || double.IsNaN(values[c]) || double.IsInfinity(values[c]))
+                    {
+                        throw new MarketDataException(sourceName, lineNumber, ColumnNames[c] + " '" + text + "' is not a number");
+                    }
+                }
+
+                if (!PriceSeries.TryParseDate(raw[(int)Column.Date], out DateTime date))
+                {
+                    throw new MarketDataException(sourceName, lineNumber, "Date '" + raw[(int)Column.Date] + "' is not a valid date (expected yyyy-MM-dd)");
+                }
+
+                if (dates.Count > 0)
+                {
+                    DateTime previous = dates[dates.Count - 1];
+                    if (date == previous)
+                    {
+                        throw new MarketDataException(sourceName, lineNumber, "Date " + PriceSeries.FormatDate(date) + " is a duplicate of the previous row");
+                    }
+
+                    if (date < previous)
+                    {
+                        throw new MarketDataException(sourceName, lineNumber, "Date " + PriceSeries.FormatDate(date) + " is before the previous row's " + PriceSeries.FormatDate(previous) + "; dates must be in ascending order");
+                    }
+                }
+
+                for (int c = (int)Column.Open; c <= (int)Column.Close; c++)
+                {
+                    if (!(values[c] > 0))
+                    {
+                        throw new MarketDataException(sourceName, lineNumber, ColumnNames[c] + " " + raw[c] + " is not a positive price");
+                    }
+                }
+
+                if (values[(int)Column.High] < values[(int)Column.Low])
+                {
+                    throw new MarketDataException(sourceName, lineNumber, "High " + raw[(int)Column.High] + " is below Low " + raw[(int)Column.Low]);
+                }
+
+                if (values[(int)Column.Volume] < 0)
+                {
+                    throw new MarketDataException(sourceName, lineNumber, "Volume " + raw[(int)Column.Volume] + " is negative");
+                }
+
+                dates.Add(date);
+                open.Add(values[(int)Column.Open]);
+                high.Add(values[(int)Column.High]);
+                low.Add(values[(int)Column.Low]);
+                close.Add(values[(int)Column.Close]);
+                volume.Add(values[(int)Column.Volume]);
+            }
+
+            if (dates.Count == 0)
+            {
+                throw new MarketDataException(sourceName, lineNumber, "no data rows after the header");
+            }
+
+            return new PriceSeries(symbol, dates.ToArray(), open.ToArray(), high.ToArray(), low.ToArray(), close.ToArray(), volume.ToArray());
+        }
+
+        private static bool IsNumber(string text) => double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
+        private static string[] SplitFields(string line)
+        {
+            // Yahoo files do not quote; strip plain surrounding quotes if a tool added them.
+            string[] fields = line.Split(',');
+            for (int i = 0; i < fields.Length; i++)
+            {
+                string f = fields[i].Trim();
+                if (f.Length >= 2 && f[0] == '"' && f[f.Length - 1] == '"')
+                {
+                    f = f.Substring(1, f.Length - 2);
+                }
+
+                fields[i] = f;
+            }
+
+            return fields;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Security;
+
+namespace NeuralTrader.Swarm.Tests.Coordination
+{
+    /// <summary>The coordinator recording into a real SQLite store in a temp folder.</summary>
+    public sealed class CoordinatorLearningTests : IDisposable
+    {
+        private readonly string _dir = Path.Combine(Path.GetTempPath(), "nts-learn-" + Guid.NewGuid().ToString("N"));
+
+        public CoordinatorLearningTests() => Directory.CreateDirectory(_dir);
+
+        public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+        private SwarmOptions Options(StoreKey? key = null, bool autoOptimize = false) => new SwarmOptions
+        {
+            Isolation = IsolationMode.Process,
+            StorePath = Path.Combine(_dir, "swarm.db"),
+            EncryptionKey = key,
+            AutoOptimize = autoOptimize,
+            MaxAgents = 4,
+        };
+
+        [Fact]
+        public async Task Every_deployment_becomes_a_scored_trajectory_and_the_chain_verifies()
+        {
+            var key = SymmetricKey.Generate();
+            using (var coordinator = new SwarmCoordinator(Options(key)))
+            {
+                var results = await coordinator.DeploySwarmAsync(new[]
+                {
+                    new DeploymentRequest("momentum", "SPY"),
+                    new DeploymentRequest("mean-reversion", "QQQ"),
+                    new DeploymentRequest("momentum", "IWM", new Dictionary<string, object?> { ["lookback"] = 0 }),
+                });
+
+                Assert.All(results, r => Assert.NotNull(r.TrajectoryId));
+                Assert.All(results, r => Assert.InRange(r.Score!.Value, 0, 1));
+                Assert.Equal(0, results[2].Score);
+                Assert.Equal(3, coordinator.Store.Count());
+            }
+
+            using var store = TrajectoryStore.Open(new StoreOptions { Path = Path.Combine(_dir, "swarm.db"), Key = key });
+            Assert.True(store.Verify().IsValid);
+            var stored = store.Query(new TrajectoryFilter { Strategy = "momentum", Symbol = "SPY" }).Single();
+            Assert.Equal(ExecutionStatus.Succeeded, stored.Trajectory!.Outcome.Status);
+            Assert.Equal(20, stored.Trajectory.Parameters["lookback"]);
+            Assert.Contains(stored.Trajectory.Operations, o => o.Name == "run");
+            Assert.NotNull(stored.Trajectory.Context);
+        }
+
+        [Fact]
+        public void Registrations_persist_in_the_store_for_other_coordinators()
+        {
+            using (var interactive = new SwarmCoordinator(Options()))
+                interactive.RegisterStrategy("slow-momentum", "momentum", new[] { "TSLA" }, new Dictionary<string, object?> { ["lookback"] = 60 });
+
+            using var scheduled = new SwarmCoordinator(Options());
+            var registration = Assert.Single(scheduled.GetStrategies());
+            Assert.Equal("slow-momentum", registration.Name);
+            Assert.Equal(new[] { "TSLA" }, registration.Symbols);
+            Assert.Equal("60", registration.Parameters["lookback"]!.ToString());
+            Assert.True(scheduled.UnregisterStrategy("slow-momentum"));
+
+            using var third = new SwarmCoordinator(Options());
+            Assert.Empty(third.GetStrategies());
+        }
+
+        [Fact]
+        public async Task AutoOptimize_uses_a_confident_suggestion_and_records_that_it_did()
+        {
+            using var coordinator = new SwarmCoordinator(Options(autoOptimize: true));
+            var explored = Enumerable.Range(0, 12).Select(i => new DeploymentRequest("momentum", "SPY",
+                new Dictionary<string, object?> { ["lookback"] = 5 + 10 * i, ["threshold"] = 0.005 * (1 + i % 4) })).ToList();
+            await coordinator.DeploySwarmAsync(explored);
+
+            var suggestion = coordinator.GetSuggestion("momentum", "SPY");
+            Assert.Equal(12, suggestion.Observations);
+            Assert.Contains("lookback", suggestion.RecommendedParameters.Keys);
+
+            var auto = await coordinator.DeployStrategyAsync("momentum", symbol: "SPY");
+            Assert.True(auto.Success, auto.Error);
+            Assert.Equal(suggestion.Confidence >= coordinator.Options.AutoOptimizeMinConfidence, auto.UsedSuggestion);
+            if (auto.UsedSuggestion)
+                Assert.Equal(suggestion.RecommendedParameters["lookback"], Convert.ToDouble(auto.Parameters["lookback"]));
+            var recorded = coordinator.Store.Query(new TrajectoryFilter { Strategy = "momentum" }).Single(t => t.Id == auto.TrajectoryId);
+            Assert.Equal(auto.UsedSuggestion, recorded.Trajectory!.UsedSuggestion);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Sandboxing;
+using NeuralTrader.Swarm.Protocol;
+
+namespace NeuralTrader.Swarm.Tests.Coordination
+{
+    /// <summary>The coordinator with real runner child processes (process sandbox) and the bundled market data.</summary>
+    public sealed class SwarmCoordinatorTests
+    {
+        private static SwarmOptions ProcessOptions(int maxAgents = 10) => new SwarmOptions
+        {
+            Isolation = IsolationMode.Process,
+            MaxAgents = maxAgents,
+            LearningEnabled = false,
+        };
+
+        [Fact]
+        public async Task Deploys_a_builtin_strategy_on_bundled_data()
+        {
+            using var coordinator = new SwarmCoordinator(ProcessOptions());
+            var result = await coordinator.DeployStrategyAsync("momentum", symbol: "SPY");
+
+            Assert.True(result.Success, result.Error);
+            Assert.Equal("SPY", result.Symbol);
+            Assert.Equal("momentum", result.StrategyType);
+            Assert.StartsWith("proc-", result.SandboxId);
+            Assert.NotNull(result.Backtest);
+            Assert.Equal(2600, result.Backtest!.Metrics.Bars);
+            Assert.Contains(result.Backtest.Signal, new[] { "Buy", "Sell", "Hold" });
+            Assert.Equal(new[] { "create-sandbox", "load-data", "run", "collect" }, result.Operations.Select(o => o.Name));
+            Assert.Empty(coordinator.GetSandboxes());
+        }
+
+        [Fact]
+        public async Task Swarm_of_25_with_5_agents_never_exceeds_5_sandboxes_and_settles_every_deployment()
+        {
+            using var provider = new CountingProvider(new ProcessSandboxProvider(RunnerLocator.Locate(), "test"));
+            using var coordinator = new SwarmCoordinator(ProcessOptions(maxAgents: 5), provider);
+            var symbols = new[] { "SPY", "QQQ", "IWM", "TSLA" };
+            var strategies = new[] { "momentum", "mean-reversion" };
+            var requests = Enumerable.Range(0, 25)
+                .Select(i => new DeploymentRequest(strategies[i % 2], symbols[i % 4],
+                    i == 7 ? new Dictionary<string, object?> { ["lookback"] = -5 } : null)
+                { Options = new RunOptions { DelayMs = 20, IncludeTrades = false } })
+                .ToList();
+            var streamed = new ConcurrentBag<int>();
+
+            var results = await coordinator.DeploySwarmAsync(requests, r => streamed.Add(r.Index));
+
+            Assert.Equal(25, results.Count);
+            Assert.Equal(Enumerable.Range(0, 25), results.Select(r => r.Index));
+            Assert.Equal(25, streamed.Count);
+            Assert.Equal(24, results.Count(r => r.Success));
+            Assert.Equal(SwarmErrorIds.InvalidParameter, results[7].ErrorId);
+            Assert.Contains("lookback", results[7].Error);
+            Assert.InRange(provider.PeakLive, 1, 5);
+            Assert.InRange(coordinator.GetMetrics().PeakActiveAgents, 1, 5);
+            Assert.Equal(0, provider.Live);
+        }
+
+        [Fact]
+        public async Task Timeout_kills_the_child_process_and_reports_TimedOut()
+        {
+            var options = ProcessOptions();
+            options.SandboxTimeout = TimeSpan.FromMilliseconds(500);
+            using var provider = new CountingProvider(new ProcessSandboxProvider(RunnerLocator.Locate(), "test"));
+            using var coordinator = new SwarmCoordinator(options, provider);
+
+            var result = (await coordinator.DeploySwarmAsync(new[]
+            {
+                new DeploymentRequest("momentum", "SPY") { Options = new RunOptions { DelayMs = 30000 } },
+            }))[0];
+
+            Assert.Equal(DeploymentStatus.TimedOut, result.Status);
+            Assert.Equal(SwarmErrorIds.SandboxTimeout, result.ErrorId);
+            Assert.All(provider.Pids, pid => Assert.False(IsRunning(pid), $"runner {pid} is still running"));
+        }
+
+        [Fact]
+        public async Task Cancellation_stops_running_agents_and_leaves_no_child_process()
+        {
+            using var provider = new CountingProvider(new ProcessSandboxProvider(RunnerLocator.Locate(), "test"));
+            using var coordinator = new SwarmCoordinator(ProcessOptions(maxAgents: 3), provider);
+            using var cancel = new CancellationTokenSource();
+            var requests = Enumerable.Range(0, 9)
+                .Select(_ => new DeploymentRequest("momentum", "SPY") { Options = new RunOptions { DelayMs = 30000 } });
+
+            var swarm = coordinator.DeploySwarmAsync(requests, null, cancel.Token);
+            // Wait until three runners are started and busy with their first (30 s) execution.
+            while (provider.Pids.Count < 3 || coordinator.GetSandboxes().Count(s => s.State == "Busy") < 3)
+                await Task.Delay(20);
+            cancel.Cancel();
+            var results = await swarm;
+
+            Assert.Equal(9, results.Count);
+            Assert.All(results, r => Assert.Equal(DeploymentStatus.Cancelled, r.Status));
+            Assert.Equal(3, provider.Pids.Count);
+            Assert.All(provider.Pids, pid => Assert.False(IsRunning(pid), $"runner {pid} is still running"));
+        }
+
+        [Fact]
+        public async Task Unknown_strategy_and_symbol_fail_with_clear_errors()
+        {
+            using var coordinator = new SwarmCoordinator(ProcessOptions());
+            var results = await coordinator.DeploySwarmAsync(new[]
+            {
+                new DeploymentRequest("no-such-strategy", "SPY"),
+                new DeploymentRequest("momentum", "XYZ"),
+            });
+
+            Assert.Equal(SwarmErrorIds.StrategyNotRegistered, results[0].ErrorId);
+            Assert.Contains("momentum", results[0].Error);
+            Assert.Equal(SwarmErrorIds.UnknownSymbol, results[1].ErrorId);
+            Assert.Contains("SPY", results[1].Error);
+        }
+
+        [Fact]
+        public void Registration_validates_type_parameters_and_duplicates()
+        {
+            using var coordinator = new SwarmCoordinator(ProcessOptions());
+            var registered = coordinator.RegisterStrategy("fast-momentum", "momentum", new[] { "spy", "QQQ" },
+                new Dictionary<string, object?> { ["lookback"] = 5 });
+
+            Assert.Equal(new[] { "SPY", "QQQ" }, registered.Symbols);
+            var duplicate = Assert.Throws<SwarmException>(() => coordinator.RegisterStrategy("FAST-MOMENTUM", "momentum"));
+            Assert.Equal(SwarmErrorIds.StrategyAlreadyRegistered, duplicate.ErrorId);
+            var badType = Assert.Throws<SwarmException>(() => coordinator.RegisterStrategy("x", "arbitrage"));
+            Assert.Equal(SwarmErrorIds.UnknownStrategyType, badType.ErrorId);
+            var badParameter = Assert.Throws<SwarmException>(() => coordinator.RegisterStrategy("y", "momentum", null,
+                new Dictionary<string, object?> { ["threshold"] = "abc" }));
+            Assert.Equal(SwarmErrorIds.InvalidParameter, badParameter.ErrorId);
+            Assert.Contains("threshold", badParameter.Message);
+            Assert.True(coordinator.UnregisterStrategy("fast-momentum"));
+            Assert.Empty(coordinator.GetStrategies());
+        }
+
+        private static bool IsRunning(int pid)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                return !process.HasExited;
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>Wraps the real provider to count live sandboxes and remember their process ids.</summary>
+        private sealed class CountingProvider : ISandboxProvider
+        {
+            private readonly ISandboxProvider _inner;
+            private int _live;
+            private int _peak;
+
+            public CountingProvider(ISandboxProvider inner) => _inner = inner;
+
+            public ConcurrentBag<int> Pids { get; } = new ConcurrentBag<int>();
+            public int Live => Volatile.Read(ref _live);
+            public int PeakLive => Volatile.Read(ref _peak);
+            public string Kind => _inner.Kind;
+
+            public async Task<ISandbox> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
+            {
+                int live = Interlocked.Increment(ref _live);
+                int peak;
+                while (live > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, live, peak) != peak)
+                {
+                }
+                try
+                {
+                    var sandbox = await _inner.CreateAsync(spec, cancellationToken);
+                    Pids.Add(int.Parse(sandbox.Id.Substring("proc-".Length)));
+                    return new Counted(sandbox, () => Interlocked.Decrement(ref _live));
+                }
+                catch
+                {
+                    Interlocked.Decrement(ref _live);
+                    throw;
+                }
+            }
+
+            public IReadOnlyList<SandboxInfo> ListSandboxes() => _inner.ListSandboxes();
+            public Task<int> CleanupAsync() => _inner.CleanupAsync();
+            public void Dispose() => _inner.Dispose();
+
+            private sealed class Counted : ISandbox
+            {
+                private readonly ISandbox _inner;
+                private Action? _onStop;
+
+                public Counted(ISandbox inner, Action onStop)
+                {
+                    _inner = inner;
+                    _onStop = onStop;
+                }
+
+                public string Id => _inner.Id;
+                public SandboxInfo Info => _inner.Info;
+                public bool IsAlive => _inner.IsAlive;
+                public Task<RunnerResponse> SendAsync(RunnerRequest request, TimeSpan timeout, CancellationToken cancellationToken) =>
+                    _inner.SendAsync(request, timeout, cancellationToken);
+
+                public async Task StopAsync()
+                {
+                    await _inner.StopAsync();
+                    Interlocked.Exchange(ref _onStop, null)?.Invoke();
+                }
+
+                public void Dispose() => StopAsync().GetAwaiter().GetResult();
+            }
+        }
+    }
+}
