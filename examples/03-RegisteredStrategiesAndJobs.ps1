@@ -2,7 +2,9 @@
 # agents each in a job, collect the results, and report failed deployments by their stable error id.
 Import-Module NeuralTrader.Swarm -ErrorAction Stop
 
-$coordinator = New-SwarmCoordinator -Isolation Process -MaxAgents 3
+# A coordinator of its own, with its own store, so only the strategies registered here are deployed.
+$store = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), "swarm-example-$PID.db")
+$coordinator = New-SwarmCoordinator -Isolation Process -MaxAgents 3 -StorePath $store
 try {
     Register-Strategy -Coordinator $coordinator -Name trend -Type momentum -Symbol SPY, QQQ, IWM -Lookback 30
     Register-Strategy -Coordinator $coordinator -Name revert -Type mean-reversion -Symbol TSLA -EntryZ 1.5 -ExitZ 0.25
@@ -21,4 +23,5 @@ try {
 }
 finally {
     $coordinator.Dispose()
+    foreach ($file in [System.IO.Directory]::GetFiles([System.IO.Path]::GetDirectoryName($store), [System.IO.Path]::GetFileName($store) + '*')) { [System.IO.File]::Delete($file) }
 }

@@ -53,10 +53,17 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
             Assert.True(File.Exists(Repo.Manifest), "The module is not staged at " + Repo.Manifest + ": build src/NeuralTrader.Swarm first.");
             Shell = System.Management.Automation.PowerShell.Create(InitialSessionState.CreateDefault2());
             if (import)
+            {
                 Run("Import-Module " + Repo.Quote(Repo.Manifest) + " -ErrorAction Stop");
+                // Registrations and trajectories persist in the store: one per session, apart from the user's.
+                StorePath = Path.Combine(Path.GetTempPath(), "swarm-tests-" + Guid.NewGuid().ToString("N") + ".db");
+                Run("Set-SwarmConfiguration -StorePath " + Repo.Quote(StorePath));
+            }
         }
 
         public System.Management.Automation.PowerShell Shell { get; }
+
+        public string? StorePath { get; }
 
         /// <summary>Runs a script, copies every stream to the test output, and throws on a terminating error.</summary>
         public IReadOnlyList<PSObject> Run(string script, bool allowErrors = false)

@@ -55,26 +55,46 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
         public void Stopping_the_pipeline_mid_swarm_leaves_no_sandbox_or_child_process()
         {
             using var session = new ModuleSession(_output);
-            session.Run("Set-SwarmConfiguration -Isolation Process -MaxAgents 2");
+            // An explicit coordinator, so the host can watch its sandboxes while the runspace is busy; other tests
+            // run swarms in this process at the same time, so only this swarm's runner processes are checked.
+            var coordinator = session.Run("$c = New-SwarmCoordinator -Isolation Process -MaxAgents 2 -StorePath " + Repo.Quote(session.StorePath!) + "; $c").Single().BaseObject;
+            var getSandboxes = coordinator.GetType().GetMethod("GetSandboxes")!;
+            var seen = new HashSet<int>();
+            void Watch()
+            {
+                foreach (var info in (System.Collections.IEnumerable)getSandboxes.Invoke(coordinator, null)!)
+                {
+                    var id = (string)info.GetType().GetProperty("Id")!.GetValue(info)!;
+                    if (id.StartsWith("proc-", StringComparison.Ordinal))
+                        seen.Add(int.Parse(id.Substring(5)));
+                }
+            }
             var shell = session.Shell;
             shell.Commands.Clear();
-            shell.AddScript("Start-Swarm -Strategy neural-forecast -Symbol SPY, QQQ, IWM, TSLA -Agents 60");
+            shell.AddScript("Start-Swarm -Coordinator $c -Strategy neural-forecast -Symbol SPY, QQQ, IWM, TSLA -Agents 60");
             var output = new PSDataCollection<PSObject>();
             var first = new ManualResetEventSlim();
             output.DataAdded += (_, _) => first.Set();
             var async = shell.BeginInvoke<PSObject, PSObject>(null, output);
-            Assert.True(first.Wait(TimeSpan.FromSeconds(120)), "No result arrived.");
-            Assert.True(RunnerChildren().Count > 0 || output.Count > 0);
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            while (!first.IsSet && DateTime.UtcNow < deadline)
+            {
+                Watch();
+                Thread.Sleep(20);
+            }
+            Assert.True(first.IsSet, "No result arrived.");
+            Watch();
+            Assert.NotEmpty(seen);
             shell.Stop();
             Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
-            _output.WriteLine($"{output.Count} result(s) before the stop.");
+            _output.WriteLine($"{output.Count} result(s) before the stop; sandboxes seen: {string.Join(", ", seen)}.");
             Assert.True(output.Count < 60, "The swarm finished before it could be stopped.");
 
-            var left = session.Run("@(Get-SwarmSandbox).Count").Single();
-            Assert.Equal(0, Convert.ToInt32(left.BaseObject));
-            var children = RunnerChildren();
-            Assert.True(children.Count == 0, "Runner processes left: " + string.Join(", ", children));
-            Assert.Equal(0, Convert.ToInt32(session.Run("(Get-SwarmStatus).ActiveAgents").Single().BaseObject));
+            Assert.Empty(((System.Collections.IEnumerable)getSandboxes.Invoke(coordinator, null)!).Cast<object>());
+            var left = RunnerChildren().Intersect(seen).ToList();
+            Assert.True(left.Count == 0, "Runner processes left: " + string.Join(", ", left));
+            Assert.Equal(0, Convert.ToInt32(session.Run("(Get-SwarmStatus -Coordinator $c).ActiveAgents").Single().BaseObject));
+            session.Run("$c.Dispose()");
         }
 
         [Fact]

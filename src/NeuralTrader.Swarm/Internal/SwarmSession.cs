@@ -4,7 +4,9 @@ using System.Linq;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using System.Security;
+using System.Runtime.InteropServices;
 using System.Threading;
+using NeuralTrader.Swarm.Core.Security;
 using NeuralTrader.Swarm.Core;
 
 namespace NeuralTrader.Swarm.Internal
@@ -78,6 +80,8 @@ namespace NeuralTrader.Swarm.Internal
         {
             var copy = options.Clone();
             copy.Validate();
+            if (keyGiven && key != null)
+                ToStoreKey(key); // a malformed key fails here, before anything changes
             SwarmCoordinator? old;
             lock (_lock)
             {
@@ -114,10 +118,29 @@ namespace NeuralTrader.Swarm.Internal
         {
             var copy = options.Clone();
             copy.LoggerFactory = CmdletLoggerFactory.Instance;
+            if (key != null)
+                copy.EncryptionKey = ToStoreKey(key);
             var coordinator = new SwarmCoordinator(copy);
             if (key != null)
                 s_keys.Add(coordinator, key.Copy());
             return coordinator;
+        }
+
+        /// <summary>
+        /// The store key from the SecureString: the base64 symmetric key New-SwarmEncryptionKey hands out. The plain
+        /// text lives only for the conversion and is never logged or echoed (Core's error does not repeat it).
+        /// </summary>
+        public static StoreKey ToStoreKey(SecureString key)
+        {
+            var pointer = Marshal.SecureStringToGlobalAllocUnicode(key);
+            try
+            {
+                return SymmetricKey.FromBase64(Marshal.PtrToStringUni(pointer) ?? "");
+            }
+            finally
+            {
+                Marshal.ZeroFreeGlobalAllocUnicode(pointer);
+            }
         }
 
         /// <summary>The encryption key given for a coordinator (kept for the learning store), or null.</summary>

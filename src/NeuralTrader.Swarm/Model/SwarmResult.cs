@@ -95,8 +95,31 @@ namespace NeuralTrader.Swarm
             var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
             if (values != null)
                 foreach (var pair in values)
-                    table[pair.Key] = pair.Value;
+                    table[pair.Key] = Plain(pair.Value);
             return table;
+        }
+
+        /// <summary>Parameters read back from the store arrive as JSON values: give scripts numbers, booleans and strings.</summary>
+        internal static object? Plain(object? value)
+        {
+            if (!(value is System.Text.Json.JsonElement json))
+                return value;
+            switch (json.ValueKind)
+            {
+                case System.Text.Json.JsonValueKind.Number:
+                    return json.TryGetInt32(out var i) ? i : json.GetDouble();
+                case System.Text.Json.JsonValueKind.True:
+                    return true;
+                case System.Text.Json.JsonValueKind.False:
+                    return false;
+                case System.Text.Json.JsonValueKind.String:
+                    return json.GetString();
+                case System.Text.Json.JsonValueKind.Null:
+                case System.Text.Json.JsonValueKind.Undefined:
+                    return null;
+                default:
+                    return json.GetRawText();
+            }
         }
 
         /// <inheritdoc />

@@ -7,11 +7,13 @@ BeforeAll {
         $global:ModuleManifest = "$root/output/NeuralTrader.Swarm/$version/NeuralTrader.Swarm.psd1"
     }
     Import-Module $global:ModuleManifest -Force -ErrorAction Stop
+    # Registrations and trajectories persist in the store: each file gets its own, apart from the user's and other files'.
+    $global:SwarmTestStore = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'swarm-tests-' + [guid]::NewGuid().ToString('N') + '.db')
 }
 
 Describe 'Swarm configuration' {
     BeforeEach {
-        Set-SwarmConfiguration -Reset
+        Set-SwarmConfiguration -Reset -StorePath $SwarmTestStore
     }
 
     It 'starts with the documented defaults' {
@@ -50,12 +52,25 @@ Describe 'Swarm configuration' {
     }
 
     It 'never shows the encryption key' {
+        $bytes = [byte[]]::new(32)
+        for ($i = 0; $i -lt 32; $i++) { $bytes[$i] = $i + 65 }
+        $plain = [Convert]::ToBase64String($bytes)
         $key = [securestring]::new()
-        'correct horse battery staple'.ToCharArray() | ForEach-Object { $key.AppendChar($_) }
+        $plain.ToCharArray() | ForEach-Object { $key.AppendChar($_) }
         Set-SwarmConfiguration -EncryptionKey $key
         $c = Get-SwarmConfiguration
         $c.EncryptionKeySet | Should -BeTrue
-        ($c.PSObject.Properties | Where-Object { "$($_.Value)" -match 'horse' }) | Should -BeNullOrEmpty
+        ($c.PSObject.Properties | Where-Object { "$($_.Value)" -match [regex]::Escape($plain.Substring(0, 12)) }) | Should -BeNullOrEmpty
+    }
+
+    It 'rejects a malformed key without echoing it' {
+        $key = [securestring]::new()
+        'correct horse battery staple'.ToCharArray() | ForEach-Object { $key.AppendChar($_) }
+        { Set-SwarmConfiguration -EncryptionKey $key } | Should -Throw -ErrorId 'InvalidArgument,NeuralTrader.Swarm.Commands.SetSwarmConfigurationCommand'
+        $message = try { Set-SwarmConfiguration -EncryptionKey $key; '' } catch { $_.Exception.Message }
+        $message | Should -Not -BeNullOrEmpty
+        $message | Should -Not -Match 'horse'
+        (Get-SwarmConfiguration).EncryptionKeySet | Should -BeFalse
     }
 
     It 'keeps registrations when the coordinator is recreated' {
@@ -69,7 +84,7 @@ Describe 'Swarm configuration' {
 
 Describe 'New-SwarmCoordinator' {
     It 'creates an independent coordinator for -Coordinator' {
-        $c = New-SwarmCoordinator -MaxAgents 2 -Isolation Process
+        $c = New-SwarmCoordinator -MaxAgents 2 -Isolation Process -StorePath ([System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'swarm-tests-' + [guid]::NewGuid().ToString('N') + '.db'))
         try {
             Register-Strategy -Coordinator $c -Name only-here -Type my-own -Image example/strategy:1
             (Get-Strategy -Coordinator $c).Name | Should -Be 'only-here'

@@ -8,7 +8,9 @@ BeforeAll {
         $global:ModuleManifest = "$root/output/NeuralTrader.Swarm/$version/NeuralTrader.Swarm.psd1"
     }
     Import-Module $global:ModuleManifest -Force -ErrorAction Stop
-    Set-SwarmConfiguration -Isolation Process -MaxAgents 2 -SandboxTimeout 120000
+    # Registrations and trajectories persist in the store: each file gets its own, apart from the user's and other files'.
+    $global:SwarmTestStore = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'swarm-tests-' + [guid]::NewGuid().ToString('N') + '.db')
+    Set-SwarmConfiguration -Isolation Process -MaxAgents 2 -SandboxTimeout 120000 -StorePath $SwarmTestStore
 }
 
 Describe 'Start-Swarm' {
