@@ -76,7 +76,7 @@ namespace NeuralTrader.Swarm.Commands
         public string? RunnerPath { get; set; }
 
         /// <summary>
-        /// <para type="description">Key of the encrypted trajectory store, as a SecureString (Read-Host -AsSecureString). It is never shown.</para>
+        /// <para type="description">Key of the encrypted trajectory store: the base64 symmetric key, as a SecureString (Read-Host -AsSecureString). It is never shown.</para>
         /// </summary>
         [Parameter]
         public SecureString? EncryptionKey { get; set; }
