@@ -19,7 +19,11 @@ namespace NeuralTrader.Swarm.Cli
 
     internal static class CliJson
     {
-        public static readonly JsonSerializerOptions Options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true };
+        public static readonly JsonSerializerOptions Options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            WriteIndented = true,
+            Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        };
     }
 
     /// <summary>The human table: one row per deployment, then totals.</summary>
