@@ -64,7 +64,11 @@ namespace NeuralTrader.Swarm.Cli
                     Console.WriteLine(JsonSerializer.Serialize(results.Select(ResultView.From).ToList(), CliJson.Options));
                 else
                     ResultTable.Write(Console.Out, results, coordinator.GetMetrics());
-                return results.All(r => r.Success) ? 0 : 1;
+                // A bad option value (parameters, strategy, symbol) is a usage error even though Core settles it as a failed result.
+                var usage = results.Where(r => r.ErrorId != null && UsageErrors.Contains(r.ErrorId)).Select(r => r.Error).Distinct().ToList();
+                foreach (var message in usage)
+                    Console.Error.WriteLine("deploy-swarm: " + message);
+                return usage.Count > 0 ? CliError.Usage : results.All(r => r.Success) ? 0 : 1;
             }
             catch (JsonException e)
             {
@@ -76,6 +80,11 @@ namespace NeuralTrader.Swarm.Cli
                 return CliError.Write(e);
             }
         }
+
+        private static readonly HashSet<string> UsageErrors = new HashSet<string>(StringComparer.Ordinal)
+        {
+            SwarmErrorIds.InvalidParameter, SwarmErrorIds.UnknownStrategyType, SwarmErrorIds.UnknownSymbol, SwarmErrorIds.StrategyNotRegistered,
+        };
 
         internal static Dictionary<string, object?>? ParseParameters(string? json)
         {
