@@ -8,12 +8,18 @@ using NeuralTrader.Swarm.Core.Security;
 namespace NeuralTrader.Swarm.Cli
 {
     /// <summary>
-    /// Where the CLI gets the store key: the environment variable, else a no-echo prompt when stdin is a
-    /// terminal. Never from an argument: argv is visible to every user of the machine (ps, /proc).
+    /// Where the CLI gets the store key, first found wins: a symmetric key in NEURALTRADER_ENCRYPTION_KEY, an HQC
+    /// key pair from the protected file in NEURALTRADER_KEY_FILE (passphrase from NEURALTRADER_KEY_PASSPHRASE or
+    /// a prompt), an HQC public key in NEURALTRADER_PUBLIC_KEY (append only), else a no-echo prompt for a
+    /// symmetric key when stdin is a terminal. Never from an argument: argv is visible to every user of the
+    /// machine (ps, /proc).
     /// </summary>
     internal static class KeySource
     {
         public const string EnvironmentVariable = "NEURALTRADER_ENCRYPTION_KEY";
+        public const string KeyFileVariable = "NEURALTRADER_KEY_FILE";
+        public const string PassphraseVariable = "NEURALTRADER_KEY_PASSPHRASE";
+        public const string PublicKeyVariable = "NEURALTRADER_PUBLIC_KEY";
         public const string OptionName = "--encryption-key";
 
         /// <summary>
@@ -23,16 +29,37 @@ namespace NeuralTrader.Swarm.Cli
         public static StoreKey? Resolve(bool required, string purpose)
         {
             var text = Environment.GetEnvironmentVariable(EnvironmentVariable);
-            if (string.IsNullOrWhiteSpace(text) && !Console.IsInputRedirected)
+            if (!string.IsNullOrWhiteSpace(text))
+                return SymmetricKey.FromBase64(text.Trim()); // Its errors never echo the input.
+
+            // An HQC key pair: the protected key file (not secret without its passphrase) and the passphrase.
+            var keyFile = Environment.GetEnvironmentVariable(KeyFileVariable);
+            if (!string.IsNullOrWhiteSpace(keyFile))
+            {
+                if (!File.Exists(keyFile))
+                    throw new ArgumentException($"{KeyFileVariable} names {keyFile}, which does not exist.");
+                var passphrase = Environment.GetEnvironmentVariable(PassphraseVariable);
+                if (string.IsNullOrEmpty(passphrase) && !Console.IsInputRedirected)
+                    passphrase = Prompt($"Passphrase of {Path.GetFileName(keyFile)}: ");
+                if (string.IsNullOrEmpty(passphrase))
+                    throw new ArgumentException($"The HQC key file needs its passphrase: set {PassphraseVariable} or run in a terminal to be prompted.");
+                return HqcKeyPair.ImportProtected(File.ReadAllText(keyFile), passphrase);
+            }
+
+            // An HQC public key: appends only (a scheduled task that must not read the store).
+            var publicKey = Environment.GetEnvironmentVariable(PublicKeyVariable);
+            if (!string.IsNullOrWhiteSpace(publicKey))
+                return HqcPublicKey.FromBase64(publicKey.Trim());
+
+            if (!Console.IsInputRedirected)
                 text = Prompt($"Encryption key for {purpose} (base64): ");
             if (string.IsNullOrWhiteSpace(text))
             {
                 if (!required)
                     return null;
                 throw new ArgumentException($"{purpose} needs an encryption key: set {EnvironmentVariable} to the base64 key " +
-                    "(New-SwarmEncryptionKey makes one), or run in a terminal to be prompted.");
+                    $"(New-SwarmEncryptionKey makes one) or {KeyFileVariable} to an HQC key file, or run in a terminal to be prompted.");
             }
-            // FromBase64's errors never echo the input.
             return SymmetricKey.FromBase64(text.Trim());
         }
 
