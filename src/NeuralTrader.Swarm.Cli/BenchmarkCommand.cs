@@ -72,6 +72,8 @@ namespace NeuralTrader.Swarm.Cli
                 if (args.Symbols.Count > 0)
                     options.Symbols = args.Symbols.Select(s => s.ToUpperInvariant()).ToList();
 
+                CheckNames(swarmOptions, options);
+
                 var progress = new SynchronousProgress<BenchmarkProgress>(p => Console.Error.WriteLine(
                     $"[{p.PercentComplete,3}%] {p.Scenario} ({p.ScenarioNumber}/{p.ScenarioCount}): {p.Completed}/{p.Total} settled, {p.Failed} failed - {p.Phase}"));
                 var report = await new SwarmBenchmark(SwarmExecutor.ForCoordinator(swarmOptions)).RunAsync(options, progress, cancellationToken);
@@ -96,6 +98,20 @@ namespace NeuralTrader.Swarm.Cli
             {
                 return CliError.Write(e);
             }
+        }
+
+        /// <summary>
+        /// Unknown strategies and symbols are usage errors (exit 2) before anything runs; otherwise every planned
+        /// deployment would fail the same way and the run would look like a failed benchmark.
+        /// </summary>
+        private static void CheckNames(SwarmOptions swarmOptions, BenchmarkOptions options)
+        {
+            using var coordinator = new SwarmCoordinator(swarmOptions);
+            var strategies = NeuralTrader.Swarm.Strategies.StrategyCatalog.Names.Concat(coordinator.GetStrategies().Select(s => s.Name)).ToList();
+            foreach (var name in options.Strategies.Where(n => !strategies.Contains(n, StringComparer.OrdinalIgnoreCase)))
+                throw new ArgumentException($"Unknown strategy '{name}' in --strategies. Known: {string.Join(", ", strategies)}.");
+            foreach (var symbol in options.Symbols.Where(s => !coordinator.Symbols.Contains(s, StringComparer.OrdinalIgnoreCase)))
+                throw new ArgumentException($"No market data for symbol '{symbol}' in --symbols. Available: {string.Join(", ", coordinator.Symbols)} (add more with --data).");
         }
 
         private static LearningSummary Summarize(SwarmOptions options)

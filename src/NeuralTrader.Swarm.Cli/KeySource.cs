@@ -43,7 +43,15 @@ namespace NeuralTrader.Swarm.Cli
                     passphrase = Prompt($"Passphrase of {Path.GetFileName(keyFile)}: ");
                 if (string.IsNullOrEmpty(passphrase))
                     throw new ArgumentException($"The HQC key file needs its passphrase: set {PassphraseVariable} or run in a terminal to be prompted.");
-                return HqcKeyPair.ImportProtected(File.ReadAllText(keyFile), passphrase);
+                var characters = passphrase!.ToCharArray();
+                try
+                {
+                    return HqcKeyPair.ImportProtected(File.ReadAllText(keyFile), characters);
+                }
+                finally
+                {
+                    Array.Clear(characters, 0, characters.Length);
+                }
             }
 
             // An HQC public key: appends only (a scheduled task that must not read the store).

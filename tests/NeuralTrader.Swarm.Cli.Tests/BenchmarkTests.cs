@@ -55,6 +55,22 @@ namespace NeuralTrader.Swarm.Cli.Tests
         }
 
         [Fact]
+        public void Benchmark_UnknownStrategyOrSymbol_IsAUsageError_BeforeAnythingRuns()
+        {
+            var strategy = CliRunner.Run("benchmark", "-s", "light-load", "--strategies", "momentum,bogus", "--isolation", "process",
+                "--store", _temp.File("y.db"), "-o", _temp.File("none"));
+            Assert.Equal(2, strategy.ExitCode);
+            Assert.Contains("Unknown strategy 'bogus'", strategy.Stderr);
+
+            var symbol = CliRunner.Run("benchmark", "-s", "light-load", "--symbols", "SPY,NOPE", "--isolation", "process",
+                "--store", _temp.File("y.db"), "-o", _temp.File("none"));
+            Assert.Equal(2, symbol.ExitCode);
+            Assert.Contains("'NOPE'", symbol.Stderr);
+            Assert.DoesNotContain("settled", symbol.Stderr);
+            Assert.False(Directory.Exists(_temp.File("none")));
+        }
+
+        [Fact]
         public void Benchmark_UnknownScenario_IsAUsageError()
         {
             var r = CliRunner.Run("benchmark", "-s", "light-load,extreme-load", "--isolation", "process", "--store", _temp.File("x.db"), "-o", _temp.File("none"));
