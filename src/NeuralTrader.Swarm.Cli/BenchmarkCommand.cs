@@ -125,7 +125,9 @@ namespace NeuralTrader.Swarm.Cli
                 Trajectories = stats.TotalTrajectories,
                 Patterns = patterns.Count,
                 HighSuccessPatterns = patterns.Count(p => p.Kind == PatternKind.Success && p.SuccessRate >= new RecommendationRules().HighSuccessPatternRate),
-                AverageSuccessRate = stats.TotalTrajectories > 0 ? stats.AvgSuccessRate : (double?)null,
+                // The rule reads this as the success patterns' mean rate (not the mean trajectory score).
+                AverageSuccessRate = patterns.Any(p => p.Kind == PatternKind.Success)
+                    ? patterns.Where(p => p.Kind == PatternKind.Success).Average(p => p.SuccessRate) : (double?)null,
                 TopPatterns = patterns.Take(10).Select(PatternText.Summary).ToList(),
                 Details = $"Store {store.Path}: {stats.TotalTrajectories} trajectories, improvement rate {stats.ImprovementRate:+0.000;-0.000}, " +
                     $"{stats.PredictionsMade} predictions" + (stats.PredictionAccuracy is double a ? $" ({a:P1} accurate)." : "."),
@@ -145,7 +147,7 @@ namespace NeuralTrader.Swarm.Cli
             output.WriteLine();
             output.WriteLine("Thresholds:");
             foreach (var t in report.ThresholdResults)
-                output.WriteLine($"  {(t.Passed ? "pass" : "FAIL")}  {t.Scenario}: {t.Message}");
+                output.WriteLine("  " + t.Message); // The message names the scenario and ends in pass/FAIL.
 
             if (report.Recommendations.Count > 0)
             {

@@ -48,6 +48,15 @@ namespace NeuralTrader.Swarm.Cli
         public Option<int> TimeoutMs { get; } = new Option<int>("--timeout")
         { Description = "Sandbox timeout per execution, in milliseconds.", DefaultValueFactory = _ => 300000 };
 
+        public Option<int> MemoryLimitMb { get; } = new Option<int>("--memory-limit")
+        { Description = "Memory limit per sandbox in MB.", DefaultValueFactory = _ => 512 };
+
+        public Option<double> CpuLimit { get; } = new Option<double>("--cpu-limit")
+        { Description = "CPU limit per sandbox in cores.", DefaultValueFactory = _ => 1.0 };
+
+        public Option<bool> AutoOptimize { get; } = new Option<bool>("--auto-optimize")
+        { Description = "Deploy with the learned suggestion when no --params are given and its confidence is high enough." };
+
         public Option<bool> Learning { get; } = new Option<bool>("--learning")
         { Description = "Record every deployment in the trajectory store and learn from it (on by default; --learning false turns it off).", DefaultValueFactory = _ => true };
 
@@ -71,7 +80,10 @@ namespace NeuralTrader.Swarm.Cli
             Common.AddTo(command);
             command.Options.Add(MaxAgents);
             command.Options.Add(TimeoutMs);
+            command.Options.Add(MemoryLimitMb);
+            command.Options.Add(CpuLimit);
             command.Options.Add(Learning);
+            command.Options.Add(AutoOptimize);
             command.Options.Add(EncryptionKey);
             command.Options.Add(RetryCount);
             command.Options.Add(RetryDelayMs);
@@ -87,7 +99,12 @@ namespace NeuralTrader.Swarm.Cli
             var options = Common.ToSwarmOptions(parse);
             options.MaxAgents = parse.GetValue(MaxAgents);
             options.SandboxTimeout = TimeSpan.FromMilliseconds(parse.GetValue(TimeoutMs));
+            options.MemoryLimitMb = parse.GetValue(MemoryLimitMb);
+            options.CpuLimit = parse.GetValue(CpuLimit);
             options.LearningEnabled = parse.GetValue(Learning);
+            options.AutoOptimize = parse.GetValue(AutoOptimize);
+            if (options.AutoOptimize && !options.LearningEnabled)
+                throw new ArgumentException("--auto-optimize deploys with learned parameters; it needs learning on (drop --learning false).");
             bool encrypt = parse.GetValue(EncryptionKey);
             if (encrypt && !options.LearningEnabled)
                 throw new ArgumentException(KeySource.OptionName + " encrypts the trajectory store; it needs learning on (drop --learning false).");

@@ -165,6 +165,23 @@ namespace NeuralTrader.Swarm.Cli.Tests
         }
 
         [Fact]
+        public void Deploy_AutoOptimize_RecordsWhetherItUsedTheSuggestion()
+        {
+            var copy = Path.Combine(_learned.Temp.Path, "auto.db");
+            File.Copy(_learned.Store, copy);
+            var r = CliRunner.Run("deploy", "-s", "momentum", "--symbols", "SPY", "--auto-optimize", "--isolation", "process", "--store", copy, "--json");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            using var document = JsonDocument.Parse(r.Stdout);
+            var result = Assert.Single(document.RootElement.EnumerateArray());
+            Assert.Contains(result.GetProperty("usedSuggestion").ValueKind, new[] { JsonValueKind.True, JsonValueKind.False });
+            Assert.False(string.IsNullOrEmpty(result.GetProperty("trajectoryId").GetString()));
+
+            var off = CliRunner.Run("deploy", "-s", "momentum", "--auto-optimize", "--learning", "false", "--isolation", "process");
+            Assert.Equal(2, off.ExitCode);
+            Assert.Contains("--auto-optimize", off.Stderr);
+        }
+
+        [Fact]
         public void Import_OfAMissingFile_IsAUsageError()
         {
             var r = CliRunner.Run("import", "-i", Path.Combine(_learned.Temp.Path, "nope.json"), "--store", _learned.Store);
