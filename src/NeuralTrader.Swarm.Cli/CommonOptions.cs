@@ -62,7 +62,8 @@ namespace NeuralTrader.Swarm.Cli
 
         public Option<bool> EncryptionKey { get; } = new Option<bool>(KeySource.OptionName)
         {
-            Description = "Encrypt trajectories. The key is read from " + KeySource.EnvironmentVariable + " (base64, 32 bytes) or prompted for; it is never accepted on the command line.",
+            Description = "Encrypt trajectories. The key comes from " + KeySource.EnvironmentVariable + " (base64, 32 bytes), " + KeySource.KeyFileVariable +
+                " (HQC key file) or " + KeySource.PublicKeyVariable + ", or a prompt; it is never accepted on the command line.",
             Arity = ArgumentArity.Zero,
         };
 
