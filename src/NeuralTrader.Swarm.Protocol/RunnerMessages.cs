@@ -193,6 +193,8 @@ namespace NeuralTrader.Swarm.Protocol
         public double Exposure { get; set; }
         /// <summary>Last close / first close - 1 over the same window.</summary>
         public double BuyAndHoldReturn { get; set; }
+        /// <summary>Sharpe of holding the symbol over the same window (close-to-close daily returns).</summary>
+        public double BuyAndHoldSharpe { get; set; }
         /// <summary>Bars in the window.</summary>
         public int Bars { get; set; }
         /// <summary>Equity after the last bar.</summary>

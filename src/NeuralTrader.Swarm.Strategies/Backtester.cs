@@ -116,6 +116,7 @@ namespace NeuralTrader.Swarm.Strategies
             m.WinRate = book.ClosedTrips > 0 ? (double)book.Wins / book.ClosedTrips : 0.0;
             m.Exposure = (double)exposed / n;
             m.BuyAndHoldReturn = (close[n - 1] / close[0]) - 1.0;
+            m.BuyAndHoldSharpe = BuyAndHoldSharpe(close, n);
             m.StartDate = series.DateText(0);
             m.EndDate = series.DateText(n - 1);
 
@@ -123,6 +124,23 @@ namespace NeuralTrader.Swarm.Strategies
             result.Signal = target > book.Position ? "Buy" : target < book.Position ? "Sell" : "Hold";
             result.Symbol = series.Symbol;
             return result;
+        }
+
+        /// <summary>Sharpe of holding the symbol over the window (daily close-to-close returns, sample stdev, times sqrt(252)).</summary>
+        private static double BuyAndHoldSharpe(double[] close, int n)
+        {
+            double mean = 0, m2 = 0;
+            int count = 0;
+            for (int t = 1; t < n; t++)
+            {
+                double r = close[t] / close[t - 1] - 1.0;
+                count++;
+                double delta = r - mean;
+                mean += delta / count;
+                m2 += delta * (r - mean);
+            }
+            double sd = count > 1 ? Math.Sqrt(m2 / (count - 1)) : 0.0;
+            return sd > 1e-15 ? mean / sd * Math.Sqrt(252.0) : 0.0;
         }
 
         /// <summary>Cash, position and round-trip bookkeeping; touched only on fills.</summary>

@@ -137,8 +137,7 @@ namespace NeuralTrader.Swarm.Core
             int workers = Math.Min(Options.MaxAgents, requests.Count);
             CoordinatorLog.SwarmStarting(_logger, requests.Count, workers, _provider.Value.Kind);
 
-            // Opening the store first makes a wrong key or a corrupt store fail the swarm before anything runs.
-            _ = _learning?.Store;
+            _learning?.EnsureWritable();
             var tasks = new Task[workers];
             for (int w = 0; w < workers; w++)
                 tasks[w] = Task.Run(() => WorkAsync(queue, requests, results, onResult, cancellationToken));

@@ -46,6 +46,19 @@ namespace NeuralTrader.Swarm.Core
 
         public bool IsOpen => _store.IsValueCreated;
 
+        /// <summary>
+        /// Opens the store before a swarm runs, so a wrong key, a corrupt store or an encrypted store without
+        /// a key fails the swarm up front instead of losing its trajectories afterwards.
+        /// </summary>
+        public void EnsureWritable()
+        {
+            var store = Store;
+            if (store.IsEncrypted && _options.EncryptionKey == null)
+                throw new NeuralTrader.Swarm.Core.Security.StoreException(NeuralTrader.Swarm.Core.Security.StoreErrorIds.KeyRequired,
+                    $"The trajectory store '{store.Path}' is encrypted (key id {store.KeyId}), so recording needs its key. " +
+                    "Set it with Set-SwarmConfiguration (or NEURALTRADER_ENCRYPTION_KEY for deploy-swarm), or turn learning off.");
+        }
+
         /// <summary>The search space of a built-in strategy type, from its parameter descriptors.</summary>
         public static ParameterSpace SpaceOf(string type) => new ParameterSpace(StrategyCatalog.Get(type).Parameters
             .Where(p => p.Min.HasValue && p.Max.HasValue && p.Max > p.Min && (p.Kind == "integer" || p.Kind == "number"))
@@ -187,6 +200,7 @@ namespace NeuralTrader.Swarm.Core
                 metrics["winRate"] = m.WinRate;
                 metrics["exposure"] = m.Exposure;
                 metrics["buyAndHoldReturn"] = m.BuyAndHoldReturn;
+                metrics["buyAndHoldSharpe"] = m.BuyAndHoldSharpe;
                 metrics["bars"] = m.Bars;
             }
             return metrics;

@@ -165,27 +165,28 @@ namespace NeuralTrader.Swarm.Tests.Learning
         {
             foreach (var status in new[] { ExecutionStatus.Failed, ExecutionStatus.TimedOut, ExecutionStatus.OutOfMemory, ExecutionStatus.Cancelled })
             {
-                Assert.Equal(0, SuccessScore.Compute(status, 3, 1, 0, 0));
+                Assert.Equal(0, SuccessScore.Compute(status, 3, 0));
             }
 
             double previous = -1;
             for (var sharpe = -5.0; sharpe <= 5; sharpe += 0.5)
             {
-                var s = SuccessScore.Compute(ExecutionStatus.Succeeded, sharpe, 0.1, 0.1, 0.1);
+                var s = SuccessScore.Compute(ExecutionStatus.Succeeded, sharpe, 0.8);
                 Assert.InRange(s, 0, 1);
                 Assert.True(s > previous);
                 previous = s;
             }
 
-            Assert.True(SuccessScore.Compute(ExecutionStatus.Succeeded, 1, 0.3, 0.1, 0.1) > SuccessScore.Compute(ExecutionStatus.Succeeded, 1, 0.2, 0.1, 0.1));
-            Assert.True(SuccessScore.Compute(ExecutionStatus.Succeeded, 1, 0.2, 0.1, 0.1) > SuccessScore.Compute(ExecutionStatus.Succeeded, 1, 0.2, 0.2, 0.1));
-            Assert.True(SuccessScore.Compute(ExecutionStatus.Succeeded, 1, 0.2, 0.1, 0.1) > SuccessScore.Compute(ExecutionStatus.Succeeded, 1, 0.2, 0.1, 0.3));
-            Assert.InRange(SuccessScore.Compute(ExecutionStatus.Succeeded, 1e9, 1e9, 0, 0), 0, 1);
-            Assert.InRange(SuccessScore.Compute(ExecutionStatus.Succeeded, double.NaN, double.PositiveInfinity, 0, 0), 0, 1);
-            Assert.Equal(0.5, SuccessScore.Compute(ExecutionStatus.Succeeded, 0, 0, 0, 0), 10);
-            var metrics = new Dictionary<string, double> { ["Sharpe"] = 1, ["TotalReturn"] = 0.2, ["BuyAndHoldReturn"] = 0.1, ["MaxDrawdown"] = 0.1 };
-            Assert.Equal(SuccessScore.Compute(ExecutionStatus.Succeeded, 1, 0.2, 0.1, 0.1), SuccessScore.Compute(ExecutionStatus.Succeeded, metrics));
-            Assert.Contains("beats", SuccessScore.Critique(ExecutionStatus.Succeeded, 0.8, metrics));
+            // The same Sharpe scores lower against a better buy-and-hold.
+            Assert.True(SuccessScore.Compute(ExecutionStatus.Succeeded, 1, 0.5) > SuccessScore.Compute(ExecutionStatus.Succeeded, 1, 1.5));
+            Assert.InRange(SuccessScore.Compute(ExecutionStatus.Succeeded, 1e9, -1e9), 0, 1);
+            Assert.InRange(SuccessScore.Compute(ExecutionStatus.Succeeded, double.NaN, double.PositiveInfinity), 0, 1);
+            Assert.Equal(0.5, SuccessScore.Compute(ExecutionStatus.Succeeded, 0, 0), 10);
+            // z = 1 + (1 - 0.5) = 1.5
+            Assert.Equal(1 / (1 + Math.Exp(-1.5)), SuccessScore.Compute(ExecutionStatus.Succeeded, 1, 0.5), 12);
+            var metrics = new Dictionary<string, double> { ["Sharpe"] = 1, ["BuyAndHoldSharpe"] = 0.5, ["TotalReturn"] = 0.02, ["BuyAndHoldReturn"] = 1.5 };
+            Assert.Equal(SuccessScore.Compute(ExecutionStatus.Succeeded, 1, 0.5), SuccessScore.Compute(ExecutionStatus.Succeeded, metrics));
+            Assert.Contains("has a risk-adjusted edge", SuccessScore.Critique(ExecutionStatus.Succeeded, 0.8, metrics));
         }
 
         [Fact]
