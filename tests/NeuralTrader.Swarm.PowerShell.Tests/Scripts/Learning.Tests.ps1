@@ -77,7 +77,8 @@ Describe 'Get-SwarmPattern' {
             $p.Description | Should -Not -BeNullOrEmpty
             $p.Kind | Should -Match '^(Success|Failure)$'
         }
-        @($patterns | Where-Object Category -EQ 'ParameterRegion' | Where-Object Region -Match '^lookback ').Count | Should -BeGreaterThan 0
+        # Regions are quartile bins of the eight lookbacks: two runs each.
+        @(Get-SwarmPattern -Strategy momentum -MinObservations 2 -MinConfidence 0 | Where-Object Category -EQ 'ParameterRegion' | Where-Object Region -Match '^lookback ').Count | Should -BeGreaterThan 0
         @($patterns | Where-Object Category -EQ 'OperationSequence').Count | Should -BeGreaterThan 0
     }
 
@@ -230,7 +231,7 @@ Describe 'Export-SwarmState and Import-SwarmState' {
         $file = New-TestFilePath '.json'
         Export-SwarmState -Path $file
         $text = [System.IO.File]::ReadAllText($file)
-        $altered = [regex]::new('"score":\s*0\.\d+').Replace($text, '"score": 0.999', 1)
+        $altered = [regex]::new('"score":\s*[-0-9.Ee+]+').Replace($text, '"score": 0.999', 1)
         $altered | Should -Not -Be $text
         [System.IO.File]::WriteAllText($file, $altered)
         $other = New-SwarmCoordinator -Isolation Process -StorePath (New-TestStorePath)
@@ -299,15 +300,18 @@ Describe 'Encryption keys' {
         $clear = New-TestFilePath '.json'
         $encrypted = New-TestFilePath '.json'
         try {
+            # Every stream, debug included (-Debug would ask for confirmation in a host without a UI).
             $items = & {
-                Start-Swarm -Coordinator $c -Strategy momentum -Symbol SPY, QQQ -Verbose -Debug
+                $DebugPreference = 'Continue'
+                $VerbosePreference = 'Continue'
+                Start-Swarm -Coordinator $c -Strategy momentum -Symbol SPY, QQQ
                 Get-SwarmConfiguration -Coordinator $c
-                Get-SwarmLearningStats -Coordinator $c -Verbose -Debug
-                Get-SwarmTrajectory -Coordinator $c -Verbose -Debug
-                Get-SwarmSuggestion -Coordinator $c -Strategy momentum -Symbol SPY -Verbose -Debug
-                Test-SwarmStore -Coordinator $c -Verbose
-                Export-SwarmState -Coordinator $c -Path $encrypted -PassThru -Verbose -Debug
-                Export-SwarmState -Coordinator $c -Path $clear -Decrypt -PassThru -Verbose -Debug
+                Get-SwarmLearningStats -Coordinator $c
+                Get-SwarmTrajectory -Coordinator $c
+                Get-SwarmSuggestion -Coordinator $c -Strategy momentum -Symbol SPY
+                Test-SwarmStore -Coordinator $c
+                Export-SwarmState -Coordinator $c -Path $encrypted -PassThru
+                Export-SwarmState -Coordinator $c -Path $clear -Decrypt -PassThru
             } *>&1
             $config = Get-SwarmConfiguration -Coordinator $c
             $config.EncryptionKeyKind | Should -Be 'Symmetric'
