@@ -112,6 +112,15 @@ Describe 'Get-SwarmSuggestion' {
         $s.Confidence | Should -Be 0
     }
 
+    It 'completes strategy names and symbols' {
+        $line = 'Get-SwarmSuggestion -Strategy learned-'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText -contains 'learned-trend' | Should -BeTrue
+        $line = 'Get-SwarmTrajectory -Strategy mom'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText -contains 'momentum' | Should -BeTrue
+        $line = 'Get-SwarmPattern -Symbol QQ'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText -contains 'QQQ' | Should -BeTrue
+    }
+
     It 'reports an unknown strategy as an error' {
         Get-SwarmSuggestion -Strategy no-such-strategy -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
         @($failures).Count | Should -Be 1
@@ -138,7 +147,9 @@ Describe 'Get-SwarmTrajectory' {
         $t.Strategy | Should -Be 'momentum'
         $t.Symbol | Should -Be 'SPY'
         $t.Status | Should -Be 'Succeeded'
-        $t.Parameters['lookback'] | Should -Be 5
+        # Results stream in completion order, so compare with the result's own parameters.
+        $t.Parameters['lookback'] | Should -Be $LearningResults[0].Parameters['lookback']
+        $t.Score | Should -Be $LearningResults[0].Score
         $t.Operations -contains 'run' | Should -BeTrue
         $t.Market | Should -Match '^(up|down|sideways)/(low|normal|high)$'
         $t.PredictedScore | Should -Not -BeNullOrEmpty
