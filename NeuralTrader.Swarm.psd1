@@ -24,6 +24,17 @@
         'Get-SwarmSandbox'
         'Stop-Swarm'
         'Clear-Swarm'
+        # Learning and the trajectory store (issue 4/6)
+        'Get-SwarmLearningStats'
+        'Get-SwarmSuggestion'
+        'Get-SwarmPattern'
+        'Get-SwarmTrajectory'
+        'Reset-SwarmLearning'
+        'Test-SwarmStore'
+        'Export-SwarmState'
+        'Import-SwarmState'
+        'New-SwarmEncryptionKey'
+        'New-SwarmKeyPair'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

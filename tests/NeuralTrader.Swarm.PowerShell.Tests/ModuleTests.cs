@@ -11,11 +11,15 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
     /// <summary>The module as a package: manifest, exports, loading, help.</summary>
     public sealed class ModuleTests
     {
-        private static readonly string[] ManifestCmdlets =
+        // Sorted here, so each issue can add its cmdlets as its own block.
+        private static readonly string[] ManifestCmdlets = new[]
         {
             "Clear-Swarm", "Get-Strategy", "Get-SwarmConfiguration", "Get-SwarmSandbox", "Get-SwarmStatus",
             "New-SwarmCoordinator", "Register-Strategy", "Set-SwarmConfiguration", "Start-Swarm", "Stop-Swarm", "Unregister-Strategy",
-        };
+            // Learning and the trajectory store
+            "Export-SwarmState", "Get-SwarmLearningStats", "Get-SwarmPattern", "Get-SwarmSuggestion", "Get-SwarmTrajectory",
+            "Import-SwarmState", "New-SwarmEncryptionKey", "New-SwarmKeyPair", "Reset-SwarmLearning", "Test-SwarmStore",
+        }.OrderBy(n => n).ToArray();
 
         private readonly ITestOutputHelper _output;
 

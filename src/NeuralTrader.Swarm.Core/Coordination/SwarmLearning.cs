@@ -20,7 +20,8 @@ namespace NeuralTrader.Swarm.Core
     /// </summary>
     internal sealed class SwarmLearning : IDisposable
     {
-        private readonly Lazy<TrajectoryStore> _store;
+        private readonly object _openLock = new object();
+        private TrajectoryStore? _store;
         private readonly SwarmOptions _options;
         private readonly ILogger _logger;
         private readonly ConcurrentDictionary<PriceSeries, LearnedContext> _contexts = new ConcurrentDictionary<PriceSeries, LearnedContext>();
@@ -33,18 +34,27 @@ namespace NeuralTrader.Swarm.Core
         {
             _options = options;
             _logger = logger;
-            _store = new Lazy<TrajectoryStore>(() => TrajectoryStore.Open(new StoreOptions
-            {
-                Path = options.StorePath,
-                Key = options.EncryptionKey,
-                LoggerFactory = options.LoggerFactory,
-            }), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
-        /// <summary>The store, opened on first use (wrong key and corruption surface here).</summary>
-        public TrajectoryStore Store => _store.Value;
-
-        public bool IsOpen => _store.IsValueCreated;
+        /// <summary>
+        /// The store, opened on first use (wrong key and corruption surface here). A failed open is not
+        /// remembered: a store that was busy a moment ago opens on the next call.
+        /// </summary>
+        public TrajectoryStore Store
+        {
+            get
+            {
+                lock (_openLock)
+                {
+                    return _store ??= TrajectoryStore.Open(new StoreOptions
+                    {
+                        Path = _options.StorePath,
+                        Key = _options.EncryptionKey,
+                        LoggerFactory = _options.LoggerFactory,
+                    });
+                }
+            }
+        }
 
         /// <summary>
         /// Opens the store before a swarm runs, so a wrong key, a corrupt store or an encrypted store without
@@ -228,8 +238,8 @@ namespace NeuralTrader.Swarm.Core
         public void Dispose()
         {
             FlushAsync().GetAwaiter().GetResult();
-            if (_store.IsValueCreated)
-                _store.Value.Dispose();
+            lock (_openLock)
+                _store?.Dispose();
         }
     }
 }

@@ -6,7 +6,7 @@ namespace NeuralTrader.Swarm.Commands
 {
     /// <summary>
     /// <para type="synopsis">Gets the configuration of the session's default coordinator, or of a given coordinator.</para>
-    /// <para type="description">Get-SwarmConfiguration writes the settings swarms run with: agents, sandbox limits, isolation, learning and paths. Whether an encryption key is set is shown, the key never.</para>
+    /// <para type="description">Get-SwarmConfiguration writes the settings swarms run with: agents, sandbox limits, isolation, learning and paths. Of the encryption key only its kind (Symmetric, Hqc128KeyPair, Hqc128PublicKey) and its key id are shown, the key never.</para>
     /// </summary>
     /// <example>
     /// <code>Get-SwarmConfiguration</code>
@@ -31,11 +31,11 @@ namespace NeuralTrader.Swarm.Commands
         {
             if (Coordinator != null)
             {
-                WriteObject(new SwarmConfiguration(Coordinator.Options, SwarmSession.KeyOf(Coordinator) != null, Coordinator.Id));
+                WriteObject(new SwarmConfiguration(Coordinator.Options, SwarmSession.KeyOf(Coordinator), Coordinator.Id));
                 return;
             }
             var session = SwarmSession.Current;
-            WriteObject(new SwarmConfiguration(session.Options, session.HasEncryptionKey, session.Existing?.Id));
+            WriteObject(new SwarmConfiguration(session.Options, session.Key, session.Existing?.Id));
         }
     }
 }

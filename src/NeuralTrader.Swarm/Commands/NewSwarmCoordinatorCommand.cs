@@ -24,7 +24,8 @@ namespace NeuralTrader.Swarm.Commands
             var options = Apply(new SwarmOptions());
             if (!ShouldProcess("swarm coordinator", "Create"))
                 return;
-            WriteObject(Invoke(() => SwarmSession.CreateCoordinator(options, EncryptionKey)));
+            var key = Invoke(ResolveKey);
+            WriteObject(Invoke(() => SwarmSession.CreateCoordinator(options, key)));
         }
     }
 }

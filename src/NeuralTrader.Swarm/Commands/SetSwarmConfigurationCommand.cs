@@ -14,7 +14,15 @@ namespace NeuralTrader.Swarm.Commands
     /// </example>
     /// <example>
     /// <code>Set-SwarmConfiguration -EncryptionKey (Read-Host -AsSecureString 'Store key') -StorePath ~/swarm/trajectories.db</code>
-    /// <para>Sets the key and the file of the encrypted trajectory store. Get-SwarmConfiguration shows only that a key is set.</para>
+    /// <para>Sets the key and the file of the encrypted trajectory store. Get-SwarmConfiguration shows only the key's kind and id.</para>
+    /// </example>
+    /// <example>
+    /// <code>Set-SwarmConfiguration -PublicKey (Get-Content ~/swarm/store.pub) -Isolation Process</code>
+    /// <para>In a scheduled task: records every deployment encrypted to the HQC public key; the task cannot read any trajectory back.</para>
+    /// </example>
+    /// <example>
+    /// <code>Set-SwarmConfiguration -KeyPairPath ~/swarm/store-key.json -Passphrase (Read-Host -AsSecureString 'Passphrase')</code>
+    /// <para>Interactively: opens the protected HQC key pair so the learning cmdlets can read what the writers recorded.</para>
     /// </example>
     [Cmdlet(VerbsCommon.Set, "SwarmConfiguration", SupportsShouldProcess = true)]
     [OutputType(typeof(SwarmConfiguration))]
@@ -47,10 +55,12 @@ namespace NeuralTrader.Swarm.Commands
             {
                 ThrowTerminatingError(SwarmErrorMapper.FromException(e, options));
             }
-            var keyGiven = IsBound(nameof(EncryptionKey)) || Reset;
-            Invoke(() => { session.Configure(options, EncryptionKey, keyGiven); return 0; });
+            var keyGiven = KeyGiven || Reset;
+            // A malformed key, a wrong passphrase or a missing key file fails here, before anything changes.
+            var key = keyGiven ? Invoke(ResolveKey) : null;
+            Invoke(() => { session.Configure(options, key, keyGiven); return 0; });
             if (PassThru)
-                WriteObject(new SwarmConfiguration(session.Options, session.HasEncryptionKey, session.Existing?.Id));
+                WriteObject(new SwarmConfiguration(session.Options, session.Key, session.Existing?.Id));
         }
     }
 }

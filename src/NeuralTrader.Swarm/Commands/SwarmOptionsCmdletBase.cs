@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using System.Security;
 using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Internal;
 
 namespace NeuralTrader.Swarm.Commands
 {
@@ -81,6 +83,56 @@ namespace NeuralTrader.Swarm.Commands
         [Parameter]
         public SecureString? EncryptionKey { get; set; }
 
+        /// <summary>
+        /// <para type="description">HQC-128 public key (base64, the PublicKey New-SwarmKeyPair writes) of an encrypted store: deployments are recorded encrypted, but nothing can be read back. For writers such as scheduled tasks. Not secret.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? PublicKey { get; set; }
+
+        /// <summary>
+        /// <para type="description">Protected HQC-128 key pair file written by New-SwarmKeyPair: the store can be written and read. Needs -Passphrase.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KeyPairPath { get; set; }
+
+        /// <summary>
+        /// <para type="description">Passphrase of the -KeyPairPath file, as a SecureString. It is never shown or stored.</para>
+        /// </summary>
+        [Parameter]
+        public SecureString? Passphrase { get; set; }
+
+        /// <summary>
+        /// <para type="description">Confidence (0 to 1) a suggestion needs before -AutoOptimize uses it. Default 0.3.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0.0, 1.0)]
+        public double AutoOptimizeMinConfidence { get; set; }
+
+        /// <summary>True when one of the key parameters was given.</summary>
+        protected bool KeyGiven => IsBound(nameof(EncryptionKey)) || IsBound(nameof(PublicKey)) || IsBound(nameof(KeyPairPath));
+
+        /// <summary>
+        /// The store key from -EncryptionKey, -PublicKey or -KeyPairPath/-Passphrase (at most one), or null. Key material is
+        /// never echoed: Core's errors name key ids only.
+        /// </summary>
+        internal StoreKey? ResolveKey()
+        {
+            var given = (IsBound(nameof(EncryptionKey)) ? 1 : 0) + (IsBound(nameof(PublicKey)) ? 1 : 0) + (IsBound(nameof(KeyPairPath)) ? 1 : 0);
+            if (given > 1)
+                throw new SwarmException("InvalidArgument", SwarmErrorKind.InvalidArgument, "Give only one of -EncryptionKey, -PublicKey and -KeyPairPath.");
+            if (IsBound(nameof(Passphrase)) != IsBound(nameof(KeyPairPath)))
+                throw new SwarmException("InvalidArgument", SwarmErrorKind.InvalidArgument, "-KeyPairPath and -Passphrase go together.");
+            if (EncryptionKey != null)
+                return SwarmSession.ToStoreKey(EncryptionKey);
+            if (!string.IsNullOrEmpty(PublicKey))
+                return HqcPublicKey.FromBase64(PublicKey!.Trim());
+            if (!string.IsNullOrEmpty(KeyPairPath))
+                return SwarmSession.ReadKeyPair(GetUnresolvedProviderPathFromPSPath(KeyPairPath), Passphrase!);
+            return null;
+        }
+
         /// <summary>Whether a parameter was given.</summary>
         protected bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
 
@@ -95,6 +147,7 @@ namespace NeuralTrader.Swarm.Commands
             if (IsBound(nameof(Isolation))) o.Isolation = (IsolationMode)System.Enum.Parse(typeof(IsolationMode), Isolation!, ignoreCase: true);
             if (IsBound(nameof(Learning))) o.LearningEnabled = Learning.IsPresent;
             if (IsBound(nameof(AutoOptimize))) o.AutoOptimize = AutoOptimize.IsPresent;
+            if (IsBound(nameof(AutoOptimizeMinConfidence))) o.AutoOptimizeMinConfidence = AutoOptimizeMinConfidence;
             if (IsBound(nameof(StorePath))) o.StorePath = GetUnresolvedProviderPathFromPSPath(StorePath);
             if (IsBound(nameof(DataPath))) o.DataPath = GetUnresolvedProviderPathFromPSPath(DataPath);
             if (IsBound(nameof(RunnerPath))) o.RunnerPath = GetUnresolvedProviderPathFromPSPath(RunnerPath);

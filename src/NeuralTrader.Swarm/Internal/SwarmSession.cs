@@ -21,12 +21,11 @@ namespace NeuralTrader.Swarm.Internal
     {
         private static readonly ConditionalWeakTable<Runspace, SwarmSession> s_sessions = new ConditionalWeakTable<Runspace, SwarmSession>();
         private static readonly SwarmSession s_noRunspace = new SwarmSession();
-        private static readonly ConditionalWeakTable<SwarmCoordinator, SecureString> s_keys = new ConditionalWeakTable<SwarmCoordinator, SecureString>();
         private static readonly ConditionalWeakTable<SwarmCoordinator, RunningSwarms> s_running = new ConditionalWeakTable<SwarmCoordinator, RunningSwarms>();
 
         private readonly object _lock = new object();
         private SwarmOptions _options = new SwarmOptions();
-        private SecureString? _key;
+        private StoreKey? _key;
         private SwarmCoordinator? _coordinator;
 
         /// <summary>The session of the runspace running on this thread.</summary>
@@ -62,6 +61,12 @@ namespace NeuralTrader.Swarm.Internal
             get { lock (_lock) return _key != null; }
         }
 
+        /// <summary>The configured store key (symmetric, HQC key pair or HQC public key), or null.</summary>
+        public StoreKey? Key
+        {
+            get { lock (_lock) return _key; }
+        }
+
         /// <summary>The coordinator if it has been created.</summary>
         public SwarmCoordinator? Existing
         {
@@ -76,18 +81,16 @@ namespace NeuralTrader.Swarm.Internal
         }
 
         /// <summary>Replaces the configuration; the next use creates a new coordinator with the old registrations.</summary>
-        public void Configure(SwarmOptions options, SecureString? key, bool keyGiven)
+        public void Configure(SwarmOptions options, StoreKey? key, bool keyGiven)
         {
             var copy = options.Clone();
             copy.Validate();
-            if (keyGiven && key != null)
-                ToStoreKey(key); // a malformed key fails here, before anything changes
             SwarmCoordinator? old;
             lock (_lock)
             {
                 _options = copy;
                 if (keyGiven)
-                    _key = key?.Copy();
+                    _key = key;
                 old = _coordinator;
                 _coordinator = null;
                 if (old != null)
@@ -114,16 +117,12 @@ namespace NeuralTrader.Swarm.Internal
         }
 
         /// <summary>Creates a coordinator whose logs reach the cmdlets.</summary>
-        public static SwarmCoordinator CreateCoordinator(SwarmOptions options, SecureString? key)
+        public static SwarmCoordinator CreateCoordinator(SwarmOptions options, StoreKey? key)
         {
             var copy = options.Clone();
             copy.LoggerFactory = CmdletLoggerFactory.Instance;
-            if (key != null)
-                copy.EncryptionKey = ToStoreKey(key);
-            var coordinator = new SwarmCoordinator(copy);
-            if (key != null)
-                s_keys.Add(coordinator, key.Copy());
-            return coordinator;
+            copy.EncryptionKey = key;
+            return new SwarmCoordinator(copy);
         }
 
         /// <summary>
@@ -143,9 +142,45 @@ namespace NeuralTrader.Swarm.Internal
             }
         }
 
-        /// <summary>The encryption key given for a coordinator (kept for the learning store), or null.</summary>
-        public static SecureString? KeyOf(SwarmCoordinator coordinator) =>
-            s_keys.TryGetValue(coordinator, out var key) ? key : null;
+        /// <summary>The store key a coordinator was created with (its options keep it), or null.</summary>
+        public static StoreKey? KeyOf(SwarmCoordinator coordinator) => coordinator.Options.EncryptionKey;
+
+        /// <summary>
+        /// Reads an HQC key pair from the protected key file New-SwarmKeyPair writes. The passphrase is copied out of
+        /// the SecureString only for the key derivation and the copy is cleared afterwards; a wrong passphrase is
+        /// Core's WrongKey error.
+        /// </summary>
+        public static HqcKeyPair ReadKeyPair(string path, SecureString passphrase)
+        {
+            if (!System.IO.File.Exists(path))
+                throw new SwarmException("KeyFileNotFound", SwarmErrorKind.NotFound, "No key pair file at '" + path + "'.", path);
+            var text = System.IO.File.ReadAllText(path);
+            var chars = ToChars(passphrase);
+            try
+            {
+                return HqcKeyPair.ImportProtected(text, chars);
+            }
+            finally
+            {
+                Array.Clear(chars, 0, chars.Length);
+            }
+        }
+
+        /// <summary>The characters of a SecureString; the caller clears the array.</summary>
+        public static char[] ToChars(SecureString secure)
+        {
+            var chars = new char[secure.Length];
+            var pointer = Marshal.SecureStringToGlobalAllocUnicode(secure);
+            try
+            {
+                Marshal.Copy(pointer, chars, 0, chars.Length);
+                return chars;
+            }
+            finally
+            {
+                Marshal.ZeroFreeGlobalAllocUnicode(pointer);
+            }
+        }
 
         /// <summary>Tracks a running swarm so Stop-Swarm can cancel it; dispose the result when the swarm ends.</summary>
         public static IDisposable TrackSwarm(SwarmCoordinator coordinator, CancellationTokenSource cancellation)

@@ -1,12 +1,13 @@
 using System;
 using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Security;
 
 namespace NeuralTrader.Swarm
 {
     /// <summary>The settings of a coordinator as Get-SwarmConfiguration writes them. The encryption key is never shown.</summary>
     public sealed class SwarmConfiguration
     {
-        internal SwarmConfiguration(SwarmOptions options, bool encryptionKeySet, string? coordinatorId)
+        internal SwarmConfiguration(SwarmOptions options, StoreKey? key, string? coordinatorId)
         {
             MaxAgents = options.MaxAgents;
             SandboxTimeout = options.SandboxTimeout;
@@ -18,7 +19,10 @@ namespace NeuralTrader.Swarm
             StorePath = options.StorePath;
             DataPath = options.DataPath;
             RunnerPath = options.RunnerPath;
-            EncryptionKeySet = encryptionKeySet;
+            AutoOptimizeMinConfidence = options.AutoOptimizeMinConfidence;
+            EncryptionKeySet = key != null;
+            EncryptionKeyKind = KindOf(key);
+            EncryptionKeyId = key?.KeyId;
             CoordinatorId = coordinatorId;
         }
 
@@ -42,8 +46,17 @@ namespace NeuralTrader.Swarm
         public string? DataPath { get; }
         /// <summary>Runner override; empty for the runner shipped with the module.</summary>
         public string? RunnerPath { get; }
+        /// <summary>Confidence a suggestion needs before AutoOptimize uses it.</summary>
+        public double AutoOptimizeMinConfidence { get; }
         /// <summary>True when an encryption key is set. The key itself is never shown.</summary>
         public bool EncryptionKeySet { get; }
+        /// <summary>None, Symmetric, Hqc128KeyPair (reads and writes) or Hqc128PublicKey (writes only).</summary>
+        public string EncryptionKeyKind { get; }
+        /// <summary>Check value of the key (not the key): the store refuses a key whose id differs from its own.</summary>
+        public string? EncryptionKeyId { get; }
+
+        internal static string KindOf(StoreKey? key) =>
+            key == null ? "None" : key.Kind == StoreKeyKind.Symmetric ? "Symmetric" : key.CanDecrypt ? "Hqc128KeyPair" : "Hqc128PublicKey";
         /// <summary>The session coordinator's id, or empty until it is first used.</summary>
         public string? CoordinatorId { get; }
     }
