@@ -205,6 +205,43 @@ namespace NeuralTrader.Swarm.Tests.Docker
         }
 
         [DockerRunnerFact]
+        public async Task A_container_killed_from_outside_mid_run_is_retried_in_a_fresh_sandbox()
+        {
+            RequireRunner();
+            var provider = BuiltInProvider();
+            var options = new SwarmOptions
+            {
+                MaxAgents = 1,
+                Isolation = IsolationMode.Docker,
+                LearningEnabled = false,
+                SandboxTimeout = TimeSpan.FromSeconds(60),
+            };
+            options.Resilience.RetryCount = 2;
+            options.Resilience.RetryDelay = TimeSpan.FromMilliseconds(100);
+            using var coordinator = new SwarmCoordinator(options, provider);
+            var swarm = coordinator.DeploySwarmAsync(new[]
+            {
+                new DeploymentRequest("momentum", "SPY") { Options = new RunOptions { DelayMs = 3000, IncludeTrades = false } },
+            });
+
+            // A real engine fault: the running container is killed from outside while it executes.
+            string? killed = null;
+            while (killed == null)
+            {
+                killed = provider.ListSandboxes().FirstOrDefault(s => s.State == "Busy")?.Id;
+                await Task.Delay(killed == null ? 20 : 500);
+            }
+            await provider.Client.Containers.KillContainerAsync(killed, new global::Docker.DotNet.Models.ContainerKillParameters());
+            var result = (await swarm)[0];
+
+            Assert.True(result.Success, result.ErrorId + " " + result.Error);
+            Assert.Equal(2, result.Attempts);
+            Assert.NotEqual(killed, result.SandboxId);
+            await coordinator.CleanupAsync();
+            Assert.Empty(await DockerTestEnvironment.ListByRunAsync(RunId));
+        }
+
+        [DockerRunnerFact]
         public async Task Allocating_past_the_limit_in_the_built_in_runner_is_out_of_memory()
         {
             RequireRunner();
