@@ -94,7 +94,7 @@ namespace NeuralTrader.Swarm.Bench
             {
                 MaxAgents = agents,
                 Isolation = IsolationMode.Process,
-                LearningEnabled = true,
+                LearningEnabled = Environment.GetEnvironmentVariable("NT_BENCH_LEARNING") != "off",
                 StorePath = Path.Combine(workDir, "throughput.db"),
                 EncryptionKey = NeuralTrader.Swarm.Core.Security.SymmetricKey.Generate(),
                 DataPath = dataDir,
@@ -102,32 +102,44 @@ namespace NeuralTrader.Swarm.Bench
             };
             using var coordinator = new SwarmCoordinator(options);
             var rnd = new Random(7);
-            List<DeploymentRequest> Batch() => Enumerable.Range(0, agents * iterations).Select(i => new DeploymentRequest("momentum", "SPY",
+            List<DeploymentRequest> Batch(int n) => Enumerable.Range(0, n).Select(i => new DeploymentRequest("momentum", "SPY",
                 new Dictionary<string, object?> { ["lookback"] = 5 + rnd.Next(40), ["threshold"] = rnd.Next(5) * 0.005 })).ToList();
-
-            await coordinator.DeploySwarmAsync(Batch()).ConfigureAwait(false); // warm-up: JIT, sandboxes' first start, store open
-            var rates = new List<double>();
             int failed = 0;
-            for (int round = 0; round < 3; round++)
+            async Task<double> RoundAsync(int n)
             {
-                var batch = Batch();
+                var batch = Batch(n);
                 long t0 = Stopwatch.GetTimestamp();
                 var settled = await coordinator.DeploySwarmAsync(batch).ConfigureAwait(false);
                 long t1 = Stopwatch.GetTimestamp();
                 failed += settled.Count(r => !r.Success);
-                rates.Add(batch.Count / (Stats.Ms(t1 - t0) / 1000));
+                return batch.Count / (Stats.Ms(t1 - t0) / 1000);
             }
-            long stored = coordinator.Store.Count();
+
+            await RoundAsync(agents * iterations).ConfigureAwait(false); // warm-up: JIT, store open
+            var rates = new List<double>();
+            for (int round = 0; round < 3; round++)
+                rates.Add(await RoundAsync(agents * iterations).ConfigureAwait(false));
+            // Each swarm starts its agents' sandboxes; a long swarm shows the steady state once they are up.
+            double sustained = await RoundAsync(agents * iterations * 10).ConfigureAwait(false);
+            long stored = options.LearningEnabled ? coordinator.Store.Count() : 0;
             await coordinator.CleanupAsync().ConfigureAwait(false);
 
             double naive = await NaiveAsync(runner, Path.Combine(dataDir, "SPY.csv"), agents, naiveExecutions).ConfigureAwait(false);
             double best = rates.Max(), median = Stats.Percentile(rates, 0.5);
+            string learning = options.LearningEnabled ? "learning on" : "learning OFF";
             results.Add(new Metric
             {
-                Scenario = "2. throughput (process)", Name = $"{agents} agents x {iterations} momentum, 1y daily, learning on",
+                Scenario = "2. throughput (process)", Name = $"{agents} agents x {iterations} momentum, 1y daily, {learning}",
                 Value = median, Unit = "exec/s", Baseline = "new runner process per execution", BaselineValue = naive, Ratio = median / naive,
-                Target = ">= 1,000 exec/s", Met = median >= 1000,
-                Note = $"median of 3 rounds, best {best:0}; {failed} failed; {stored} trajectories stored",
+                Target = ">= 1,000 exec/s, >= 500x baseline", Met = median >= 1000 && median / naive >= 500,
+                Note = $"median of 3 swarms, best {best:0}; includes starting {agents} sandboxes per swarm",
+            });
+            results.Add(new Metric
+            {
+                Scenario = "2. throughput (process)", Name = $"{agents} agents x {iterations * 10}, same, sustained",
+                Value = sustained, Unit = "exec/s", Baseline = "new runner process per execution", BaselineValue = naive, Ratio = sustained / naive,
+                Target = ">= 1,000 exec/s, >= 500x baseline", Met = sustained >= 1000 && sustained / naive >= 500,
+                Note = $"{failed} failed in all swarms; {stored} trajectories stored",
             });
         }
 
