@@ -39,7 +39,7 @@ echo "== scenarios"
 
 echo "== micro benchmarks (BenchmarkDotNet)"
 rm -rf "$out/bdn"
-"$bench" micro --filter '*' --job short --exporters json --artifacts "$out/bdn" > "$out/bdn.log" 2>&1 \
+"$bench" micro --filter '*' --job short --inProcess --exporters json --artifacts "$out/bdn" > "$out/bdn.log" 2>&1 \
   || echo "!! BenchmarkDotNet failed; see $out/bdn.log"
 grep -E '^\| ' "$out/bdn.log" | tail -n 20 || true
 

@@ -15,7 +15,7 @@ namespace NeuralTrader.Swarm.Bench
             results.Metrics.RemoveAll(m => m.Scenario.StartsWith("micro", StringComparison.Ordinal));
             if (microDir != null && Directory.Exists(microDir))
             {
-                foreach (var file in Directory.GetFiles(microDir, "*-report-full.json"))
+                foreach (var file in Directory.GetFiles(microDir, "*-report-full*.json"))
                     AddMicro(results, file);
             }
             else

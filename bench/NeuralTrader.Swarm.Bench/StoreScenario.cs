@@ -188,7 +188,7 @@ namespace NeuralTrader.Swarm.Bench
             store.GetSuggestion("momentum", "SPY", space); // first call builds the learning index
             var cached = new List<double>();
             var fresh = new List<double>();
-            for (int i = 0; i < 200; i++)
+            for (int i = 0; i < 100; i++)
             {
                 long t0 = Stopwatch.GetTimestamp();
                 store.GetSuggestion("momentum", "SPY", space);
