@@ -15,26 +15,27 @@ namespace NeuralTrader.Swarm.Cli
     {
         public static Command Create()
         {
-            var common = new CommonOptions();
+            var run = new RunOptions();
             var strategy = new Option<string>("--strategy", "-s") { Description = "Strategy type or registered name (momentum, mean-reversion, neural-forecast).", Required = true };
             var agents = new Option<int?>("--agents", "-a") { Description = "Deployments to run, spread across the symbols (default: one per symbol)." };
             var parameters = new Option<string?>("--params", "-p") { Description = "Strategy parameters as a JSON object, e.g. '{\"lookback\":30,\"threshold\":0.03}'." };
             var symbols = new Option<string?>("--symbols") { Description = "Comma-separated symbols (default SPY)." };
+            var task = new Option<string?>("--task", "-t") { Description = "What this deployment is for, recorded with its trajectories (patterns -t finds similar ones)." };
 
             var command = new Command("deploy", "Deploy a strategy as a swarm of agents and print their results.")
             {
-                strategy, agents, parameters, symbols,
+                strategy, agents, parameters, symbols, task,
             };
-            common.AddTo(command);
-            command.SetAction((parse, cancellationToken) => RunAsync(parse, common, parse.GetValue(strategy)!, parse.GetValue(agents),
-                parse.GetValue(parameters), parse.GetValue(symbols), cancellationToken));
+            run.AddTo(command);
+            command.SetAction((parse, cancellationToken) => RunAsync(parse, run, parse.GetValue(strategy)!, parse.GetValue(agents),
+                parse.GetValue(parameters), parse.GetValue(symbols), parse.GetValue(task), cancellationToken));
             return command;
         }
 
-        private static async Task<int> RunAsync(ParseResult parse, CommonOptions common, string strategy, int? agents,
-            string? parametersJson, string? symbolList, CancellationToken cancellationToken)
+        private static async Task<int> RunAsync(ParseResult parse, RunOptions run, string strategy, int? agents,
+            string? parametersJson, string? symbolList, string? task, CancellationToken cancellationToken)
         {
-            bool json = parse.GetValue(common.Json);
+            bool json = parse.GetValue(run.Common.Json);
             try
             {
                 var parameters = ParseParameters(parametersJson);
@@ -45,10 +46,10 @@ namespace NeuralTrader.Swarm.Cli
                     throw new ArgumentException($"--agents must be at least 1 (got {count}).");
 
                 var requests = Enumerable.Range(0, count)
-                    .Select(i => new DeploymentRequest(strategy, symbols[i % symbols.Count], parameters))
+                    .Select(i => new DeploymentRequest(strategy, symbols[i % symbols.Count], parameters) { Task = task })
                     .ToList();
 
-                using var coordinator = new SwarmCoordinator(common.ToSwarmOptions(parse));
+                using var coordinator = new SwarmCoordinator(run.ToSwarmOptions(parse));
                 int done = 0;
                 var results = await coordinator.DeploySwarmAsync(requests, result =>
                 {
@@ -56,20 +57,36 @@ namespace NeuralTrader.Swarm.Cli
                     Console.Error.WriteLine($"[{n}/{count}] {result.Strategy} {result.Symbol} {result.Status} {result.Duration.TotalMilliseconds:0.0} ms");
                 }, cancellationToken);
 
+                if (coordinator.Options.LearningEnabled)
+                    Console.Error.WriteLine($"learning: {results.Count(r => r.TrajectoryId != null)} trajectories recorded in {coordinator.Store.Path}" +
+                        (coordinator.Store.IsEncrypted ? $" (encrypted, key id {coordinator.Store.KeyId})" : ""));
                 if (json)
                     Console.WriteLine(JsonSerializer.Serialize(results.Select(ResultView.From).ToList(), CliJson.Options));
                 else
                     ResultTable.Write(Console.Out, results, coordinator.GetMetrics());
-                return results.All(r => r.Success) ? 0 : 1;
+                // A bad option value (parameters, strategy, symbol) is a usage error even though Core settles it as a failed result.
+                var usage = results.Where(r => r.ErrorId != null && UsageErrors.Contains(r.ErrorId)).Select(r => r.Error).Distinct().ToList();
+                foreach (var message in usage)
+                    Console.Error.WriteLine("deploy-swarm: " + message);
+                return usage.Count > 0 ? CliError.Usage : results.All(r => r.Success) ? 0 : 1;
             }
-            catch (Exception e) when (e is SwarmException || e is ArgumentException || e is JsonException)
+            catch (JsonException e)
             {
-                Console.Error.WriteLine("deploy-swarm: " + e.Message);
-                return 2;
+                // The parser's message names the position; say which option it was.
+                return CliError.Write(new ArgumentException("--params is not valid JSON: " + e.Message, e));
+            }
+            catch (Exception e) when (CliError.Handles(e))
+            {
+                return CliError.Write(e);
             }
         }
 
-        private static Dictionary<string, object?>? ParseParameters(string? json)
+        private static readonly HashSet<string> UsageErrors = new HashSet<string>(StringComparer.Ordinal)
+        {
+            SwarmErrorIds.InvalidParameter, SwarmErrorIds.UnknownStrategyType, SwarmErrorIds.UnknownSymbol, SwarmErrorIds.StrategyNotRegistered,
+        };
+
+        internal static Dictionary<string, object?>? ParseParameters(string? json)
         {
             if (string.IsNullOrWhiteSpace(json))
                 return null;

@@ -1,3 +1,4 @@
+using System;
 using System.CommandLine;
 using System.Threading.Tasks;
 
@@ -8,11 +9,36 @@ namespace NeuralTrader.Swarm.Cli
     {
         private static Task<int> Main(string[] args)
         {
-            var root = new RootCommand("Run swarms of trading-strategy agents in sandboxes and learn from every run.")
+            // Checked before parsing: a parse error would echo the offending token, and here that token is a key.
+            var keyMisuse = KeySource.CheckArguments(args);
+            if (keyMisuse != null)
             {
-                Subcommands = { DeployCommand.Create() },
-            };
-            return root.Parse(args).InvokeAsync();
+                Console.Error.WriteLine("deploy-swarm: " + keyMisuse);
+                return Task.FromResult(CliError.Usage);
+            }
+
+            var parse = CreateRoot().Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                // One line per problem and exit code 2, like every other usage error (System.CommandLine would print help and return 1).
+                foreach (var error in parse.Errors)
+                    Console.Error.WriteLine("deploy-swarm: " + error.Message);
+                return Task.FromResult(CliError.Usage);
+            }
+            return parse.InvokeAsync();
         }
+
+        public static RootCommand CreateRoot() => new RootCommand("Run swarms of trading-strategy agents in sandboxes and learn from every run.")
+        {
+            Subcommands =
+            {
+                DeployCommand.Create(),
+                BenchmarkCommand.Create(),
+                StatusCommand.Create(),
+                PatternsCommand.Create(),
+                ExportCommand.Create(),
+                ImportCommand.Create(),
+            },
+        };
     }
 }

@@ -10,16 +10,21 @@ namespace NeuralTrader.Swarm.Cli
     /// <summary>What --json prints for a deployment: the columns users pipe on, plus the full backtest.</summary>
     internal sealed record ResultView(string Strategy, string Symbol, string Status, bool Success, double? TotalReturn, double? Sharpe,
         double? MaxDrawdown, int? Trades, string? Signal, double DurationMs, string AgentId, string SandboxId, string? Error, string? ErrorId,
-        IReadOnlyDictionary<string, object?> Parameters, NeuralTrader.Swarm.Protocol.BacktestResult? Backtest)
+        IReadOnlyDictionary<string, object?> Parameters, bool UsedSuggestion, double? Score, string? TrajectoryId,
+        NeuralTrader.Swarm.Protocol.BacktestResult? Backtest)
     {
         public static ResultView From(DeploymentResult r) => new ResultView(r.Strategy, r.Symbol, r.Status.ToString(), r.Success,
             r.Backtest?.Metrics.TotalReturn, r.Backtest?.Metrics.Sharpe, r.Backtest?.Metrics.MaxDrawdown, r.Backtest?.Metrics.TradeCount,
-            r.Backtest?.Signal, r.Duration.TotalMilliseconds, r.AgentId, r.SandboxId, r.Error, r.ErrorId, r.Parameters, r.Backtest);
+            r.Backtest?.Signal, r.Duration.TotalMilliseconds, r.AgentId, r.SandboxId, r.Error, r.ErrorId, r.Parameters, r.UsedSuggestion, r.Score, r.TrajectoryId, r.Backtest);
     }
 
     internal static class CliJson
     {
-        public static readonly JsonSerializerOptions Options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true };
+        public static readonly JsonSerializerOptions Options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            WriteIndented = true,
+            Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        };
     }
 
     /// <summary>The human table: one row per deployment, then totals.</summary>

@@ -86,5 +86,16 @@ namespace NeuralTrader.Swarm.Core
         private static SwarmException Invalid(string name, object value, string expected) =>
             new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
                 $"{name} {value} is invalid: it must be {expected}.", name);
+
+        // Docker sandbox settings (issue [3/6]).
+
+        /// <summary>Docker engine endpoint (unix://, npipe://, tcp://); null for DOCKER_HOST or the platform default.</summary>
+        public string? DockerEndpoint { get; set; }
+
+        /// <summary>Image for Docker sandboxes of strategies that name none; null for the built-in runner image.</summary>
+        public string? SandboxImage { get; set; }
+
+        /// <summary>Pre-started idle Docker sandboxes kept ready so a deployment skips the container start (0 = off).</summary>
+        public int WarmPoolSize { get; set; }
     }
 }

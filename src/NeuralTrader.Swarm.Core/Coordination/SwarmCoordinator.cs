@@ -97,9 +97,8 @@ namespace NeuralTrader.Swarm.Core
             {
                 // Built-in types are checked now so a typo fails at registration, not at deployment.
                 resolvedType = BuiltInType(type, name);
-                foreach (var symbol in symbolList)
-                    _prices.Get(symbol);
-                Validate(resolvedType, parameterMap, name, symbolList.Count > 0 ? _prices.Get(symbolList[0]).Count : int.MaxValue);
+                var barCounts = symbolList.Select(symbol => GetSeries(symbol).Count).ToList();
+                Validate(resolvedType, parameterMap, name, barCounts.Count > 0 ? barCounts.Min() : int.MaxValue);
             }
             if (symbolList.Count == 0)
                 symbolList.Add(StrategyRegistry.DefaultSymbol);

@@ -1,19 +1,109 @@
+using System;
 using Microsoft.Extensions.Logging;
+using NeuralTrader.Swarm.Core.Sandboxing.Docker;
 
 namespace NeuralTrader.Swarm.Core.Sandboxing
 {
     /// <summary>Chooses the sandbox provider for an isolation mode.</summary>
     public static class SandboxProviderFactory
     {
-        /// <summary>Creates the provider the options ask for.</summary>
+        /// <summary>How long <see cref="IsolationMode.Auto"/> waits for the Docker engine before falling back.</summary>
+        public static readonly TimeSpan AutoProbeTimeout = TimeSpan.FromSeconds(2);
+
+        /// <summary>
+        /// Creates the provider the options ask for: Docker for <see cref="IsolationMode.Docker"/> (DockerUnavailable
+        /// when the engine does not answer), the process sandbox for <see cref="IsolationMode.Process"/>, and for
+        /// <see cref="IsolationMode.Auto"/> Docker when the engine answers a short probe, else a warning and the process sandbox.
+        /// </summary>
         public static ISandboxProvider Create(SwarmOptions options, string coordinatorId, ILoggerFactory loggerFactory)
         {
-            // Docker arrives with issue [3/6]; until then Auto means the process sandbox.
-            if (options.Isolation == IsolationMode.Docker)
-                throw new SwarmException(SwarmErrorIds.DockerUnavailable, SwarmErrorKind.Unavailable,
-                    "Docker isolation is not available in this build. Use -Isolation Process or Auto.");
-            return new ProcessSandboxProvider(RunnerLocator.Locate(options.RunnerPath), coordinatorId,
-                loggerFactory.CreateLogger<ProcessSandboxProvider>());
+            if (options.WarmPoolSize < 0 || options.WarmPoolSize > 1000)
+                throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
+                    $"WarmPoolSize {options.WarmPoolSize} is invalid: it must be between 0 and 1000.", nameof(SwarmOptions.WarmPoolSize));
+            var logger = loggerFactory.CreateLogger(typeof(SandboxProviderFactory).FullName!);
+            switch (options.Isolation)
+            {
+                case IsolationMode.Process:
+                    return CreateProcess(options, coordinatorId, loggerFactory);
+                case IsolationMode.Docker:
+                {
+                    var endpoint = DockerEngine.ResolveEndpoint(options.DockerEndpoint);
+                    // Fail here with one clear error rather than at the first deployment.
+                    Probe(endpoint, TimeSpan.FromSeconds(5));
+                    return CreateDocker(options, coordinatorId, loggerFactory);
+                }
+                default:
+                    try
+                    {
+                        var endpoint = DockerEngine.ResolveEndpoint(options.DockerEndpoint);
+                        Probe(endpoint, AutoProbeTimeout);
+                        if (options.SandboxImage == null && !BuiltInImageUsable(endpoint))
+                        {
+                            FactoryLog.FallingBackToProcess(logger,
+                                $"the sandbox image {SandboxImageBuilder.DefaultTag} is not on the engine and no linux runner to build it was found " +
+                                $"(publish one and set {SandboxImageBuilder.RunnerDirectoryVariable}, or use -Isolation Docker to see the details)");
+                            return CreateProcess(options, coordinatorId, loggerFactory);
+                        }
+                        return CreateDocker(options, coordinatorId, loggerFactory);
+                    }
+                    catch (SwarmException e) when (e.ErrorId == SwarmErrorIds.DockerUnavailable)
+                    {
+                        FactoryLog.FallingBackToProcess(logger, e.Message);
+                        return CreateProcess(options, coordinatorId, loggerFactory);
+                    }
+            }
         }
+
+        /// <summary>The Docker provider for these options, without probing the engine.</summary>
+        public static DockerSandboxProvider CreateDocker(SwarmOptions options, string coordinatorId, ILoggerFactory loggerFactory) =>
+            new DockerSandboxProvider(new DockerSandboxOptions
+            {
+                Endpoint = options.DockerEndpoint,
+                DefaultImage = options.SandboxImage,
+                WarmPoolSize = options.WarmPoolSize,
+                WarmPoolMemoryLimitMb = options.MemoryLimitMb,
+                WarmPoolCpuLimit = options.CpuLimit,
+            }, coordinatorId, loggerFactory.CreateLogger<DockerSandboxProvider>());
+
+        private static ISandboxProvider CreateProcess(SwarmOptions options, string coordinatorId, ILoggerFactory loggerFactory) =>
+            new ProcessSandboxProvider(RunnerLocator.Locate(options.RunnerPath), coordinatorId,
+                loggerFactory.CreateLogger<ProcessSandboxProvider>());
+
+        private static bool BuiltInImageUsable(Uri endpoint)
+        {
+            try
+            {
+                var check = new SandboxImageBuilder(DockerEngine.GetClient(endpoint)).IsAvailableOrBuildableAsync();
+                return check.Wait(AutoProbeTimeout) && check.Result;
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+        }
+
+        private static void Probe(Uri endpoint, TimeSpan timeout)
+        {
+            // Called from a synchronous factory (the coordinator creates its provider lazily); the probe is bounded.
+            try
+            {
+                DockerEngine.PingAsync(endpoint, timeout).GetAwaiter().GetResult();
+            }
+            catch (SwarmException)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                throw new SwarmException(SwarmErrorIds.DockerUnavailable, SwarmErrorKind.Unavailable,
+                    $"The Docker engine at {endpoint} is not reachable ({e.Message}). Start Docker, point DOCKER_HOST at a running engine, or use -Isolation Process.", endpoint.ToString(), e);
+            }
+        }
+    }
+
+    internal static partial class FactoryLog
+    {
+        [LoggerMessage(EventId = 320, Level = LogLevel.Warning, Message = "Docker is not available, so sandboxes run as child processes with weaker isolation (no network or filesystem confinement): {Reason}")]
+        public static partial void FallingBackToProcess(ILogger logger, string reason);
     }
 }

@@ -137,6 +137,9 @@ namespace NeuralTrader.Swarm.Tests.Coordination
                 new Dictionary<string, object?> { ["threshold"] = "abc" }));
             Assert.Equal(SwarmErrorIds.InvalidParameter, badParameter.ErrorId);
             Assert.Contains("threshold", badParameter.Message);
+            var badSymbol = Assert.Throws<SwarmException>(() => coordinator.RegisterStrategy("z", "momentum", new[] { "XYZ" }));
+            Assert.Equal(SwarmErrorIds.UnknownSymbol, badSymbol.ErrorId);
+            Assert.Contains("Available", badSymbol.Message);
             Assert.True(coordinator.UnregisterStrategy("fast-momentum"));
             Assert.Empty(coordinator.GetStrategies());
         }

@@ -1,0 +1,113 @@
+<#
+.SYNOPSIS
+    Builds, tests and packages the NeuralTrader.Swarm module.
+.DESCRIPTION
+    A thin wrapper over dotnet: uses only Core cmdlets, so it runs in any PowerShell 5.1+/7+ and in a bare
+    hosted engine. The module layout itself is made by MSBuild (src/NeuralTrader.Swarm/NeuralTrader.Swarm.csproj,
+    target StageModule) into output/NeuralTrader.Swarm/<version>/.
+.PARAMETER Task
+    Build: build and stage the module. Test: run the tests (Invoke-Pester on the script tests when Pester is
+    installed, then dotnet test). Package: build, then zip the module folder and make a .nupkg for the Gallery.
+.EXAMPLE
+    ./build.ps1 -Task Build
+.EXAMPLE
+    ./build.ps1 -Task Package -Configuration Release
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Package')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Debug',
+
+    # Also publish the Native AOT runner for Docker images (module/runner/linux-x64).
+    [switch] $NativeRunner
+)
+
+$ErrorActionPreference = 'Stop'
+$root = $PSScriptRoot
+$project = [System.IO.Path]::Combine($root, 'src', 'NeuralTrader.Swarm', 'NeuralTrader.Swarm.csproj')
+$props = [System.IO.File]::ReadAllText([System.IO.Path]::Combine($root, 'Directory.Build.props'))
+$version = [regex]::Match($props, '<Version>([^<]+)</Version>').Groups[1].Value
+$moduleDir = [System.IO.Path]::Combine($root, 'output', 'NeuralTrader.Swarm', $version)
+
+# Write-Verbose is not a Core cmdlet: a bare engine lacks it, $PSCmdlet has the same method.
+function Write-Log([string] $Message) { $PSCmdlet.WriteVerbose($Message) }
+
+function Invoke-Dotnet {
+    param([string[]] $Arguments)
+    Write-Log "dotnet $($Arguments -join ' ')"
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Build {
+    $arguments = @('build', $project, '-c', $Configuration, '-nologo', '-v:minimal')
+    if ($NativeRunner) { $arguments += '-p:PublishNativeRunner=true' }
+    Invoke-Dotnet $arguments | ForEach-Object { Write-Log "$_" }
+    if (-not [System.IO.File]::Exists([System.IO.Path]::Combine($moduleDir, 'NeuralTrader.Swarm.psd1'))) {
+        throw "The build did not stage the module in $moduleDir."
+    }
+    "Module staged in $moduleDir"
+}
+
+switch ($Task) {
+    'Build' {
+        Invoke-Build
+    }
+    'Test' {
+        Invoke-Build
+        $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version.Major -ge 5 }
+        if ($pester) {
+            Import-Module Pester -MinimumVersion 5.0
+            $result = Invoke-Pester -Path ([System.IO.Path]::Combine($root, 'tests', 'NeuralTrader.Swarm.PowerShell.Tests', 'Scripts')) -PassThru
+            if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed." }
+        }
+        else {
+            Write-Log 'Pester 5 is not installed: the script tests run through the in-repo MiniPester runner inside dotnet test.'
+        }
+        Invoke-Dotnet @('test', [System.IO.Path]::Combine($root, 'NeuralTrader.Psm.sln'), '-c', $Configuration, '-nologo')
+    }
+    'Package' {
+        Invoke-Build
+        $packages = [System.IO.Path]::Combine($root, 'output', 'packages')
+        $null = [System.IO.Directory]::CreateDirectory($packages)
+        # Zip of the versioned module folder: extract into a folder on $env:PSModulePath.
+        $zip = [System.IO.Path]::Combine($packages, "NeuralTrader.Swarm.$version.zip")
+        if ([System.IO.File]::Exists($zip)) { [System.IO.File]::Delete($zip) }
+        # Windows PowerShell needs the assembly loaded; PowerShell 7 has it already.
+        if ($PSEdition -eq 'Desktop') { $null = [System.Reflection.Assembly]::Load('System.IO.Compression.FileSystem, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089') }
+        [System.IO.Compression.ZipFile]::CreateFromDirectory($moduleDir, $zip)
+        # .nupkg in the PowerShell Gallery layout (the module files at the package root, plus a nuspec).
+        $nupkg = [System.IO.Path]::Combine($packages, "NeuralTrader.Swarm.$version.nupkg")
+        if ([System.IO.File]::Exists($nupkg)) { [System.IO.File]::Delete($nupkg) }
+        $manifest = Test-ModuleManifest -Path ([System.IO.Path]::Combine($moduleDir, 'NeuralTrader.Swarm.psd1'))
+        $nuspec = @"
+<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://schemas.microsoft.com/packaging/2011/08/nuspec.xsd">
+  <metadata>
+    <id>NeuralTrader.Swarm</id>
+    <version>$version</version>
+    <authors>$([System.Security.SecurityElement]::Escape($manifest.Author))</authors>
+    <description>$([System.Security.SecurityElement]::Escape($manifest.Description))</description>
+    <projectUrl>$($manifest.ProjectUri)</projectUrl>
+    <licenseUrl>$($manifest.LicenseUri)</licenseUrl>
+    <tags>PSModule $($manifest.Tags -join ' ')</tags>
+  </metadata>
+</package>
+"@
+        $staging = [System.IO.Path]::Combine($packages, 'nupkg-staging')
+        if ([System.IO.Directory]::Exists($staging)) { [System.IO.Directory]::Delete($staging, $true) }
+        foreach ($file in [System.IO.Directory]::GetFiles($moduleDir, '*', [System.IO.SearchOption]::AllDirectories)) {
+            $target = [System.IO.Path]::Combine($staging, $file.Substring($moduleDir.Length).TrimStart('/', '\'))
+            $null = [System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($target))
+            [System.IO.File]::Copy($file, $target, $true)
+        }
+        [System.IO.File]::WriteAllText([System.IO.Path]::Combine($staging, 'NeuralTrader.Swarm.nuspec'), $nuspec)
+        [System.IO.Compression.ZipFile]::CreateFromDirectory($staging, $nupkg)
+        [System.IO.Directory]::Delete($staging, $true)
+        $zip
+        $nupkg
+    }
+}

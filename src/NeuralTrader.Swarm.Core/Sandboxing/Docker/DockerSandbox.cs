@@ -1,0 +1,155 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using NeuralTrader.Swarm.Protocol;
+
+namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
+{
+    /// <summary>
+    /// One hardened container running a runner in long-lived mode. Requests travel over the attach stream
+    /// (stdin/stdout) through a <see cref="RunnerChannel"/>, so an execution costs a round trip, not a container start.
+    /// </summary>
+    internal sealed class DockerSandbox : ISandbox
+    {
+        private readonly DockerSandboxProvider _provider;
+        private readonly AttachStreams _streams;
+        private readonly RunnerChannel _channel;
+        private readonly int _memoryLimitMb;
+        private int _stopped;
+
+        public DockerSandbox(DockerSandboxProvider provider, string id, AttachStreams streams, SandboxSpec spec, string image, string coordinatorId)
+        {
+            _provider = provider;
+            Id = id;
+            _streams = streams;
+            _channel = new RunnerChannel(streams.Input, streams.Output);
+            _memoryLimitMb = spec.MemoryLimitMb;
+            Info = new SandboxInfo
+            {
+                Id = id,
+                Kind = "docker",
+                AgentId = spec.AgentId,
+                Strategy = spec.Strategy,
+                Image = image,
+                CreatedAt = DateTimeOffset.UtcNow,
+                CoordinatorId = coordinatorId,
+                State = "Idle",
+            };
+        }
+
+        public string Id { get; }
+
+        public string ShortId => Id.Length > 12 ? Id.Substring(0, 12) : Id;
+
+        public SandboxInfo Info { get; }
+
+        public bool IsAlive => Volatile.Read(ref _stopped) == 0;
+
+        /// <summary>Labels of a warm-pool sandbox say warm-pool; the listing says who took it.</summary>
+        internal void AssignTo(SandboxSpec spec)
+        {
+            Info.AgentId = spec.AgentId;
+            Info.Strategy = spec.Strategy;
+        }
+
+        public async Task<RunnerResponse> SendAsync(RunnerRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            if (!IsAlive)
+                throw new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
+                    $"Sandbox {ShortId} was already stopped.", Info.Strategy);
+            Info.State = "Busy";
+            // No token for the channel: cancelling is done by killing the container, which ends the read.
+            var send = _channel.SendAsync(request);
+            using (var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                var winner = await Task.WhenAny(send, Task.Delay(timeout, delayCancel.Token)).ConfigureAwait(false);
+                if (winner != send)
+                {
+                    _ = send.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                    await StopAsync().ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw new SwarmException(SwarmErrorIds.SandboxTimeout, SwarmErrorKind.Timeout,
+                        $"The execution ran longer than the sandbox timeout of {timeout.TotalMilliseconds:0} ms; container {ShortId} was killed.", Info.Strategy);
+                }
+                delayCancel.Cancel();
+            }
+            try
+            {
+                var response = await send.ConfigureAwait(false);
+                Info.State = "Idle";
+                return response;
+            }
+            catch (SwarmException e) when (e.ErrorId == SwarmErrorIds.ProtocolViolation)
+            {
+                // The stream is in an unknown state: the sandbox is discarded.
+                await StopAsync().ConfigureAwait(false);
+                throw new SwarmException(e.ErrorId, e.Kind, e.Message + $" Container {ShortId} was discarded.", Info.Strategy, e);
+            }
+            catch (Exception e) when (e is SwarmException || e is IOException || e is ObjectDisposedException || e is InvalidOperationException)
+            {
+                if (e is SwarmException swarm && swarm.ErrorId != SwarmErrorIds.SandboxExited)
+                    throw;
+                var error = await DiagnoseExitAsync(e).ConfigureAwait(false);
+                await StopAsync().ConfigureAwait(false);
+                throw error;
+            }
+        }
+
+        /// <summary>Why the stream ended: out of memory, killed, crashed, or the engine went away.</summary>
+        internal async Task<SwarmException> DiagnoseExitAsync(Exception cause)
+        {
+            ContainerInspectResponse? inspect = null;
+            try
+            {
+                // The stream can end a moment before the engine records the exit; wait briefly for it.
+                for (int i = 0; i < 20; i++)
+                {
+                    inspect = await _provider.Client.Containers.InspectContainerAsync(Id, CancellationToken.None).ConfigureAwait(false);
+                    if (inspect.State == null || !inspect.State.Running)
+                        break;
+                    await Task.Delay(50).ConfigureAwait(false);
+                }
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                return new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
+                    $"Container {ShortId} was removed from outside (e.g. `docker rm -f`) while running.", Info.Strategy, cause);
+            }
+            catch (Exception e) when (DockerEngine.IsUnreachable(e, CancellationToken.None))
+            {
+                return DockerEngine.Unavailable(_provider.Endpoint, e);
+            }
+            var tail = _streams.StderrTail.Trim();
+            var state = inspect?.State;
+            var code = state != null ? state.ExitCode.ToString(CultureInfo.InvariantCulture) : "unknown";
+            if (state != null && (state.OOMKilled || tail.IndexOf("OutOfMemory", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                                  tail.IndexOf("Out of memory", StringComparison.OrdinalIgnoreCase) >= 0))
+                return new SwarmException(SwarmErrorIds.SandboxOutOfMemory, SwarmErrorKind.ResourceLimit,
+                    $"Container {ShortId} ran out of memory (limit {_memoryLimitMb} MB) and was killed (exit code {code}).", Info.Strategy, cause);
+            if (state != null && state.Running)
+                return new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
+                    $"The runner in container {ShortId} closed its output but the container still runs.", Info.Strategy, cause);
+            var how = state?.ExitCode == 137 ? " (SIGKILL: killed from outside, e.g. `docker kill`)"
+                : state?.ExitCode == 143 ? " (SIGTERM: stopped from outside, e.g. `docker stop`)" : "";
+            return new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
+                $"Container {ShortId} exited unexpectedly with code {code}{how}." + (tail.Length > 0 ? " Last output: " + tail : ""), Info.Strategy, cause);
+        }
+
+        /// <summary>Closes the stream at once and kills and removes the container in the background.</summary>
+        public Task StopAsync()
+        {
+            if (Interlocked.Exchange(ref _stopped, 1) == 1)
+                return Task.CompletedTask;
+            Info.State = "Stopped";
+            _streams.Dispose();
+            _provider.OnStopped(this);
+            return Task.CompletedTask;
+        }
+
+        public void Dispose() => StopAsync().GetAwaiter().GetResult();
+    }
+}

@@ -1,0 +1,41 @@
+using System.Management.Automation;
+using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Internal;
+
+namespace NeuralTrader.Swarm.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Gets the configuration of the session's default coordinator, or of a given coordinator.</para>
+    /// <para type="description">Get-SwarmConfiguration writes the settings swarms run with: agents, sandbox limits, isolation, learning and paths. Whether an encryption key is set is shown, the key never.</para>
+    /// </summary>
+    /// <example>
+    /// <code>Get-SwarmConfiguration</code>
+    /// <para>Shows the session's settings.</para>
+    /// </example>
+    /// <example>
+    /// <code>(Get-SwarmConfiguration).MaxAgents</code>
+    /// <para>Reads one setting.</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.Get, "SwarmConfiguration")]
+    [OutputType(typeof(SwarmConfiguration))]
+    public sealed class GetSwarmConfigurationCommand : SwarmCmdletBase
+    {
+        /// <summary>
+        /// <para type="description">A coordinator made by New-SwarmCoordinator whose settings to show.</para>
+        /// </summary>
+        [Parameter(ValueFromPipeline = true)]
+        public SwarmCoordinator? Coordinator { get; set; }
+
+        /// <inheritdoc />
+        protected override void OnProcess()
+        {
+            if (Coordinator != null)
+            {
+                WriteObject(new SwarmConfiguration(Coordinator.Options, SwarmSession.KeyOf(Coordinator) != null, Coordinator.Id));
+                return;
+            }
+            var session = SwarmSession.Current;
+            WriteObject(new SwarmConfiguration(session.Options, session.HasEncryptionKey, session.Existing?.Id));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Management.Automation;
+using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Internal;
+
+namespace NeuralTrader.Swarm.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Changes the configuration of the session's default swarm coordinator.</para>
+    /// <para type="description">Set-SwarmConfiguration changes the settings the session's default coordinator is created with. Parameters not given keep their value. When the coordinator exists already it is recreated with the new settings and the registered strategies are carried over; a swarm running in a job finishes on the old one.</para>
+    /// </summary>
+    /// <example>
+    /// <code>Set-SwarmConfiguration -MaxAgents 4 -SandboxTimeout 60000 -Isolation Process</code>
+    /// <para>Runs at most four agents at once, as child processes, each execution limited to one minute.</para>
+    /// </example>
+    /// <example>
+    /// <code>Set-SwarmConfiguration -EncryptionKey (Read-Host -AsSecureString 'Store key') -StorePath ~/swarm/trajectories.db</code>
+    /// <para>Sets the key and the file of the encrypted trajectory store. Get-SwarmConfiguration shows only that a key is set.</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.Set, "SwarmConfiguration", SupportsShouldProcess = true)]
+    [OutputType(typeof(SwarmConfiguration))]
+    public sealed class SetSwarmConfigurationCommand : SwarmOptionsCmdletBase
+    {
+        /// <summary>
+        /// <para type="description">Restores every setting to its default before applying the other parameters.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Reset { get; set; }
+
+        /// <summary>
+        /// <para type="description">Writes the new configuration.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <inheritdoc />
+        protected override void OnEnd()
+        {
+            var session = SwarmSession.Current;
+            var options = Apply(Reset ? new SwarmOptions() : session.Options);
+            if (!ShouldProcess("session swarm configuration", "Set"))
+                return;
+            try
+            {
+                options.Validate();
+            }
+            catch (SwarmException e)
+            {
+                ThrowTerminatingError(SwarmErrorMapper.FromException(e, options));
+            }
+            var keyGiven = IsBound(nameof(EncryptionKey)) || Reset;
+            Invoke(() => { session.Configure(options, EncryptionKey, keyGiven); return 0; });
+            if (PassThru)
+                WriteObject(new SwarmConfiguration(session.Options, session.HasEncryptionKey, session.Existing?.Id));
+        }
+    }
+}

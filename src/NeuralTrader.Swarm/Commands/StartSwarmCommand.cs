@@ -1,0 +1,153 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Internal;
+
+namespace NeuralTrader.Swarm.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Deploys strategies as a swarm of sandboxed agents and writes one result per deployment as each completes.</para>
+    /// <para type="description">Start-Swarm backtests strategies on daily market data, each deployment in its own sandbox, at most MaxAgents at once (the rest queue). It takes strategy names, Get-Strategy objects, or deployment hashtables such as @{ Strategy = 'momentum'; Symbol = 'SPY'; Parameters = @{ threshold = 0.03 } } from the parameter or the pipeline; everything piped in runs as one swarm. -Symbol fans each strategy out over symbols; -Agents N spreads N deployments across the strategy's symbols.</para>
+    /// <para type="description">Each deployment writes a result object (Strategy, Symbol, Status, Success, TotalReturn, Sharpe, MaxDrawdown, Trades, Signal, Duration, ...) as soon as it settles. A failed deployment also writes a non-terminating error whose FullyQualifiedErrorId starts with the stable error id (for example InvalidParameter) and whose target is the result; the other deployments continue. Ctrl+C stops the running agents and removes their sandboxes. -AsJob runs the swarm in the background and returns a job.</para>
+    /// </summary>
+    /// <example>
+    /// <code>Start-Swarm -Strategy momentum -Symbol SPY</code>
+    /// <para>Backtests the built-in momentum strategy on the bundled SPY history.</para>
+    /// </example>
+    /// <example>
+    /// <code>Start-Swarm -Strategy momentum, mean-reversion -Symbol SPY, QQQ, IWM, TSLA | Where-Object Success | Sort-Object Sharpe -Descending</code>
+    /// <para>Runs eight deployments and sorts the successful ones by Sharpe ratio.</para>
+    /// </example>
+    /// <example>
+    /// <code>@{ Strategy = 'momentum'; Symbol = 'SPY'; Parameters = @{ threshold = 0.03 } },
+    /// @{ Strategy = 'momentum'; Symbol = 'SPY'; Parameters = @{ threshold = 0.01 } } | Start-Swarm</code>
+    /// <para>Compares two parameter sets in one swarm.</para>
+    /// </example>
+    /// <example>
+    /// <code>$job = Start-Swarm -Strategy neural-forecast -Agents 8 -AsJob
+    /// $job | Wait-Job | Receive-Job</code>
+    /// <para>Runs eight agents in the background and collects their results.</para>
+    /// </example>
+    [Cmdlet(VerbsLifecycle.Start, "Swarm", SupportsShouldProcess = true)]
+    [OutputType(typeof(SwarmResult))]
+    [OutputType(typeof(Job2))]
+    public sealed class StartSwarmCommand : SwarmCoordinatorCmdletBase
+    {
+        private const int ProgressId = 7301;
+        private readonly List<DeploymentInput> _inputs = new List<DeploymentInput>();
+
+        /// <summary>
+        /// <para type="description">What to deploy: strategy names (registered or built-in types), Get-Strategy objects, or deployment hashtables/objects with Strategy, Symbol and Parameters. Accepts pipeline input.</para>
+        /// </summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Alias("InputObject", "Name")]
+        [ArgumentCompleter(typeof(StrategyNameCompleter))]
+        [ValidateNotNull]
+        public object[] Strategy { get; set; } = new object[0];
+
+        /// <summary>
+        /// <para type="description">Symbols to deploy on; each strategy is deployed once per symbol (or, with -Agents, the agents cycle through them). A deployment hashtable's own Symbol wins.</para>
+        /// </summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(SymbolCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[]? Symbol { get; set; }
+
+        /// <summary>
+        /// <para type="description">Deployments per strategy, spread across its symbols.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, 10000)]
+        public int Agents { get; set; }
+
+        /// <summary>
+        /// <para type="description">Parameter overrides for every deployment, e.g. @{ lookback = 10 }. A deployment hashtable's own Parameters win.</para>
+        /// </summary>
+        [Parameter]
+        public Hashtable? Parameters { get; set; }
+
+        /// <summary>
+        /// <para type="description">Runs the swarm in the background and returns a job; Receive-Job gets the results.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AsJob { get; set; }
+
+        /// <inheritdoc />
+        protected override void OnProcess()
+        {
+            foreach (var item in Strategy)
+            {
+                try
+                {
+                    _inputs.Add(Deployments.Parse(item));
+                }
+                catch (SwarmException e)
+                {
+                    WriteError(SwarmErrorMapper.FromException(e, item));
+                }
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void OnEnd()
+        {
+            if (_inputs.Count == 0)
+                return;
+            var coordinator = GetCoordinator();
+            int? agents = MyInvocation.BoundParameters.ContainsKey(nameof(Agents)) ? Agents : (int?)null;
+            var expanded = Deployments.Expand(_inputs, coordinator, Symbol, agents, Deployments.ToDictionary(Parameters));
+            var targets = expanded.Select(e => e.Request.Strategy + (e.Request.Symbol == null ? "" : " on " + e.Request.Symbol)).Distinct().ToList();
+            var description = $"{expanded.Count} deployment(s): {string.Join(", ", targets.Take(10))}{(targets.Count > 10 ? ", ..." : "")}";
+            if (!ShouldProcess(description, "Start swarm"))
+                return;
+            var requests = expanded.Select(e => e.Request).ToList();
+
+            if (AsJob)
+            {
+                var job = new SwarmJob(MyInvocation.Line, coordinator, requests);
+                JobRepository.Add(job);
+                WriteObject(job);
+                job.StartJob();
+                return;
+            }
+
+            using (SwarmSession.TrackSwarm(coordinator, CancellationSource))
+                RunSwarm(coordinator, requests);
+        }
+
+        private void RunSwarm(SwarmCoordinator coordinator, List<DeploymentRequest> requests)
+        {
+            var progress = new ProgressRecord(ProgressId, "Start-Swarm", $"Deploying {requests.Count} deployment(s)") { PercentComplete = 0 };
+            int settled = 0, failed = 0;
+            WriteProgress(progress);
+            try
+            {
+                Run(token => coordinator.DeploySwarmAsync(requests, result => Pump.Post(() =>
+                {
+                    var output = new SwarmResult(result);
+                    settled++;
+                    if (!output.Success)
+                        failed++;
+                    progress.PercentComplete = (int)(100L * settled / requests.Count);
+                    progress.StatusDescription = $"{settled} of {requests.Count} settled ({failed} failed)";
+                    progress.CurrentOperation = $"{output.Strategy} on {output.Symbol}: {output.Status}";
+                    WriteProgress(progress);
+                    WriteObject(output);
+                    if (!output.Success && !(Cancellation.IsCancellationRequested && output.Status == nameof(DeploymentStatus.Cancelled)))
+                        WriteError(SwarmErrorMapper.FromResult(output));
+                }), token));
+            }
+            finally
+            {
+                // One activity, always completed, even when the pipeline was stopped.
+                progress.RecordType = ProgressRecordType.Completed;
+                try { WriteProgress(progress); }
+                catch (PipelineStoppedException) { }
+            }
+        }
+    }
+}

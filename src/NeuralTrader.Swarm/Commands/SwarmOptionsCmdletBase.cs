@@ -1,0 +1,104 @@
+using System.Management.Automation;
+using System.Security;
+using NeuralTrader.Swarm.Core;
+
+namespace NeuralTrader.Swarm.Commands
+{
+    /// <summary>The configuration parameters shared by Set-SwarmConfiguration and New-SwarmCoordinator.</summary>
+    public abstract class SwarmOptionsCmdletBase : SwarmCmdletBase
+    {
+        /// <summary>
+        /// <para type="description">Most agents (sandboxes) running at once; further deployments queue. Default 10.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, 1000)]
+        public int MaxAgents { get; set; }
+
+        /// <summary>
+        /// <para type="description">Time limit of one execution inside a sandbox, in milliseconds. Default 300000.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int SandboxTimeout { get; set; }
+
+        /// <summary>
+        /// <para type="description">Memory limit per sandbox in MB. Default 512.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(16, 1048576)]
+        public int MemoryLimit { get; set; }
+
+        /// <summary>
+        /// <para type="description">CPU limit per sandbox in cores. Default 1.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0.01, 1024.0)]
+        public double CpuLimit { get; set; }
+
+        /// <summary>
+        /// <para type="description">Where agents run: Auto (Docker when available, else child processes), Docker or Process.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateSet("Auto", "Docker", "Process", IgnoreCase = true)]
+        public string? Isolation { get; set; }
+
+        /// <summary>
+        /// <para type="description">Record every deployment and learn from it. Use -Learning:$false to turn it off.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Learning { get; set; }
+
+        /// <summary>
+        /// <para type="description">Deploy with the learned parameters when none are given and the suggestion is confident enough.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AutoOptimize { get; set; }
+
+        /// <summary>
+        /// <para type="description">File of the encrypted trajectory store; the per-user default when not set.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? StorePath { get; set; }
+
+        /// <summary>
+        /// <para type="description">A CSV file or a folder of SYMBOL.csv files searched before the bundled data.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? DataPath { get; set; }
+
+        /// <summary>
+        /// <para type="description">The sandbox runner to start instead of the one shipped with the module.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? RunnerPath { get; set; }
+
+        /// <summary>
+        /// <para type="description">Key of the encrypted trajectory store: the base64 symmetric key, as a SecureString (Read-Host -AsSecureString). It is never shown.</para>
+        /// </summary>
+        [Parameter]
+        public SecureString? EncryptionKey { get; set; }
+
+        /// <summary>Whether a parameter was given.</summary>
+        protected bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
+
+        /// <summary>Copies the given parameters onto <paramref name="options"/>.</summary>
+        protected SwarmOptions Apply(SwarmOptions options)
+        {
+            var o = options.Clone();
+            if (IsBound(nameof(MaxAgents))) o.MaxAgents = MaxAgents;
+            if (IsBound(nameof(SandboxTimeout))) o.SandboxTimeout = System.TimeSpan.FromMilliseconds(SandboxTimeout);
+            if (IsBound(nameof(MemoryLimit))) o.MemoryLimitMb = MemoryLimit;
+            if (IsBound(nameof(CpuLimit))) o.CpuLimit = CpuLimit;
+            if (IsBound(nameof(Isolation))) o.Isolation = (IsolationMode)System.Enum.Parse(typeof(IsolationMode), Isolation!, ignoreCase: true);
+            if (IsBound(nameof(Learning))) o.LearningEnabled = Learning.IsPresent;
+            if (IsBound(nameof(AutoOptimize))) o.AutoOptimize = AutoOptimize.IsPresent;
+            if (IsBound(nameof(StorePath))) o.StorePath = GetUnresolvedProviderPathFromPSPath(StorePath);
+            if (IsBound(nameof(DataPath))) o.DataPath = GetUnresolvedProviderPathFromPSPath(DataPath);
+            if (IsBound(nameof(RunnerPath))) o.RunnerPath = GetUnresolvedProviderPathFromPSPath(RunnerPath);
+            return o;
+        }
+    }
+}

@@ -1,0 +1,220 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
+using System.Security;
+using System.Runtime.InteropServices;
+using System.Threading;
+using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Core;
+
+namespace NeuralTrader.Swarm.Internal
+{
+    /// <summary>
+    /// Per-runspace module state: the configuration and the session-default coordinator, created lazily and
+    /// recreated (registrations carried over) when the configuration changes. Keyed by runspace so that
+    /// runspaces sharing the process (jobs, hosts, tests) do not share a coordinator by accident; the
+    /// coordinator is disposed, and its sandboxes stopped, when the runspace closes.
+    /// </summary>
+    internal sealed class SwarmSession : IDisposable
+    {
+        private static readonly ConditionalWeakTable<Runspace, SwarmSession> s_sessions = new ConditionalWeakTable<Runspace, SwarmSession>();
+        private static readonly SwarmSession s_noRunspace = new SwarmSession();
+        private static readonly ConditionalWeakTable<SwarmCoordinator, SecureString> s_keys = new ConditionalWeakTable<SwarmCoordinator, SecureString>();
+        private static readonly ConditionalWeakTable<SwarmCoordinator, RunningSwarms> s_running = new ConditionalWeakTable<SwarmCoordinator, RunningSwarms>();
+
+        private readonly object _lock = new object();
+        private SwarmOptions _options = new SwarmOptions();
+        private SecureString? _key;
+        private SwarmCoordinator? _coordinator;
+
+        /// <summary>The session of the runspace running on this thread.</summary>
+        public static SwarmSession Current
+        {
+            get
+            {
+                var runspace = Runspace.DefaultRunspace;
+                if (runspace == null)
+                    return s_noRunspace;
+                return s_sessions.GetValue(runspace, r =>
+                {
+                    var session = new SwarmSession();
+                    r.StateChanged += (_, e) =>
+                    {
+                        var state = e.RunspaceStateInfo.State;
+                        if (state == RunspaceState.Closed || state == RunspaceState.Broken)
+                            session.Dispose();
+                    };
+                    return session;
+                });
+            }
+        }
+
+        /// <summary>A copy of the configuration.</summary>
+        public SwarmOptions Options
+        {
+            get { lock (_lock) return _options.Clone(); }
+        }
+
+        public bool HasEncryptionKey
+        {
+            get { lock (_lock) return _key != null; }
+        }
+
+        /// <summary>The coordinator if it has been created.</summary>
+        public SwarmCoordinator? Existing
+        {
+            get { lock (_lock) return _coordinator; }
+        }
+
+        /// <summary>The session-default coordinator, created on first use.</summary>
+        public SwarmCoordinator GetCoordinator()
+        {
+            lock (_lock)
+                return _coordinator ??= CreateCoordinator(_options, _key);
+        }
+
+        /// <summary>Replaces the configuration; the next use creates a new coordinator with the old registrations.</summary>
+        public void Configure(SwarmOptions options, SecureString? key, bool keyGiven)
+        {
+            var copy = options.Clone();
+            copy.Validate();
+            if (keyGiven && key != null)
+                ToStoreKey(key); // a malformed key fails here, before anything changes
+            SwarmCoordinator? old;
+            lock (_lock)
+            {
+                _options = copy;
+                if (keyGiven)
+                    _key = key?.Copy();
+                old = _coordinator;
+                _coordinator = null;
+                if (old != null)
+                {
+                    _coordinator = CreateCoordinator(_options, _key);
+                    foreach (var registration in old.GetStrategies())
+                    {
+                        try
+                        {
+                            _coordinator.RegisterStrategy(registration.Name, registration.Type, registration.Symbols,
+                                new Dictionary<string, object?>(registration.Parameters.ToDictionary(p => p.Key, p => p.Value)),
+                                registration.Image, registration.Description, replace: true);
+                        }
+                        catch (Exception e) when (e is SwarmException || e is NotImplementedException)
+                        {
+                            // A registration the new settings cannot serve (e.g. a symbol missing from the new data path) is dropped.
+                        }
+                    }
+                }
+            }
+            // A coordinator with a swarm still running (a job) finishes that swarm; its agents stop their sandboxes.
+            if (old != null && RunningCount(old) == 0)
+                old.Dispose();
+        }
+
+        /// <summary>Creates a coordinator whose logs reach the cmdlets.</summary>
+        public static SwarmCoordinator CreateCoordinator(SwarmOptions options, SecureString? key)
+        {
+            var copy = options.Clone();
+            copy.LoggerFactory = CmdletLoggerFactory.Instance;
+            if (key != null)
+                copy.EncryptionKey = ToStoreKey(key);
+            var coordinator = new SwarmCoordinator(copy);
+            if (key != null)
+                s_keys.Add(coordinator, key.Copy());
+            return coordinator;
+        }
+
+        /// <summary>
+        /// The store key from the SecureString: the base64 symmetric key New-SwarmEncryptionKey hands out. The plain
+        /// text lives only for the conversion and is never logged or echoed (Core's error does not repeat it).
+        /// </summary>
+        public static StoreKey ToStoreKey(SecureString key)
+        {
+            var pointer = Marshal.SecureStringToGlobalAllocUnicode(key);
+            try
+            {
+                return SymmetricKey.FromBase64(Marshal.PtrToStringUni(pointer) ?? "");
+            }
+            finally
+            {
+                Marshal.ZeroFreeGlobalAllocUnicode(pointer);
+            }
+        }
+
+        /// <summary>The encryption key given for a coordinator (kept for the learning store), or null.</summary>
+        public static SecureString? KeyOf(SwarmCoordinator coordinator) =>
+            s_keys.TryGetValue(coordinator, out var key) ? key : null;
+
+        /// <summary>Tracks a running swarm so Stop-Swarm can cancel it; dispose the result when the swarm ends.</summary>
+        public static IDisposable TrackSwarm(SwarmCoordinator coordinator, CancellationTokenSource cancellation)
+        {
+            var running = s_running.GetValue(coordinator, _ => new RunningSwarms());
+            lock (running)
+                running.Add(cancellation);
+            return new Untrack(running, cancellation);
+        }
+
+        /// <summary>Cancels every swarm running on the coordinator; returns how many.</summary>
+        public static int CancelSwarms(SwarmCoordinator coordinator)
+        {
+            if (!s_running.TryGetValue(coordinator, out var running))
+                return 0;
+            List<CancellationTokenSource> all;
+            lock (running)
+                all = running.ToList();
+            foreach (var cts in all)
+            {
+                try { cts.Cancel(); }
+                catch (ObjectDisposedException) { }
+            }
+            return all.Count;
+        }
+
+        public static int RunningCount(SwarmCoordinator coordinator)
+        {
+            if (!s_running.TryGetValue(coordinator, out var running))
+                return 0;
+            lock (running)
+                return running.Count;
+        }
+
+        public void Dispose()
+        {
+            SwarmCoordinator? coordinator;
+            lock (_lock)
+            {
+                coordinator = _coordinator;
+                _coordinator = null;
+            }
+            if (coordinator != null)
+            {
+                CancelSwarms(coordinator);
+                coordinator.Dispose();
+            }
+        }
+
+        private sealed class RunningSwarms : HashSet<CancellationTokenSource>
+        {
+        }
+
+        private sealed class Untrack : IDisposable
+        {
+            private readonly RunningSwarms _running;
+            private readonly CancellationTokenSource _cancellation;
+
+            public Untrack(RunningSwarms running, CancellationTokenSource cancellation)
+            {
+                _running = running;
+                _cancellation = cancellation;
+            }
+
+            public void Dispose()
+            {
+                lock (_running)
+                    _running.Remove(_cancellation);
+            }
+        }
+    }
+}

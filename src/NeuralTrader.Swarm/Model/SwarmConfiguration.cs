@@ -1,0 +1,50 @@
+using System;
+using NeuralTrader.Swarm.Core;
+
+namespace NeuralTrader.Swarm
+{
+    /// <summary>The settings of a coordinator as Get-SwarmConfiguration writes them. The encryption key is never shown.</summary>
+    public sealed class SwarmConfiguration
+    {
+        internal SwarmConfiguration(SwarmOptions options, bool encryptionKeySet, string? coordinatorId)
+        {
+            MaxAgents = options.MaxAgents;
+            SandboxTimeout = options.SandboxTimeout;
+            MemoryLimit = options.MemoryLimitMb;
+            CpuLimit = options.CpuLimit;
+            Isolation = options.Isolation.ToString();
+            Learning = options.LearningEnabled;
+            AutoOptimize = options.AutoOptimize;
+            StorePath = options.StorePath;
+            DataPath = options.DataPath;
+            RunnerPath = options.RunnerPath;
+            EncryptionKeySet = encryptionKeySet;
+            CoordinatorId = coordinatorId;
+        }
+
+        /// <summary>Most agents running at once.</summary>
+        public int MaxAgents { get; }
+        /// <summary>Time limit of one execution.</summary>
+        public TimeSpan SandboxTimeout { get; }
+        /// <summary>Memory limit per sandbox in MB.</summary>
+        public int MemoryLimit { get; }
+        /// <summary>CPU limit per sandbox in cores.</summary>
+        public double CpuLimit { get; }
+        /// <summary>Auto, Docker or Process.</summary>
+        public string Isolation { get; }
+        /// <summary>Whether deployments are recorded and learned from.</summary>
+        public bool Learning { get; }
+        /// <summary>Whether learned suggestions are used automatically.</summary>
+        public bool AutoOptimize { get; }
+        /// <summary>Trajectory store file; empty for the per-user default.</summary>
+        public string? StorePath { get; }
+        /// <summary>User market data (CSV file or folder); empty for the bundled data only.</summary>
+        public string? DataPath { get; }
+        /// <summary>Runner override; empty for the runner shipped with the module.</summary>
+        public string? RunnerPath { get; }
+        /// <summary>True when an encryption key is set. The key itself is never shown.</summary>
+        public bool EncryptionKeySet { get; }
+        /// <summary>The session coordinator's id, or empty until it is first used.</summary>
+        public string? CoordinatorId { get; }
+    }
+}

@@ -1,0 +1,128 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Protocol;
+
+namespace NeuralTrader.Swarm
+{
+    /// <summary>One settled deployment as Start-Swarm writes it: flat properties to pipe and sort on.</summary>
+    public sealed class SwarmResult
+    {
+        internal SwarmResult(DeploymentResult result)
+        {
+            Deployment = result;
+            var metrics = result.Backtest?.Metrics;
+            Strategy = result.Strategy;
+            StrategyType = result.StrategyType;
+            Symbol = result.Symbol;
+            Status = result.Status.ToString();
+            Success = result.Success;
+            TotalReturn = metrics?.TotalReturn;
+            Sharpe = metrics?.Sharpe;
+            MaxDrawdown = metrics?.MaxDrawdown;
+            Trades = metrics?.TradeCount;
+            Signal = result.Backtest?.Signal;
+            Duration = result.Duration;
+            AgentId = result.AgentId;
+            SandboxId = result.SandboxId;
+            Error = result.Error;
+            ErrorId = result.ErrorId;
+            ErrorKind = result.ErrorKind;
+            Parameters = ToHashtable(result.Parameters);
+            Backtest = result.Backtest;
+            Score = result.Score;
+            UsedSuggestion = result.UsedSuggestion;
+            TrajectoryId = result.TrajectoryId;
+            StartedAt = result.StartedAt;
+            CompletedAt = DateTimeOffset.UtcNow;
+            Index = result.Index;
+        }
+
+        /// <summary>Strategy name as deployed.</summary>
+        public string Strategy { get; }
+        /// <summary>Strategy type that ran (momentum, mean-reversion, neural-forecast or a custom image's).</summary>
+        public string StrategyType { get; }
+        /// <summary>Symbol backtested.</summary>
+        public string Symbol { get; }
+        /// <summary>Succeeded, Failed, TimedOut, OutOfMemory, Cancelled or Rejected.</summary>
+        public string Status { get; }
+        /// <summary>True when the backtest ran and returned a result.</summary>
+        public bool Success { get; }
+        /// <summary>Final equity / initial cash - 1; null when the deployment failed.</summary>
+        public double? TotalReturn { get; }
+        /// <summary>Annualised Sharpe ratio of daily equity returns.</summary>
+        public double? Sharpe { get; }
+        /// <summary>Largest peak-to-trough fall of equity as a fraction.</summary>
+        public double? MaxDrawdown { get; }
+        /// <summary>Fills that opened or closed a position.</summary>
+        public int? Trades { get; }
+        /// <summary>Buy, Sell or Hold: the decision on the last bar.</summary>
+        public string? Signal { get; }
+        /// <summary>Wall time from start to settled.</summary>
+        public TimeSpan Duration { get; }
+        /// <summary>Agent that ran the deployment.</summary>
+        public string AgentId { get; }
+        /// <summary>Sandbox (process or container) it ran in.</summary>
+        public string SandboxId { get; }
+        /// <summary>What went wrong, or null.</summary>
+        public string? Error { get; }
+        /// <summary>Stable error id, or null.</summary>
+        public string? ErrorId { get; }
+        /// <summary>Kind of error, or null.</summary>
+        public SwarmErrorKind? ErrorKind { get; }
+        /// <summary>Parameters as used, defaults included when the run succeeded.</summary>
+        public Hashtable Parameters { get; }
+        /// <summary>The full backtest: metrics, trades, equity curve.</summary>
+        public BacktestResult? Backtest { get; }
+        /// <summary>Learning score in [0,1] when learning is on.</summary>
+        public double? Score { get; }
+        /// <summary>True when the parameters came from a learned suggestion.</summary>
+        public bool UsedSuggestion { get; }
+        /// <summary>Id of the recorded trajectory when learning is on.</summary>
+        public string? TrajectoryId { get; }
+        /// <summary>When the deployment started.</summary>
+        public DateTimeOffset StartedAt { get; }
+        /// <summary>When the result reached the cmdlet.</summary>
+        public DateTimeOffset CompletedAt { get; }
+        /// <summary>Position of the deployment in the swarm.</summary>
+        public int Index { get; }
+        /// <summary>Core's result object.</summary>
+        public DeploymentResult Deployment { get; }
+
+        internal static Hashtable ToHashtable(IEnumerable<KeyValuePair<string, object?>>? values)
+        {
+            var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
+            if (values != null)
+                foreach (var pair in values)
+                    table[pair.Key] = Plain(pair.Value);
+            return table;
+        }
+
+        /// <summary>Parameters read back from the store arrive as JSON values: give scripts numbers, booleans and strings.</summary>
+        internal static object? Plain(object? value)
+        {
+            if (!(value is System.Text.Json.JsonElement json))
+                return value;
+            switch (json.ValueKind)
+            {
+                case System.Text.Json.JsonValueKind.Number:
+                    return json.TryGetInt32(out var i) ? i : json.GetDouble();
+                case System.Text.Json.JsonValueKind.True:
+                    return true;
+                case System.Text.Json.JsonValueKind.False:
+                    return false;
+                case System.Text.Json.JsonValueKind.String:
+                    return json.GetString();
+                case System.Text.Json.JsonValueKind.Null:
+                case System.Text.Json.JsonValueKind.Undefined:
+                    return null;
+                default:
+                    return json.GetRawText();
+            }
+        }
+
+        /// <inheritdoc />
+        public override string ToString() => $"{Strategy}/{Symbol}: {Status}";
+    }
+}

@@ -1,0 +1,56 @@
+using System;
+using NeuralTrader.Swarm.Core;
+
+namespace NeuralTrader.Swarm
+{
+    /// <summary>A coordinator's counters as Get-SwarmStatus writes them.</summary>
+    public sealed class SwarmStatus
+    {
+        internal SwarmStatus(SwarmCoordinator coordinator, SwarmMetrics metrics, int runningSwarms)
+        {
+            CoordinatorId = coordinator.Id;
+            TotalExecutions = metrics.TotalExecutions;
+            SuccessfulExecutions = metrics.SuccessfulExecutions;
+            FailedExecutions = metrics.FailedExecutions;
+            SuccessRate = metrics.TotalExecutions == 0 ? 0 : (double)metrics.SuccessfulExecutions / metrics.TotalExecutions;
+            AverageDuration = TimeSpan.FromMilliseconds(metrics.AverageDurationMs);
+            ActiveAgents = metrics.ActiveAgents;
+            PeakActiveAgents = metrics.PeakActiveAgents;
+            ActiveSandboxes = metrics.ActiveSandboxes;
+            RegisteredStrategies = metrics.RegisteredStrategies;
+            Isolation = metrics.Isolation;
+            MaxAgents = coordinator.Options.MaxAgents;
+            RunningSwarms = runningSwarms;
+            Metrics = metrics;
+        }
+
+        /// <summary>Coordinator the counters belong to.</summary>
+        public string CoordinatorId { get; }
+        /// <summary>Deployments settled.</summary>
+        public long TotalExecutions { get; }
+        /// <summary>Deployments that succeeded.</summary>
+        public long SuccessfulExecutions { get; }
+        /// <summary>Deployments that did not.</summary>
+        public long FailedExecutions { get; }
+        /// <summary>Successful / total, 0 before the first deployment.</summary>
+        public double SuccessRate { get; }
+        /// <summary>Mean deployment duration.</summary>
+        public TimeSpan AverageDuration { get; }
+        /// <summary>Agents running a deployment now.</summary>
+        public int ActiveAgents { get; }
+        /// <summary>Most agents ever running at once.</summary>
+        public int PeakActiveAgents { get; }
+        /// <summary>Sandboxes alive now.</summary>
+        public int ActiveSandboxes { get; }
+        /// <summary>Registered strategies.</summary>
+        public int RegisteredStrategies { get; }
+        /// <summary>Sandbox kind (process or docker).</summary>
+        public string Isolation { get; }
+        /// <summary>Most agents at once.</summary>
+        public int MaxAgents { get; }
+        /// <summary>Start-Swarm invocations (including jobs) running on this coordinator now.</summary>
+        public int RunningSwarms { get; }
+        /// <summary>Core's metrics object.</summary>
+        public SwarmMetrics Metrics { get; }
+    }
+}

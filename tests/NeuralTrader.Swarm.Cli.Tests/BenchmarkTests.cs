@@ -1,0 +1,82 @@
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+
+namespace NeuralTrader.Swarm.Cli.Tests
+{
+    public sealed class BenchmarkTests : IClassFixture<TempFolder>
+    {
+        private readonly TempFolder _temp;
+
+        public BenchmarkTests(TempFolder temp) => _temp = temp;
+
+        private static string[] Light(string store, string output, params string[] more) => new[]
+        {
+            "benchmark", "-s", "light-load", "--strategies", "momentum", "--symbols", "SPY", "--isolation", "process",
+            "--store", store, "-o", output,
+        }.Concat(more).ToArray();
+
+        [Fact]
+        public void Benchmark_WritesTheReportFiles_AndExitsZeroWhenEveryThresholdPasses()
+        {
+            var output = _temp.File("pass");
+            // Limits every run meets, so the exit code does not depend on this machine's speed.
+            var r = CliRunner.Run(Light(_temp.File("bench.db"), output,
+                "--max-latency", "3600000", "--min-throughput", "0", "--max-error-rate", "1", "--min-success-rate", "0"));
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.Contains("light-load", r.Stdout);
+            Assert.Contains("All thresholds passed.", r.Stdout);
+            Assert.Contains("10/10 settled", r.Stderr);
+
+            var files = Directory.GetFiles(output).Select(Path.GetFileName).ToList();
+            Assert.Contains(files, f => f!.StartsWith("benchmark-") && f.EndsWith(".json"));
+            Assert.Contains(files, f => f!.StartsWith("benchmark-") && f.EndsWith(".txt"));
+            Assert.Contains(files, f => f!.StartsWith("benchmark-") && f.EndsWith(".html"));
+            Assert.Contains(files, f => f!.StartsWith("coordinator-") && f.EndsWith(".txt"));
+            var csv = Directory.GetFiles(output, "benchmark-*.csv").Single();
+            Assert.Equal(1 + 10, File.ReadAllLines(csv).Count(l => l.Length > 0));
+            using var report = JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(output, "benchmark-*.json").Single()));
+            Assert.True(report.RootElement.GetProperty("passed").GetBoolean());
+            Assert.Equal(10, report.RootElement.GetProperty("executions").GetArrayLength());
+        }
+
+        [Fact]
+        public void Benchmark_ExitsOne_WhenAThresholdFails_AndSaysWhich()
+        {
+            // No deployment finishes in a microsecond: the latency threshold fails whatever the machine.
+            var r = CliRunner.Run(Light(_temp.File("bench-fail.db"), _temp.File("fail"), "--max-latency", "0.001", "--json"));
+            Assert.True(r.ExitCode == 1, r.ToString());
+            using var document = JsonDocument.Parse(r.Stdout);
+            var report = document.RootElement.GetProperty("report");
+            Assert.False(report.GetProperty("passed").GetBoolean());
+            Assert.Contains(report.GetProperty("thresholdResults").EnumerateArray(),
+                t => t.GetProperty("name").GetString() == "MaxLatencyMs" && !t.GetProperty("passed").GetBoolean());
+            Assert.True(File.Exists(document.RootElement.GetProperty("files").GetProperty("html").GetString()));
+        }
+
+        [Fact]
+        public void Benchmark_UnknownStrategyOrSymbol_IsAUsageError_BeforeAnythingRuns()
+        {
+            var strategy = CliRunner.Run("benchmark", "-s", "light-load", "--strategies", "momentum,bogus", "--isolation", "process",
+                "--store", _temp.File("y.db"), "-o", _temp.File("none"));
+            Assert.Equal(2, strategy.ExitCode);
+            Assert.Contains("Unknown strategy 'bogus'", strategy.Stderr);
+
+            var symbol = CliRunner.Run("benchmark", "-s", "light-load", "--symbols", "SPY,NOPE", "--isolation", "process",
+                "--store", _temp.File("y.db"), "-o", _temp.File("none"));
+            Assert.Equal(2, symbol.ExitCode);
+            Assert.Contains("'NOPE'", symbol.Stderr);
+            Assert.DoesNotContain("settled", symbol.Stderr);
+            Assert.False(Directory.Exists(_temp.File("none")));
+        }
+
+        [Fact]
+        public void Benchmark_UnknownScenario_IsAUsageError()
+        {
+            var r = CliRunner.Run("benchmark", "-s", "light-load,extreme-load", "--isolation", "process", "--store", _temp.File("x.db"), "-o", _temp.File("none"));
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("extreme-load", r.Stderr);
+            Assert.False(Directory.Exists(_temp.File("none")));
+        }
+    }
+}

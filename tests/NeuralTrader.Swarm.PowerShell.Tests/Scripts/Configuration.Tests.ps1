@@ -1,0 +1,107 @@
+# Pester 5 style; runs under Invoke-Pester, or MiniPester in the hosted engine (see ../MiniPester/MiniPester.ps1).
+
+BeforeAll {
+    if (-not $global:ModuleManifest) {
+        $root = (Resolve-Path "$PSScriptRoot/../../..").Path
+        $version = ([xml](Get-Content "$root/Directory.Build.props" -Raw)).Project.PropertyGroup.Version | Where-Object { $_ } | ForEach-Object { $_ }
+        $global:ModuleManifest = "$root/output/NeuralTrader.Swarm/$version/NeuralTrader.Swarm.psd1"
+    }
+    Import-Module $global:ModuleManifest -Force -ErrorAction Stop
+    # Registrations and trajectories persist in the store: each file gets its own, apart from the user's and other files'.
+    $global:SwarmTestStore = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'swarm-tests-' + [guid]::NewGuid().ToString('N') + '.db')
+}
+
+Describe 'Swarm configuration' {
+    BeforeEach {
+        Set-SwarmConfiguration -Reset -StorePath $SwarmTestStore
+    }
+
+    It 'starts with the documented defaults' {
+        $c = Get-SwarmConfiguration
+        $c.MaxAgents | Should -Be 10
+        $c.SandboxTimeout.TotalMilliseconds | Should -Be 300000
+        $c.MemoryLimit | Should -Be 512
+        $c.CpuLimit | Should -Be 1
+        $c.Isolation | Should -Be 'Auto'
+        $c.EncryptionKeySet | Should -BeFalse
+    }
+
+    It 'changes only the given settings' {
+        Set-SwarmConfiguration -MaxAgents 3 -SandboxTimeout 5000 -Isolation process -Learning:$false
+        $c = Get-SwarmConfiguration
+        $c.MaxAgents | Should -Be 3
+        $c.SandboxTimeout.TotalSeconds | Should -Be 5
+        $c.Isolation | Should -Be 'Process'
+        $c.Learning | Should -BeFalse
+        $c.MemoryLimit | Should -Be 512
+    }
+
+    It 'changes nothing with -WhatIf' {
+        Set-SwarmConfiguration -MaxAgents 7 -WhatIf
+        (Get-SwarmConfiguration).MaxAgents | Should -Be 10
+    }
+
+    It 'rejects bad values at binding, naming the parameter' {
+        { Set-SwarmConfiguration -MaxAgents 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,NeuralTrader.Swarm.Commands.SetSwarmConfigurationCommand'
+        { Set-SwarmConfiguration -Isolation Hyperspace } | Should -Throw -ExpectedMessage '*Isolation*'
+    }
+
+    It 'resolves paths against the current location' {
+        Set-SwarmConfiguration -DataPath ./some-data
+        (Get-SwarmConfiguration).DataPath | Should -Be ([System.IO.Path]::Combine($ExecutionContext.SessionState.Path.CurrentFileSystemLocation.ProviderPath, 'some-data'))
+    }
+
+    It 'never shows the encryption key' {
+        $bytes = [byte[]]::new(32)
+        for ($i = 0; $i -lt 32; $i++) { $bytes[$i] = $i + 65 }
+        $plain = [Convert]::ToBase64String($bytes)
+        $key = [securestring]::new()
+        $plain.ToCharArray() | ForEach-Object { $key.AppendChar($_) }
+        Set-SwarmConfiguration -EncryptionKey $key
+        $c = Get-SwarmConfiguration
+        $c.EncryptionKeySet | Should -BeTrue
+        ($c.PSObject.Properties | Where-Object { "$($_.Value)" -match [regex]::Escape($plain.Substring(0, 12)) }) | Should -BeNullOrEmpty
+    }
+
+    It 'rejects a malformed key without echoing it' {
+        $key = [securestring]::new()
+        'correct horse battery staple'.ToCharArray() | ForEach-Object { $key.AppendChar($_) }
+        { Set-SwarmConfiguration -EncryptionKey $key } | Should -Throw -ErrorId 'InvalidArgument,NeuralTrader.Swarm.Commands.SetSwarmConfigurationCommand'
+        $message = try { Set-SwarmConfiguration -EncryptionKey $key; '' } catch { $_.Exception.Message }
+        $message | Should -Not -BeNullOrEmpty
+        $message | Should -Not -Match 'horse'
+        (Get-SwarmConfiguration).EncryptionKeySet | Should -BeFalse
+    }
+
+    It 'keeps registrations when the coordinator is recreated' {
+        Register-Strategy -Name custom -Type my-own -Image example/strategy:1
+        $before = (Get-SwarmConfiguration).CoordinatorId
+        Set-SwarmConfiguration -MaxAgents 4
+        (Get-SwarmConfiguration).CoordinatorId | Should -Not -Be $before
+        (Get-Strategy custom).Image | Should -Be 'example/strategy:1'
+    }
+}
+
+Describe 'New-SwarmCoordinator' {
+    It 'creates an independent coordinator for -Coordinator' {
+        $c = New-SwarmCoordinator -MaxAgents 2 -Isolation Process -StorePath ([System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'swarm-tests-' + [guid]::NewGuid().ToString('N') + '.db'))
+        try {
+            Register-Strategy -Coordinator $c -Name only-here -Type my-own -Image example/strategy:1
+            (Get-Strategy -Coordinator $c).Name | Should -Be 'only-here'
+            Get-Strategy -Name only-here -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            (Get-SwarmConfiguration -Coordinator $c).MaxAgents | Should -Be 2
+            (Get-SwarmStatus -Coordinator $c).RegisteredStrategies | Should -Be 1
+            Get-SwarmSandbox -Coordinator $c | Should -BeNullOrEmpty
+        }
+        finally { $c.Dispose() }
+    }
+}
+
+Describe 'Help' {
+    It 'has examples for Start-Swarm' {
+        $help = Get-Help Start-Swarm -Full
+        @($help.examples.example).Count | Should -BeGreaterThan 1
+        $help.Synopsis | Should -Match 'swarm'
+        ($help.parameters.parameter | Where-Object name -EQ 'Symbol').description[0].Text | Should -Match 'symbol'
+    }
+}

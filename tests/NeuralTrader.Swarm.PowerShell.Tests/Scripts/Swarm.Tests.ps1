@@ -1,0 +1,155 @@
+# Pester 5 style; runs under Invoke-Pester, or MiniPester in the hosted engine (see ../MiniPester/MiniPester.ps1).
+# These need the strategies library and the runner: deployments run for real in process sandboxes.
+
+BeforeAll {
+    if (-not $global:ModuleManifest) {
+        $root = (Resolve-Path "$PSScriptRoot/../../..").Path
+        $version = ([xml](Get-Content "$root/Directory.Build.props" -Raw)).Project.PropertyGroup.Version | Where-Object { $_ } | ForEach-Object { $_ }
+        $global:ModuleManifest = "$root/output/NeuralTrader.Swarm/$version/NeuralTrader.Swarm.psd1"
+    }
+    Import-Module $global:ModuleManifest -Force -ErrorAction Stop
+    # Registrations and trajectories persist in the store: each file gets its own, apart from the user's and other files'.
+    $global:SwarmTestStore = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'swarm-tests-' + [guid]::NewGuid().ToString('N') + '.db')
+    Set-SwarmConfiguration -Isolation Process -MaxAgents 2 -SandboxTimeout 120000 -StorePath $SwarmTestStore
+}
+
+Describe 'Start-Swarm' {
+    It 'backtests one strategy on bundled data' {
+        $r = Start-Swarm -Strategy momentum -Symbol SPY
+        $r | Should -HaveCount 1
+        $r.Success | Should -BeTrue
+        $r.Status | Should -Be 'Succeeded'
+        $r.Strategy | Should -Be 'momentum'
+        $r.Symbol | Should -Be 'SPY'
+        $r.Trades | Should -BeGreaterThan 0
+        $r.Signal | Should -Match '^(Buy|Sell|Hold)$'
+        $r.SandboxId | Should -Not -BeNullOrEmpty
+        $r.AgentId | Should -Not -BeNullOrEmpty
+        $r.Error | Should -BeNullOrEmpty
+        $r.Parameters.lookback | Should -Be 20
+        $r.Backtest.Metrics.Bars | Should -BeGreaterThan 100
+        $r.PSObject.TypeNames[0] | Should -Be 'NeuralTrader.Swarm.SwarmResult'
+    }
+
+    It 'fans out over -Symbol and pipes into Where-Object and ForEach-Object' {
+        $symbols = Start-Swarm -Strategy momentum -Symbol SPY, QQQ, IWM, TSLA | Where-Object Success | ForEach-Object { $_.Symbol }
+        $symbols | Should -HaveCount 4
+        ($symbols -contains 'TSLA') | Should -BeTrue
+    }
+
+    It 'spreads -Agents across the registered strategy''s symbols' {
+        Register-Strategy -Name spread -Type momentum -Symbol SPY, QQQ -Force
+        $r = Start-Swarm -Strategy spread -Agents 4
+        $r | Should -HaveCount 4
+        ($r | Where-Object Symbol -EQ 'SPY') | Should -HaveCount 2
+        ($r | Where-Object Symbol -EQ 'QQQ') | Should -HaveCount 2
+    }
+
+    It 'takes strategy objects from Get-Strategy' {
+        Register-Strategy -Name piped -Type mean-reversion -Symbol IWM -Force
+        $r = Get-Strategy piped | Start-Swarm
+        $r.Strategy | Should -Be 'piped'
+        $r.Symbol | Should -Be 'IWM'
+        $r.Success | Should -BeTrue
+    }
+
+    It 'takes deployment hashtables from the pipeline with their own parameters' {
+        $r = @{ Strategy = 'momentum'; Symbol = 'SPY'; Parameters = @{ threshold = 0.03 } },
+             @{ Strategy = 'momentum'; Symbol = 'SPY'; Parameters = @{ threshold = 0.01 } } | Start-Swarm
+        $r | Should -HaveCount 2
+        ($r | Where-Object { $_.Parameters.threshold -eq 0.03 }) | Should -HaveCount 1
+        ($r | Where-Object { $_.Parameters.threshold -eq 0.01 }) | Should -HaveCount 1
+    }
+
+    It 'reports a failed deployment as an error record while the others succeed' {
+        $r = @{ Strategy = 'momentum'; Symbol = 'SPY' },
+             @{ Strategy = 'momentum'; Symbol = 'QQQ'; Parameters = @{ lookback = -5 } },
+             @{ Strategy = 'momentum'; Symbol = 'IWM' } | Start-Swarm -ErrorAction SilentlyContinue -ErrorVariable failures
+        $r | Should -HaveCount 3
+        ($r | Where-Object Success) | Should -HaveCount 2
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidParameter,NeuralTrader.Swarm.Commands.StartSwarmCommand'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failures[0].TargetObject.Symbol | Should -Be 'QQQ'
+        $failures[0].TargetObject.Success | Should -BeFalse
+    }
+
+    It 'reports an unknown strategy with StrategyNotRegistered' {
+        Start-Swarm -Strategy no-such-strategy -ErrorAction SilentlyContinue -ErrorVariable failures | Out-Null
+        $failures[0].FullyQualifiedErrorId | Should -BeExactly 'StrategyNotRegistered,NeuralTrader.Swarm.Commands.StartSwarmCommand'
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'streams: the first result arrives before the last deployment finishes' {
+        Set-SwarmConfiguration -MaxAgents 1
+        try {
+            $arrivals = [System.Collections.Generic.List[object]]::new()
+            Start-Swarm -Strategy momentum -Symbol SPY, QQQ, IWM, TSLA | ForEach-Object {
+                $arrivals.Add([pscustomobject]@{ At = [DateTimeOffset]::UtcNow; Result = $_ })
+            }
+            $arrivals | Should -HaveCount 4
+            $last = $arrivals[3].Result
+            $lastFinished = $last.StartedAt + $last.Duration
+            $arrivals[0].At | Should -BeLessThan $lastFinished
+        }
+        finally { Set-SwarmConfiguration -MaxAgents 2 }
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $before = (Get-SwarmStatus).TotalExecutions
+        Start-Swarm -Strategy momentum -Symbol SPY -WhatIf | Should -BeNullOrEmpty
+        (Get-SwarmStatus).TotalExecutions | Should -Be $before
+    }
+
+    It 'runs as a job with -AsJob' {
+        $job = Start-Swarm -Strategy momentum -Symbol SPY, QQQ -AsJob
+        $job.PSJobTypeName | Should -Be 'SwarmJob'
+        $results = $job | Wait-Job -Timeout 120 | Receive-Job
+        $job.State | Should -Be 'Completed'
+        $results | Should -HaveCount 2
+        ($results | Where-Object Success) | Should -HaveCount 2
+        $job | Remove-Job
+    }
+
+    It 'writes the engine''s log as verbose output' {
+        $verbose = Start-Swarm -Strategy momentum -Symbol SPY -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose | Where-Object { $_.Message -match 'Deploying 1 deployments' }) | Should -HaveCount 1
+    }
+
+    It 'leaves no sandbox behind and counts executions' {
+        Start-Swarm -Strategy momentum -Symbol SPY | Out-Null
+        Get-SwarmSandbox | Should -BeNullOrEmpty
+        $status = Get-SwarmStatus
+        $status.TotalExecutions | Should -BeGreaterThan 0
+        $status.SuccessfulExecutions | Should -BeGreaterThan 0
+        $status.ActiveAgents | Should -Be 0
+        $status.Isolation | Should -Be 'process'
+    }
+}
+
+Describe 'Stop-Swarm and Clear-Swarm' {
+    It 'stops a swarm running as a job' {
+        $job = Start-Swarm -Strategy neural-forecast -Symbol SPY, QQQ, IWM, TSLA -Agents 40 -AsJob
+        $deadline = [DateTime]::UtcNow.AddSeconds(120)
+        while ($job.Output.Count -eq 0 -and [DateTime]::UtcNow -lt $deadline) { [System.Threading.Thread]::Sleep(50) }
+        Stop-Swarm -Confirm:$false
+        $null = $job | Wait-Job -Timeout 60
+        $job.State | Should -Be 'Stopped'
+        # Deployments that had not settled end as Cancelled results; far fewer than 40 succeeded.
+        @($job.Output | Where-Object Success).Count | Should -BeLessThan 40
+        @($job.Output | Where-Object Status -EQ 'Cancelled').Count | Should -BeGreaterThan 0
+        Get-SwarmSandbox | Should -BeNullOrEmpty
+        (Get-SwarmStatus).RunningSwarms | Should -Be 0
+        $job | Remove-Job
+    }
+
+    It 'changes nothing with -WhatIf' {
+        Clear-Swarm -WhatIf | Should -BeNullOrEmpty
+        Stop-Swarm -WhatIf
+    }
+
+    It 'clears the sandboxes' {
+        Clear-Swarm -Confirm:$false | Should -Be 0
+        Get-SwarmSandbox | Should -BeNullOrEmpty
+    }
+}
