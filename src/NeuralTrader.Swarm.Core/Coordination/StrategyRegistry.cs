@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Strategies;
 
@@ -16,6 +17,11 @@ namespace NeuralTrader.Swarm.Core
         private readonly Func<TrajectoryStore?> _store;
 
         public StrategyRegistry(Func<TrajectoryStore?> store) => _store = store;
+
+        /// <summary>How stale the store's registrations may be when a built-in type name is resolved.</summary>
+        private const long BuiltInRefreshIntervalMs = 1000;
+
+        private long _lastBuiltInRefresh = long.MinValue / 2;
 
         /// <summary>Symbol used when a built-in type is deployed without registration or symbol.</summary>
         public const string DefaultSymbol = "SPY";
@@ -68,10 +74,19 @@ namespace NeuralTrader.Swarm.Core
         {
             if (_byName.TryGetValue(name, out var registration))
                 return registration;
-            Refresh();
-            if (_byName.TryGetValue(name, out registration))
-                return registration;
             var builtIn = StrategyCatalog.All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+            // A built-in type deployed without registering would reload every registration from the store on each
+            // deployment (a query plus JSON per row, under the store's lock); refreshing at most once per interval
+            // still sees a registration another process made under a built-in's name, within that interval.
+            long now = System.Diagnostics.Stopwatch.GetTimestamp() / (System.Diagnostics.Stopwatch.Frequency / 1000);
+            if (builtIn == null || unchecked(now - Interlocked.Read(ref _lastBuiltInRefresh)) >= BuiltInRefreshIntervalMs)
+            {
+                Refresh();
+                if (builtIn != null)
+                    Interlocked.Exchange(ref _lastBuiltInRefresh, now);
+                if (_byName.TryGetValue(name, out registration))
+                    return registration;
+            }
             if (builtIn != null)
                 return new StrategyRegistration(builtIn.Name, builtIn.Name, new[] { DefaultSymbol }, new Dictionary<string, object?>());
             var known = All.Select(r => r.Name).Concat(StrategyCatalog.All.Select(s => s.Name)).Distinct(StringComparer.OrdinalIgnoreCase);

@@ -49,7 +49,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 ThrowIfDisposed();
                 var index = SyncIndex();
                 var pair = PairKey(strategy, symbol);
-                var usable = index.Pair(pair).Where(o => o.Readable && o.Status != ExecutionStatus.Cancelled).ToList();
+                var usable = index.Usable(pair);
                 var fixedKey = fixedParameters is null ? string.Empty : string.Join(",", fixedParameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value.ToString("R", CultureInfo.InvariantCulture)));
                 // Keyed by this pair's observation count only, so appends for other pairs keep it warm.
                 var cacheKey = string.Join("|", index.Generation, pair, space.Signature, fixedKey, usable.Count.ToString(CultureInfo.InvariantCulture), index.Pair(pair).Count.ToString(CultureInfo.InvariantCulture));
@@ -87,7 +87,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 ThrowIfDisposed();
                 var index = SyncIndex();
                 var pair = PairKey(strategy ?? string.Empty, symbol ?? string.Empty);
-                var usable = index.Pair(pair).Where(o => o.Readable && o.Status != ExecutionStatus.Cancelled).ToList();
+                var usable = index.Usable(pair);
                 var n = usable.Count;
                 if (n == 0)
                 {
@@ -101,7 +101,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 }
 
                 space = space ?? DeriveSpace(usable, parameters);
-                var selected = SelectObservations(usable);
+                var selected = index.Selected(pair, SelectObservations);
                 var gp = Model(index, pair, space, selected);
                 var point = space.Dimensions.Select(d => d.Normalize(parameters.TryGetValue(d.Name, out var v) ? v : d.Default)).ToArray();
                 var (mean, std) = gp.PredictStandardized(point, new double[gp.Count]);
@@ -325,7 +325,7 @@ namespace NeuralTrader.Swarm.Core.Learning
             }
             else
             {
-                var selected = SelectObservations(usable);
+                var selected = index.Selected(pair, SelectObservations);
                 var points = selected.Select(o => Point(space, o)).ToList();
                 if (n < initial)
                 {
@@ -717,6 +717,8 @@ namespace NeuralTrader.Swarm.Core.Learning
     {
         private readonly Dictionary<string, List<Observation>> _byPair = new Dictionary<string, List<Observation>>(StringComparer.Ordinal);
         private readonly Dictionary<string, List<Observation>> _byStrategy = new Dictionary<string, List<Observation>>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, List<Observation>> _usableByPair = new Dictionary<string, List<Observation>>(StringComparer.Ordinal);
+        private readonly Dictionary<string, (int Count, List<Observation> Selected)> _selected = new Dictionary<string, (int Count, List<Observation> Selected)>(StringComparer.Ordinal);
         private static readonly List<Observation> Empty = new List<Observation>();
 
         internal LearningIndex(string generation)
@@ -750,6 +752,36 @@ namespace NeuralTrader.Swarm.Core.Learning
             }
 
             strategyList.Add(observation);
+            if (observation.Readable && observation.Status != ExecutionStatus.Cancelled)
+            {
+                if (!_usableByPair.TryGetValue(key, out var usable))
+                {
+                    usable = new List<Observation>();
+                    _usableByPair[key] = usable;
+                }
+
+                usable.Add(observation);
+            }
+        }
+
+        /// <summary>
+        /// The pair's readable, not cancelled observations in seq order, kept as they arrive so predictions and
+        /// suggestions need not filter every observation of the pair on each call. Callers must not modify it.
+        /// </summary>
+        internal List<Observation> Usable(string key) => _usableByPair.TryGetValue(key, out var list) ? list : Empty;
+
+        /// <summary>The model's observations for a pair, selected again only when the pair has new usable ones.</summary>
+        internal List<Observation> Selected(string key, Func<List<Observation>, List<Observation>> select)
+        {
+            var usable = Usable(key);
+            if (_selected.TryGetValue(key, out var cached) && cached.Count == usable.Count)
+            {
+                return cached.Selected;
+            }
+
+            var selected = select(usable);
+            _selected[key] = (usable.Count, selected);
+            return selected;
         }
 
         internal List<Observation> ForStrategy(string strategy) => _byStrategy.TryGetValue(strategy, out var list) ? list : Empty;

@@ -1,0 +1,59 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+
+namespace NeuralTrader.Swarm.Bench
+{
+    /// <summary>Adds BenchmarkDotNet's figures (full JSON export) to the scenario results and writes the Markdown table.</summary>
+    internal static class Report
+    {
+        public static int Write(string input, string? microDir, string markdown)
+        {
+            var results = ResultsFile.Load(input);
+            results.Metrics.RemoveAll(m => m.Scenario.StartsWith("micro", StringComparison.Ordinal));
+            if (microDir != null && Directory.Exists(microDir))
+            {
+                foreach (var file in Directory.GetFiles(microDir, "*-report-full*.json"))
+                    AddMicro(results, file);
+            }
+            else
+            {
+                results.Skip("micro (BenchmarkDotNet)", "no BenchmarkDotNet results found in " + (microDir ?? "(none)"));
+            }
+            results.Save(input);
+            File.WriteAllText(markdown, results.ToMarkdown());
+            Console.WriteLine("wrote " + input + " and " + markdown);
+            return 0;
+        }
+
+        private static void AddMicro(ResultsFile results, string file)
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            double? rawMean = null;
+            var rows = doc.RootElement.GetProperty("Benchmarks").EnumerateArray()
+                .Where(b => b.TryGetProperty("Statistics", out var s) && s.ValueKind == JsonValueKind.Object)
+                .Select(b => (Method: b.GetProperty("Method").GetString() ?? "", Display: b.GetProperty("DisplayInfo").GetString() ?? "",
+                    Parameters: b.TryGetProperty("Parameters", out var p) ? p.GetString() ?? "" : "",
+                    Mean: b.GetProperty("Statistics").GetProperty("Mean").GetDouble()))
+                .ToList();
+            foreach (var row in rows.Where(r => r.Method == "Raw"))
+                rawMean = row.Mean;
+            foreach (var row in rows)
+            {
+                if (row.Method == "Kernel")
+                {
+                    double mbars = 1e9 / row.Mean / 1e6;
+                    string strategy = row.Parameters.Replace("Strategy=", "");
+                    results.Metrics.Add(new Metric { Scenario = "micro (BenchmarkDotNet)", Name = $"kernel {strategy}, 2M minute bars", Value = mbars, Unit = "M bars/s", Target = ">= 50 M bars/s", Met = mbars >= 50, Note = $"mean {row.Mean.ToString("0.0", CultureInfo.InvariantCulture)} ns/bar" });
+                }
+                else if (row.Method == "Encrypted" && rawMean is double raw)
+                {
+                    double rate = 1e9 / row.Mean, rawRate = 1e9 / raw;
+                    results.Metrics.Add(new Metric { Scenario = "micro (BenchmarkDotNet)", Name = "encrypted + chained append (batches of 100)", Value = rate, Unit = "appends/s", Baseline = "raw SQLite insert, same rows", BaselineValue = rawRate, Ratio = rate / rawRate, Target = ">= 50% of raw", Met = rate / rawRate >= 0.5 });
+                }
+            }
+        }
+    }
+}

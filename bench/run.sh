@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# One command for every benchmark: builds Release, publishes the Native AOT runner, runs the end-to-end
+# scenarios (bench/NeuralTrader.Swarm.Bench) and the BenchmarkDotNet micro benchmarks, and writes
+# bench/results/latest.json plus bench/results/latest.md (the table docs/performance.md and the README show).
+#   bench/run.sh            full run (about 10 minutes on 2 cores)
+#   bench/run.sh --quick    smaller samples, for checking the harness (about 3 minutes)
+# Docker scenarios run only when an engine answers and the Docker sandbox provider is in the build;
+# otherwise the results say why they were skipped.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+quick=""
+[[ "${1:-}" == "--quick" ]] && quick="--quick"
+out="$root/bench/out"
+results="$root/bench/results"
+mkdir -p "$out" "$results"
+
+rid="linux-x64"
+[[ "$(uname -m)" == "aarch64" ]] && rid="linux-arm64"
+echo "== publishing the Native AOT runner ($rid)"
+if dotnet publish src/NeuralTrader.Swarm.Runner -c Release -r "$rid" -o "$out/runner" -nologo -v quiet; then
+  export NEURALTRADER_RUNNER="$out/runner/NeuralTrader.Swarm.Runner"
+else
+  echo "!! Native AOT publish failed; measuring the framework-dependent runner instead (the results say which)"
+  dotnet build src/NeuralTrader.Swarm.Runner -c Release -o "$out/runner-fd" -nologo -v quiet
+  export NEURALTRADER_RUNNER="$out/runner-fd/NeuralTrader.Swarm.Runner.dll"
+fi
+
+echo "== building the harness (Release)"
+dotnet build bench/NeuralTrader.Swarm.Bench -c Release -nologo -v quiet
+bench="$root/bench/NeuralTrader.Swarm.Bench/bin/Release/net10.0/NeuralTrader.Swarm.Bench"
+
+if ! docker info >/dev/null 2>&1; then
+  echo "!! no Docker engine answers: the Docker scenarios will be reported as skipped"
+fi
+
+echo "== scenarios"
+"$bench" scenarios $quick --out "$results/latest.json"
+
+echo "== micro benchmarks (BenchmarkDotNet)"
+rm -rf "$out/bdn"
+"$bench" micro --filter '*' --job short --inProcess --exporters json --artifacts "$out/bdn" > "$out/bdn.log" 2>&1 \
+  || echo "!! BenchmarkDotNet failed; see $out/bdn.log"
+grep -E '^\| ' "$out/bdn.log" | tail -n 20 || true
+
+"$bench" report --in "$results/latest.json" --micro "$out/bdn/results" --md "$results/latest.md"
+echo
+cat "$results/latest.md"
