@@ -24,6 +24,10 @@
         'Get-SwarmSandbox'
         'Stop-Swarm'
         'Clear-Swarm'
+        # benchmark, recommendations, Docker image
+        'Invoke-SwarmBenchmark'
+        'Get-SwarmRecommendation'
+        'Build-SwarmSandboxImage'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()
