@@ -25,7 +25,7 @@ Describe 'Invoke-SwarmBenchmark' {
             -OutputDirectory $out -MaxLatencyMs 600000 -MinThroughput 0 -MaxErrorRate 1 -MinSuccessRate 0
         $report | Should -HaveCount 1
         $report.PSObject.TypeNames[0] | Should -Be 'NeuralTrader.Swarm.SwarmBenchmarkReport'
-        $report.Passed | Should -BeOfType [bool]
+        ($report.Passed -is [bool]) | Should -BeTrue
         $report.Passed | Should -BeTrue
         $report.Executions | Should -Be 6
         $report.Scenarios[0].Name | Should -Be 'tiny'
@@ -92,13 +92,20 @@ Describe 'Resilience options' {
     }
 
     It 'opens the circuit breaker on a strategy that always fails' {
-        # A bad parameter fails the same way every time (not retried); after two failures the breaker rejects the rest.
-        $results = 1..6 | ForEach-Object { @{ Strategy = 'momentum'; Symbol = 'SPY'; Parameters = @{ lookback = -5 } } } |
-            Start-Swarm -CircuitBreakerThreshold 2 -CircuitBreakerDuration 60000 -ErrorAction SilentlyContinue -ErrorVariable failures
-        $results | Should -HaveCount 6
-        ($results | Where-Object Success) | Should -BeNullOrEmpty
-        ($results | Where-Object Status -EQ 'Rejected').Count | Should -BeGreaterThan 0
-        ($failures | Where-Object { $_.FullyQualifiedErrorId -like 'CircuitOpen*' }).Count | Should -BeGreaterThan 0
+        # A bad strategy parameter is rejected before any sandbox runs, so it never reaches the breaker. A runner
+        # that cannot start fails every deployment inside the sandbox layer, the same way each time.
+        $broken = [System.IO.Path]::Combine($BenchTemp, 'not-a-runner.txt')
+        [System.IO.File]::WriteAllText($broken, 'not a program')
+        $c = New-SwarmCoordinator -Isolation Process -MaxAgents 1 -RunnerPath $broken -Learning:$false
+        try {
+            $results = Start-Swarm -Coordinator $c -Strategy momentum -Agents 6 -Symbol SPY -CircuitBreakerThreshold 2 -CircuitBreakerDuration 60000 `
+                -ErrorAction SilentlyContinue -ErrorVariable failures
+            $results | Should -HaveCount 6
+            ($results | Where-Object Success) | Should -BeNullOrEmpty
+            ($results | Where-Object Status -EQ 'Rejected').Count | Should -BeGreaterThan 0
+            ($failures | Where-Object { $_.FullyQualifiedErrorId -like 'CircuitOpen*' }).Count | Should -BeGreaterThan 0
+        }
+        finally { $c.Dispose() }
     }
 
     It 'validates -CircuitBreakerThreshold 1' {

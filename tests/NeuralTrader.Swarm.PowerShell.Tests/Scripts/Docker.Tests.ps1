@@ -91,7 +91,7 @@ Describe 'Docker isolation' {
             return
         }
         $removed = Clear-Swarm -Orphaned -Confirm:$false
-        $removed | Should -BeOfType [int]
+        ($removed -is [int]) | Should -BeTrue
         $removed | Should -Not -BeLessThan 0
     }
 }
