@@ -11,11 +11,14 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
     /// <summary>The module as a package: manifest, exports, loading, help.</summary>
     public sealed class ModuleTests
     {
-        private static readonly string[] ManifestCmdlets =
+        // Sorted here as the assertions sort what the engine reports, so each feature appends its own block.
+        private static readonly string[] ManifestCmdlets = new[]
         {
             "Clear-Swarm", "Get-Strategy", "Get-SwarmConfiguration", "Get-SwarmSandbox", "Get-SwarmStatus",
             "New-SwarmCoordinator", "Register-Strategy", "Set-SwarmConfiguration", "Start-Swarm", "Stop-Swarm", "Unregister-Strategy",
-        };
+            // benchmark, recommendations, Docker image
+            "Build-SwarmSandboxImage", "Get-SwarmRecommendation", "Invoke-SwarmBenchmark",
+        }.OrderBy(n => n).ToArray();
 
         private readonly ITestOutputHelper _output;
 

@@ -40,7 +40,8 @@ namespace NeuralTrader.Swarm.Commands
         /// <inheritdoc />
         protected override void OnProcess()
         {
-            if (Report == null)
+            // Invoke-SwarmBenchmark -PassThru also writes its executions: only the report is analysed.
+            if (Report == null || Report.BaseObject is BenchmarkExecution)
                 return;
             _sawReport = true;
             var report = Report.BaseObject switch

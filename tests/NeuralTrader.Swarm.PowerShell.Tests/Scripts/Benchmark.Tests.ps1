@@ -59,6 +59,8 @@ Describe 'Invoke-SwarmBenchmark' {
         $all | Should -HaveCount 3
         $all[1].Scenario | Should -Be 'pt'
         $all[1].LatencyMs | Should -BeGreaterThan 0
+        # Piping it all into Get-SwarmRecommendation analyses the report and passes over the executions.
+        $all | Get-SwarmRecommendation -ErrorAction Stop | ForEach-Object { $_.Finding | Should -Match '\d' }
     }
 
     It 'rejects an unknown scenario name' {
