@@ -32,6 +32,14 @@ namespace NeuralTrader.Swarm.Commands
     /// $job | Wait-Job | Receive-Job</code>
     /// <para>Runs eight agents in the background and collects their results.</para>
     /// </example>
+    /// <example>
+    /// <code>Start-Swarm -Strategy momentum -Agents 20 -RetryCount 3 -RetryDelay 500 -CircuitBreakerThreshold 5</code>
+    /// <para>Retries deployments whose sandbox failed (engine errors, container start failures) up to three times with backoff, and stops deploying a strategy after five failures in a row within a minute (ErrorId CircuitOpen).</para>
+    /// </example>
+    /// <example>
+    /// <code>Start-Swarm -Strategy my-strategy -Symbol SPY -Image registry.local/my-strategy:1</code>
+    /// <para>Runs the deployments in a custom image that speaks the runner protocol (Docker isolation).</para>
+    /// </example>
     [Cmdlet(VerbsLifecycle.Start, "Swarm", SupportsShouldProcess = true)]
     [OutputType(typeof(SwarmResult))]
     [OutputType(typeof(Job2))]
@@ -161,6 +169,16 @@ namespace NeuralTrader.Swarm.Commands
             if (AsJob)
             {
                 var job = new SwarmJob(MyInvocation.Line, coordinator, requests);
+                if (own != null)
+                {
+                    // The swarm's own coordinator lives as long as the job's swarm.
+                    job.StateChanged += (_, e) =>
+                    {
+                        var state = e.JobStateInfo.State;
+                        if (state == JobState.Completed || state == JobState.Failed || state == JobState.Stopped)
+                            own.Dispose();
+                    };
+                }
                 JobRepository.Add(job);
                 WriteObject(job);
                 job.StartJob();
