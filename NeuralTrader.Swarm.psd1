@@ -35,6 +35,10 @@
         'Import-SwarmState'
         'New-SwarmEncryptionKey'
         'New-SwarmKeyPair'
+        # benchmark, recommendations, Docker image
+        'Invoke-SwarmBenchmark'
+        'Get-SwarmRecommendation'
+        'Build-SwarmSandboxImage'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

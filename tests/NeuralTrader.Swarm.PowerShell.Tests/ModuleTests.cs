@@ -19,6 +19,8 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
             // Learning and the trajectory store
             "Export-SwarmState", "Get-SwarmLearningStats", "Get-SwarmPattern", "Get-SwarmSuggestion", "Get-SwarmTrajectory",
             "Import-SwarmState", "New-SwarmEncryptionKey", "New-SwarmKeyPair", "Reset-SwarmLearning", "Test-SwarmStore",
+            // benchmark, recommendations, Docker image
+            "Build-SwarmSandboxImage", "Get-SwarmRecommendation", "Invoke-SwarmBenchmark",
         }.OrderBy(n => n).ToArray();
 
         private readonly ITestOutputHelper _output;

@@ -1,15 +1,13 @@
-using System.Linq;
 using System.Management.Automation;
-using System.Reflection;
-using System.Threading.Tasks;
-using NeuralTrader.Swarm.Core;
+using Microsoft.Extensions.Logging;
+using NeuralTrader.Swarm.Core.Sandboxing.Docker;
 using NeuralTrader.Swarm.Internal;
 
 namespace NeuralTrader.Swarm.Commands
 {
     /// <summary>
     /// <para type="synopsis">Removes every sandbox of a coordinator, or the orphaned sandboxes left by dead sessions.</para>
-    /// <para type="description">Clear-Swarm stops and removes all sandboxes the coordinator created and writes how many it removed. With -Orphaned it instead sweeps containers labelled by swarms whose owning process is gone (needs the Docker reaper of the Docker isolation; without it the current coordinator's sandboxes are cleared).</para>
+    /// <para type="description">Clear-Swarm stops and removes all sandboxes the coordinator created and writes how many it removed. With -Orphaned it instead asks the Docker engine (the configured -DockerEndpoint, DOCKER_HOST or the default) for containers labelled by this module whose owning process is gone, such as those of a killed session, removes them and writes how many.</para>
     /// </summary>
     /// <example>
     /// <code>Clear-Swarm -Confirm:$false</code>
@@ -32,30 +30,20 @@ namespace NeuralTrader.Swarm.Commands
         /// <inheritdoc />
         protected override void OnEnd()
         {
-            var coordinator = Orphaned ? GetCoordinator() : ExistingCoordinator();
-            var target = coordinator?.Id ?? "session swarm";
-            if (!ShouldProcess(target, Orphaned ? "Remove orphaned sandboxes" : "Remove all sandboxes"))
-                return;
-            if (coordinator == null)
-            {
-                WriteObject(0);
-                return;
-            }
             if (Orphaned)
             {
-                // The Docker reaper arrives with the Docker isolation; call it when this Core has it.
-                var sweep = typeof(SwarmCoordinator).GetMethods(BindingFlags.Public | BindingFlags.Instance)
-                    .FirstOrDefault(m => (m.Name == "CleanupOrphanedAsync" || m.Name == "SweepOrphansAsync") &&
-                                         m.GetParameters().All(p => p.IsOptional) && typeof(Task<int>).IsAssignableFrom(m.ReturnType));
-                if (sweep != null)
-                {
-                    var args = sweep.GetParameters().Select(p => p.DefaultValue).ToArray();
-                    WriteObject(Run(_ => (Task<int>)sweep.Invoke(coordinator, args)!));
+                // The sweep needs no coordinator: it asks the engine for labelled containers whose owner process is gone.
+                var endpoint = ExistingCoordinator()?.Options.DockerEndpoint ?? SwarmSession.Current.Options.DockerEndpoint;
+                if (!ShouldProcess(endpoint ?? "Docker engine", "Remove orphaned sandboxes"))
                     return;
-                }
-                WriteVerbose("This build has no orphan sweep (it comes with Docker isolation); clearing the current coordinator's sandboxes.");
+                var logger = CmdletLoggerFactory.Instance.CreateLogger(typeof(DockerOrphanReaper).FullName!);
+                WriteObject(Run(token => DockerOrphanReaper.ReapAsync(endpoint, logger, token)));
+                return;
             }
-            WriteObject(Run(_ => coordinator.CleanupAsync()));
+            var coordinator = ExistingCoordinator();
+            if (!ShouldProcess(coordinator?.Id ?? "session swarm", "Remove all sandboxes"))
+                return;
+            WriteObject(coordinator == null ? 0 : Run(_ => coordinator.CleanupAsync()));
         }
     }
 }

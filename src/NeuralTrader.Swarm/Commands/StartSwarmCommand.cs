@@ -32,6 +32,14 @@ namespace NeuralTrader.Swarm.Commands
     /// $job | Wait-Job | Receive-Job</code>
     /// <para>Runs eight agents in the background and collects their results.</para>
     /// </example>
+    /// <example>
+    /// <code>Start-Swarm -Strategy momentum -Agents 20 -RetryCount 3 -RetryDelay 500 -CircuitBreakerThreshold 5</code>
+    /// <para>Retries deployments whose sandbox failed (engine errors, container start failures) up to three times with backoff, and stops deploying a strategy after five failures in a row within a minute (ErrorId CircuitOpen).</para>
+    /// </example>
+    /// <example>
+    /// <code>Start-Swarm -Strategy my-strategy -Symbol SPY -Image registry.local/my-strategy:1</code>
+    /// <para>Runs the deployments in a custom image that speaks the runner protocol (Docker isolation).</para>
+    /// </example>
     [Cmdlet(VerbsLifecycle.Start, "Swarm", SupportsShouldProcess = true)]
     [OutputType(typeof(SwarmResult))]
     [OutputType(typeof(Job2))]
@@ -76,6 +84,48 @@ namespace NeuralTrader.Swarm.Commands
         [Parameter]
         public SwitchParameter AsJob { get; set; }
 
+        /// <summary>
+        /// <para type="description">Retries of a deployment after a transient sandbox failure (engine unreachable, sandbox failed to start, sandbox died); strategy errors are never retried. Overrides the configuration for this swarm.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int RetryCount { get; set; }
+
+        /// <summary>
+        /// <para type="description">Base delay before the first retry, in milliseconds or as a TimeSpan; doubles on each further retry, with jitter.</para>
+        /// </summary>
+        [Parameter]
+        [ResilienceTimeTransformation]
+        public TimeSpan RetryDelay { get; set; }
+
+        /// <summary>
+        /// <para type="description">Failures of one strategy, with no success, within -CircuitBreakerWindow that stop deploying it: its further deployments are rejected (ErrorId CircuitOpen). 0 turns the breaker off; otherwise at least 2.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0, 10000)]
+        public int CircuitBreakerThreshold { get; set; }
+
+        /// <summary>
+        /// <para type="description">Window in which the circuit breaker counts failures, in milliseconds or as a TimeSpan. Default 60 s.</para>
+        /// </summary>
+        [Parameter]
+        [ResilienceTimeTransformation]
+        public TimeSpan CircuitBreakerWindow { get; set; }
+
+        /// <summary>
+        /// <para type="description">How long an open circuit rejects deployments, in milliseconds or as a TimeSpan. Default 30 s.</para>
+        /// </summary>
+        [Parameter]
+        [ResilienceTimeTransformation]
+        public TimeSpan CircuitBreakerDuration { get; set; }
+
+        /// <summary>
+        /// <para type="description">A custom Docker image (speaking the runner protocol) that this swarm's sandboxes run instead of the built-in one. A strategy registered with Register-Strategy -Image keeps its own image.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Image { get; set; }
+
         /// <inheritdoc />
         protected override void OnProcess()
         {
@@ -97,7 +147,8 @@ namespace NeuralTrader.Swarm.Commands
         {
             if (_inputs.Count == 0)
                 return;
-            var coordinator = GetCoordinator();
+            var configured = GetCoordinator();
+            var coordinator = configured;
             int? agents = MyInvocation.BoundParameters.ContainsKey(nameof(Agents)) ? Agents : (int?)null;
             var expanded = Deployments.Expand(_inputs, coordinator, Symbol, agents, Deployments.ToDictionary(Parameters));
             var targets = expanded.Select(e => e.Request.Strategy + (e.Request.Symbol == null ? "" : " on " + e.Request.Symbol)).Distinct().ToList();
@@ -106,17 +157,65 @@ namespace NeuralTrader.Swarm.Commands
                 return;
             var requests = expanded.Select(e => e.Request).ToList();
 
+            // Per-swarm resilience or image: the coordinator's options are fixed at creation, so this swarm runs on
+            // a coordinator of its own made from the configured one's options (same store and key) and registrations.
+            SwarmCoordinator? own = null;
+            if (ResilienceParameters.AnyBound(MyInvocation.BoundParameters) || MyInvocation.BoundParameters.ContainsKey(nameof(Image)))
+            {
+                own = Invoke(() => CreateSwarmCoordinator(configured));
+                coordinator = own;
+            }
+
             if (AsJob)
             {
                 var job = new SwarmJob(MyInvocation.Line, coordinator, requests);
+                if (own != null)
+                {
+                    // The swarm's own coordinator lives as long as the job's swarm.
+                    job.StateChanged += (_, e) =>
+                    {
+                        var state = e.JobStateInfo.State;
+                        if (state == JobState.Completed || state == JobState.Failed || state == JobState.Stopped)
+                            own.Dispose();
+                    };
+                }
                 JobRepository.Add(job);
                 WriteObject(job);
                 job.StartJob();
                 return;
             }
 
-            using (SwarmSession.TrackSwarm(coordinator, CancellationSource))
-                RunSwarm(coordinator, requests);
+            try
+            {
+                using (SwarmSession.TrackSwarm(coordinator, CancellationSource))
+                    RunSwarm(coordinator, requests);
+            }
+            finally
+            {
+                own?.Dispose();
+            }
+        }
+
+        private SwarmCoordinator CreateSwarmCoordinator(SwarmCoordinator configured)
+        {
+            var options = configured.Options.Clone();
+            ResilienceParameters.Apply(options, MyInvocation.BoundParameters, RetryCount, RetryDelay, CircuitBreakerThreshold, CircuitBreakerWindow, CircuitBreakerDuration);
+            if (Image != null)
+                options.SandboxImage = Image;
+            options.Validate();
+            var coordinator = SwarmSession.CreateCoordinator(options, SwarmSession.KeyOf(configured));
+            try
+            {
+                foreach (var r in configured.GetStrategies())
+                    coordinator.RegisterStrategy(r.Name, r.Type, r.Symbols,
+                        new Dictionary<string, object?>(r.Parameters.ToDictionary(p => p.Key, p => p.Value)), r.Image, r.Description, replace: true);
+            }
+            catch
+            {
+                coordinator.Dispose();
+                throw;
+            }
+            return coordinator;
         }
 
         private void RunSwarm(SwarmCoordinator coordinator, List<DeploymentRequest> requests)

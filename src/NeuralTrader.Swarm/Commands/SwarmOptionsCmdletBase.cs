@@ -133,6 +133,63 @@ namespace NeuralTrader.Swarm.Commands
             return null;
         }
 
+        /// <summary>
+        /// <para type="description">Retries of a deployment after a transient sandbox failure (engine unreachable, sandbox start failure, sandbox died); strategy errors are never retried. 0 (default) to 10.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int RetryCount { get; set; }
+
+        /// <summary>
+        /// <para type="description">Base delay before the first retry, in milliseconds or as a TimeSpan; it doubles on each further retry, with jitter. Default 500 ms.</para>
+        /// </summary>
+        [Parameter]
+        [ResilienceTimeTransformation]
+        public System.TimeSpan RetryDelay { get; set; }
+
+        /// <summary>
+        /// <para type="description">Failures of one strategy, with no success, within -CircuitBreakerWindow that open its circuit: further deployments of it are rejected (ErrorId CircuitOpen) for -CircuitBreakerDuration. 0 (default) turns the breaker off; otherwise at least 2.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0, 10000)]
+        public int CircuitBreakerThreshold { get; set; }
+
+        /// <summary>
+        /// <para type="description">Window in which the circuit breaker counts failures, in milliseconds or as a TimeSpan. Default 60 s.</para>
+        /// </summary>
+        [Parameter]
+        [ResilienceTimeTransformation]
+        public System.TimeSpan CircuitBreakerWindow { get; set; }
+
+        /// <summary>
+        /// <para type="description">How long an open circuit rejects deployments before letting one probe through, in milliseconds or as a TimeSpan. Default 30 s.</para>
+        /// </summary>
+        [Parameter]
+        [ResilienceTimeTransformation]
+        public System.TimeSpan CircuitBreakerDuration { get; set; }
+
+        /// <summary>
+        /// <para type="description">Docker engine endpoint (unix:///var/run/docker.sock, npipe://./pipe/docker_engine, tcp://host:2376); DOCKER_HOST or the platform default when not set.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? DockerEndpoint { get; set; }
+
+        /// <summary>
+        /// <para type="description">Docker image every sandbox runs instead of the built-in runner image (it must speak the runner protocol). A strategy registered with Register-Strategy -Image uses its own image.</para>
+        /// </summary>
+        [Parameter]
+        [Alias("Image")]
+        [ValidateNotNullOrEmpty]
+        public string? SandboxImage { get; set; }
+
+        /// <summary>
+        /// <para type="description">Idle Docker sandboxes kept started ahead of time, so a deployment does not wait for a container start. Default 0 (off).</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0, 1000)]
+        public int WarmPoolSize { get; set; }
+
         /// <summary>Whether a parameter was given.</summary>
         protected bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
 
@@ -151,6 +208,10 @@ namespace NeuralTrader.Swarm.Commands
             if (IsBound(nameof(StorePath))) o.StorePath = GetUnresolvedProviderPathFromPSPath(StorePath);
             if (IsBound(nameof(DataPath))) o.DataPath = GetUnresolvedProviderPathFromPSPath(DataPath);
             if (IsBound(nameof(RunnerPath))) o.RunnerPath = GetUnresolvedProviderPathFromPSPath(RunnerPath);
+            if (IsBound(nameof(DockerEndpoint))) o.DockerEndpoint = DockerEndpoint;
+            if (IsBound(nameof(SandboxImage))) o.SandboxImage = SandboxImage;
+            if (IsBound(nameof(WarmPoolSize))) o.WarmPoolSize = WarmPoolSize;
+            ResilienceParameters.Apply(o, MyInvocation.BoundParameters, RetryCount, RetryDelay, CircuitBreakerThreshold, CircuitBreakerWindow, CircuitBreakerDuration);
             return o;
         }
     }

@@ -24,6 +24,14 @@ namespace NeuralTrader.Swarm
             EncryptionKeyKind = KindOf(key);
             EncryptionKeyId = key?.KeyId;
             CoordinatorId = coordinatorId;
+            RetryCount = options.Resilience.RetryCount;
+            RetryDelay = options.Resilience.RetryDelay;
+            CircuitBreakerThreshold = options.Resilience.CircuitBreakerThreshold;
+            CircuitBreakerWindow = options.Resilience.CircuitBreakerWindow;
+            CircuitBreakerDuration = options.Resilience.CircuitBreakerDuration;
+            DockerEndpoint = options.DockerEndpoint;
+            SandboxImage = options.SandboxImage;
+            WarmPoolSize = options.WarmPoolSize;
         }
 
         /// <summary>Most agents running at once.</summary>
@@ -59,5 +67,21 @@ namespace NeuralTrader.Swarm
             key == null ? "None" : key.Kind == StoreKeyKind.Symmetric ? "Symmetric" : key.CanDecrypt ? "Hqc128KeyPair" : "Hqc128PublicKey";
         /// <summary>The session coordinator's id, or empty until it is first used.</summary>
         public string? CoordinatorId { get; }
+        /// <summary>Retries after a transient sandbox failure (0 = none).</summary>
+        public int RetryCount { get; }
+        /// <summary>Base delay before the first retry (doubling, with jitter).</summary>
+        public TimeSpan RetryDelay { get; }
+        /// <summary>Failures of a strategy that open its circuit (0 = breaker off).</summary>
+        public int CircuitBreakerThreshold { get; }
+        /// <summary>Window in which the breaker counts failures.</summary>
+        public TimeSpan CircuitBreakerWindow { get; }
+        /// <summary>How long an open circuit rejects deployments.</summary>
+        public TimeSpan CircuitBreakerDuration { get; }
+        /// <summary>Docker engine endpoint; empty for DOCKER_HOST or the platform default.</summary>
+        public string? DockerEndpoint { get; }
+        /// <summary>Image every Docker sandbox runs; empty for the built-in runner image.</summary>
+        public string? SandboxImage { get; }
+        /// <summary>Idle Docker sandboxes kept started ahead of time.</summary>
+        public int WarmPoolSize { get; }
     }
 }

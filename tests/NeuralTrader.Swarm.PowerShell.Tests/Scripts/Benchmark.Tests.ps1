@@ -1,0 +1,116 @@
+# Pester 5 style; runs under Invoke-Pester, or MiniPester in the hosted engine (see ../MiniPester/MiniPester.ps1).
+# Benchmarks, recommendations and the resilience options, for real in process sandboxes.
+
+BeforeAll {
+    if (-not $global:ModuleManifest) {
+        $root = (Resolve-Path "$PSScriptRoot/../../..").Path
+        $version = ([xml](Get-Content "$root/Directory.Build.props" -Raw)).Project.PropertyGroup.Version | Where-Object { $_ } | ForEach-Object { $_ }
+        $global:ModuleManifest = "$root/output/NeuralTrader.Swarm/$version/NeuralTrader.Swarm.psd1"
+    }
+    Import-Module $global:ModuleManifest -Force -ErrorAction Stop
+    # Only Core cmdlets exist in the hosted engine: files and JSON through .NET.
+    $global:BenchTemp = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'swarm-bench-' + [guid]::NewGuid().ToString('N'))
+    $null = [System.IO.Directory]::CreateDirectory($BenchTemp)
+    Set-SwarmConfiguration -Isolation Process -MaxAgents 2 -SandboxTimeout 120000 -StorePath ([System.IO.Path]::Combine($BenchTemp, 'store.db'))
+}
+
+AfterAll {
+    if ([System.IO.Directory]::Exists($BenchTemp)) { [System.IO.Directory]::Delete($BenchTemp, $true) }
+}
+
+Describe 'Invoke-SwarmBenchmark' {
+    It 'runs a tiny scenario and writes the report files' {
+        $out = [System.IO.Path]::Combine($BenchTemp, 'tiny')
+        $report = Invoke-SwarmBenchmark -Scenario @{ Name = 'tiny'; Agents = 2; Iterations = 3 } -Strategy momentum -Symbol SPY `
+            -OutputDirectory $out -MaxLatencyMs 600000 -MinThroughput 0 -MaxErrorRate 1 -MinSuccessRate 0
+        $report | Should -HaveCount 1
+        $report.PSObject.TypeNames[0] | Should -Be 'NeuralTrader.Swarm.SwarmBenchmarkReport'
+        ($report.Passed -is [bool]) | Should -BeTrue
+        $report.Passed | Should -BeTrue
+        $report.Executions | Should -Be 6
+        $report.Scenarios[0].Name | Should -Be 'tiny'
+        $report.Scenarios[0].Latency.P95Ms | Should -BeGreaterThan 0
+        foreach ($path in $report.JsonPath, $report.TextPath, $report.CsvPath, $report.HtmlPath, $report.CoordinatorPath) {
+            [System.IO.File]::Exists($path) | Should -BeTrue
+            [System.IO.Path]::GetDirectoryName($path) | Should -Be $out
+        }
+        $json = [System.Text.Json.JsonDocument]::Parse([System.IO.File]::ReadAllText($report.JsonPath))
+        $json.RootElement.ValueKind | Should -Be 'Object'
+        $json.Dispose()
+        # Header plus one row per execution.
+        ([System.IO.File]::ReadAllLines($report.CsvPath) | Where-Object { $_ }) | Should -HaveCount 7
+        [System.IO.File]::ReadAllText($report.HtmlPath) | Should -Match '<svg'
+    }
+
+    It 'fails an impossible threshold with an error record and still returns the report' {
+        $out = [System.IO.Path]::Combine($BenchTemp, 'fail')
+        $report = Invoke-SwarmBenchmark -Scenario @{ Name = 'gate'; Agents = 1; Iterations = 2 } -Strategy momentum -Symbol SPY `
+            -OutputDirectory $out -MinThroughput 1e9 -ErrorAction SilentlyContinue -ErrorVariable failures
+        $report.Passed | Should -BeFalse
+        $report.FailedThresholds.Count | Should -BeGreaterThan 0
+        ($failures | Where-Object { $_.FullyQualifiedErrorId -like 'BenchmarkThresholdFailed*' }).Count | Should -BeGreaterThan 0
+        $failures[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        [System.IO.File]::Exists($report.JsonPath) | Should -BeTrue
+    }
+
+    It 'writes per-execution details with -PassThru' {
+        $all = Invoke-SwarmBenchmark -Scenario @{ Name = 'pt'; Agents = 1; Iterations = 2 } -Strategy momentum -Symbol SPY `
+            -OutputDirectory ([System.IO.Path]::Combine($BenchTemp, 'pt')) -MinThroughput 0 -MaxLatencyMs 600000 -PassThru
+        $all | Should -HaveCount 3
+        $all[1].Scenario | Should -Be 'pt'
+        $all[1].LatencyMs | Should -BeGreaterThan 0
+        # Piping it all into Get-SwarmRecommendation analyses the report and passes over the executions.
+        $all | Get-SwarmRecommendation -ErrorAction Stop | ForEach-Object { $_.Finding | Should -Match '\d' }
+    }
+
+    It 'rejects an unknown scenario name' {
+        { Invoke-SwarmBenchmark -ScenarioName no-such-load -OutputDirectory $BenchTemp -ErrorAction Stop } | Should -Throw
+    }
+}
+
+Describe 'Get-SwarmRecommendation' {
+    It 'recommends from the coordinator''s counters with the number in the finding' {
+        # Bad parameters fail every deployment: a success rate of 0% fires the reliability rule.
+        1..6 | ForEach-Object { @{ Strategy = 'momentum'; Symbol = 'SPY'; Parameters = @{ lookback = -5 } } } |
+            Start-Swarm -ErrorAction SilentlyContinue -ErrorVariable ignored | Out-Null
+        $recommendations = Get-SwarmRecommendation
+        $recommendations.Count | Should -BeGreaterThan 0
+        $recommendations[0].PSObject.TypeNames[0] | Should -Be 'NeuralTrader.Swarm.SwarmRecommendation'
+        $reliability = @($recommendations | Where-Object Category -EQ 'Reliability')[0]
+        $reliability.Finding | Should -Match '\d'
+        $reliability.Recommendation | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Resilience options' {
+    It 'binds -RetryCount and -RetryDelay on Start-Swarm and in the configuration' {
+        $r = Start-Swarm -Strategy momentum -Symbol SPY -RetryCount 2 -RetryDelay 50
+        $r.Success | Should -BeTrue
+        $c = Set-SwarmConfiguration -RetryCount 3 -RetryDelay ([TimeSpan]::FromMilliseconds(250)) -CircuitBreakerThreshold 4 -PassThru
+        $c.RetryCount | Should -Be 3
+        $c.RetryDelay.TotalMilliseconds | Should -Be 250
+        $c.CircuitBreakerThreshold | Should -Be 4
+        Set-SwarmConfiguration -RetryCount 0 -CircuitBreakerThreshold 0
+    }
+
+    It 'opens the circuit breaker on a strategy that always fails' {
+        # A bad strategy parameter is rejected before any sandbox runs, so it never reaches the breaker. A runner
+        # that cannot start fails every deployment inside the sandbox layer, the same way each time.
+        $broken = [System.IO.Path]::Combine($BenchTemp, 'not-a-runner.txt')
+        [System.IO.File]::WriteAllText($broken, 'not a program')
+        $c = New-SwarmCoordinator -Isolation Process -MaxAgents 1 -RunnerPath $broken -Learning:$false
+        try {
+            $results = Start-Swarm -Coordinator $c -Strategy momentum -Agents 6 -Symbol SPY -CircuitBreakerThreshold 2 -CircuitBreakerDuration 60000 `
+                -ErrorAction SilentlyContinue -ErrorVariable failures
+            $results | Should -HaveCount 6
+            ($results | Where-Object Success) | Should -BeNullOrEmpty
+            ($results | Where-Object Status -EQ 'Rejected').Count | Should -BeGreaterThan 0
+            ($failures | Where-Object { $_.FullyQualifiedErrorId -like 'CircuitOpen*' }).Count | Should -BeGreaterThan 0
+        }
+        finally { $c.Dispose() }
+    }
+
+    It 'validates -CircuitBreakerThreshold 1' {
+        { Start-Swarm -Strategy momentum -Symbol SPY -CircuitBreakerThreshold 1 -ErrorAction Stop } | Should -Throw
+    }
+}

@@ -1,0 +1,121 @@
+# Pester 5 style; runs under Invoke-Pester, or MiniPester in the hosted engine (see ../MiniPester/MiniPester.ps1).
+# The Docker isolation at the PowerShell level, against the real engine. Without an engine (or without the native
+# runner the built-in image needs: build with -p:PublishNativeRunner=true, on by default when CI=true) these tests
+# are skipped and the reason is written as a warning; with NEURALTRADER_REQUIRE_DOCKER=1 they fail instead.
+
+BeforeAll {
+    if (-not $global:ModuleManifest) {
+        $root = (Resolve-Path "$PSScriptRoot/../../..").Path
+        $version = ([xml](Get-Content "$root/Directory.Build.props" -Raw)).Project.PropertyGroup.Version | Where-Object { $_ } | ForEach-Object { $_ }
+        $global:ModuleManifest = "$root/output/NeuralTrader.Swarm/$version/NeuralTrader.Swarm.psd1"
+    }
+    Import-Module $global:ModuleManifest -Force -ErrorAction Stop
+    $global:DockerTestStore = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'swarm-docker-tests-' + [guid]::NewGuid().ToString('N') + '.db')
+    Set-SwarmConfiguration -Isolation Process -MaxAgents 2 -SandboxTimeout 120000 -StorePath $DockerTestStore
+
+    # Only Core cmdlets exist in the hosted engine: files through .NET, warnings through the runner's list.
+    function global:Write-TestNote([string] $Message) {
+        if ($null -ne $global:MiniPesterWarnings) { $global:MiniPesterWarnings.Add($Message) }
+        elseif (Get-Command Write-Warning -ErrorAction SilentlyContinue) { Write-Warning $Message }
+    }
+
+    function global:Get-DockerSkipReason {
+        $docker = @(Get-Command docker -CommandType Application -ErrorAction SilentlyContinue)
+        if ($docker.Count -eq 0) { return 'the docker CLI is not installed' }
+        $null = & $docker[0].Source info --format '{{.ServerVersion}}' 2>&1
+        if ($LASTEXITCODE -ne 0) { return 'no Docker engine answers (start dockerd or Docker Desktop)' }
+        $moduleBase = [System.IO.Path]::GetDirectoryName($global:ModuleManifest)
+        $version = (Get-Module NeuralTrader.Swarm).Version.ToString(3)
+        $null = & $docker[0].Source image inspect "neuraltrader-swarm-runner:$version" 2>&1
+        $haveImage = $LASTEXITCODE -eq 0
+        $haveRunner = [System.IO.File]::Exists([System.IO.Path]::Combine($moduleBase, 'module', 'runner', 'linux-x64', 'NeuralTrader.Swarm.Runner')) -or [bool]$env:NEURALTRADER_SANDBOX_RUNNER_DIR
+        if (-not $haveImage -and -not $haveRunner) { return 'the native sandbox runner is not in the staged module (build with -p:PublishNativeRunner=true) and the image is not on the engine' }
+        return $null
+    }
+
+    # Containers of this process (owner label host:pid:start), apart from other test processes sharing the engine.
+    function global:Get-OwnSwarmContainer {
+        $owners = & docker ps -a --filter label=org.neuraltrader.swarm --format '{{.Label "org.neuraltrader.swarm.owner"}}'
+        @($owners | Where-Object { $_ -match ('^[^:]+:' + $PID + ':') })
+    }
+
+    $global:DockerSkipReason = Get-DockerSkipReason
+    if ($DockerSkipReason) {
+        if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { Write-TestNote "Docker tests are required (NEURALTRADER_REQUIRE_DOCKER=1) but: $DockerSkipReason" }
+        else { Write-TestNote "Docker tests skipped: $DockerSkipReason" }
+    }
+}
+
+AfterAll {
+    Set-SwarmConfiguration -Isolation Process
+    [System.IO.File]::Delete($DockerTestStore)
+}
+
+Describe 'Docker isolation' {
+    It 'runs a swarm in Docker sandboxes and leaves no container behind' {
+        if ($DockerSkipReason) {
+            if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw "Docker is required: $DockerSkipReason" }
+            Write-TestNote "Skipped: $DockerSkipReason"
+            return
+        }
+        Set-SwarmConfiguration -Isolation Docker -MaxAgents 2
+        try {
+            $ok = Start-Swarm -Strategy momentum, mean-reversion -Symbol SPY, QQQ | Where-Object Success
+            $ok | Should -HaveCount 4
+            @($ok | ForEach-Object SandboxId | Where-Object { $_ }).Count | Should -Be 4
+            (Get-SwarmStatus).Isolation | Should -Match 'docker'
+        }
+        finally {
+            Set-SwarmConfiguration -Isolation Process
+        }
+        Get-OwnSwarmContainer | Should -BeNullOrEmpty
+    }
+
+    It 'builds the sandbox image (kept when it exists) and writes its tag, id and size' {
+        if ($DockerSkipReason) {
+            if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw "Docker is required: $DockerSkipReason" }
+            Write-TestNote "Skipped: $DockerSkipReason"
+            return
+        }
+        $image = Build-SwarmSandboxImage
+        $image.PSObject.TypeNames[0] | Should -Be 'NeuralTrader.Swarm.SwarmSandboxImage'
+        $image.Tag | Should -Match '^neuraltrader-swarm-runner:'
+        $image.Id | Should -Match '^sha256:'
+        $image.Size | Should -BeGreaterThan 0
+    }
+
+    It 'sweeps orphaned sandboxes with Clear-Swarm -Orphaned' {
+        if ($DockerSkipReason) {
+            if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw "Docker is required: $DockerSkipReason" }
+            Write-TestNote "Skipped: $DockerSkipReason"
+            return
+        }
+        $removed = Clear-Swarm -Orphaned -Confirm:$false
+        ($removed -is [int]) | Should -BeTrue
+        $removed | Should -Not -BeLessThan 0
+    }
+}
+
+Describe 'Docker cmdlets without an engine' {
+    It 'Build-SwarmSandboxImage -WhatIf builds nothing' {
+        $out = Build-SwarmSandboxImage -Force -WhatIf
+        $out | Should -BeNullOrEmpty
+    }
+
+    It 'Clear-Swarm -Orphaned -WhatIf removes nothing' {
+        $out = Clear-Swarm -Orphaned -WhatIf
+        $out | Should -BeNullOrEmpty
+    }
+
+    It 'takes the Docker settings in the configuration' {
+        $c = Set-SwarmConfiguration -DockerEndpoint 'unix:///var/run/docker.sock' -WarmPoolSize 1 -SandboxImage 'example/strategy:1' -PassThru
+        try {
+            $c.DockerEndpoint | Should -Be 'unix:///var/run/docker.sock'
+            $c.WarmPoolSize | Should -Be 1
+            $c.SandboxImage | Should -Be 'example/strategy:1'
+        }
+        finally {
+            Set-SwarmConfiguration -Reset -Isolation Process -MaxAgents 2 -SandboxTimeout 120000 -StorePath $DockerTestStore
+        }
+    }
+}
