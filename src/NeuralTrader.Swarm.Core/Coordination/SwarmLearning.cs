@@ -69,8 +69,13 @@ namespace NeuralTrader.Swarm.Core
                     "Set it with Set-SwarmConfiguration (or NEURALTRADER_ENCRYPTION_KEY for deploy-swarm), or turn learning off.");
         }
 
-        /// <summary>The search space of a built-in strategy type, from its parameter descriptors.</summary>
-        public static ParameterSpace SpaceOf(string type) => new ParameterSpace(StrategyCatalog.Get(type).Parameters
+        private static readonly ConcurrentDictionary<string, ParameterSpace> Spaces =
+            new ConcurrentDictionary<string, ParameterSpace>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>The search space of a built-in strategy type, from its parameter descriptors (built once per type).</summary>
+        public static ParameterSpace SpaceOf(string type) => Spaces.GetOrAdd(type, BuildSpace);
+
+        private static ParameterSpace BuildSpace(string type) => new ParameterSpace(StrategyCatalog.Get(type).Parameters
             .Where(p => p.Min.HasValue && p.Max.HasValue && p.Max > p.Min && (p.Kind == "integer" || p.Kind == "number"))
             .Where(p => !NotTuned.Contains(p.Name))
             .Select(p => new ParameterDimension(p.Name, p.Kind == "integer" ? ParameterKind.Integer : ParameterKind.Number,
