@@ -4,13 +4,17 @@
 # bench/results/latest.json plus bench/results/latest.md (the table docs/performance.md and the README show).
 #   bench/run.sh            full run (about 10 minutes on 2 cores)
 #   bench/run.sh --quick    smaller samples, for checking the harness (about 3 minutes)
+#   bench/run.sh --docker-only  only the Docker scenarios (bare engine + DockerSandboxProvider, about 2 minutes);
+#                           their rows replace the Docker rows of latest.json/latest.md, the others are kept
 # Docker scenarios run only when an engine answers and the Docker sandbox provider is in the build;
 # otherwise the results say why they were skipped.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 quick=""
+docker_only=""
 [[ "${1:-}" == "--quick" ]] && quick="--quick"
+[[ "${1:-}" == "--docker-only" ]] && docker_only=1
 out="$root/bench/out"
 results="$root/bench/results"
 mkdir -p "$out" "$results"
@@ -32,6 +36,15 @@ bench="$root/bench/NeuralTrader.Swarm.Bench/bin/Release/net10.0/NeuralTrader.Swa
 
 if ! docker info >/dev/null 2>&1; then
   echo "!! no Docker engine answers: the Docker scenarios will be reported as skipped"
+fi
+
+if [[ -n "$docker_only" ]]; then
+  echo "== Docker scenarios only"
+  "$bench" scenarios --only docker --out "$out/docker.json"
+  "$bench" merge-docker --in "$results/latest.json" --from "$out/docker.json" --md "$results/latest.md"
+  echo
+  cat "$results/latest.md"
+  exit 0
 fi
 
 echo "== scenarios"

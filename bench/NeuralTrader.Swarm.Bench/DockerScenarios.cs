@@ -3,12 +3,16 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Sandboxing;
+using NeuralTrader.Swarm.Core.Sandboxing.Docker;
+using NeuralTrader.Swarm.Protocol;
+using NeuralTrader.Swarm.Strategies;
 
 namespace NeuralTrader.Swarm.Bench
 {
@@ -16,7 +20,8 @@ namespace NeuralTrader.Swarm.Bench
     /// Docker: the bare-engine baselines (a busybox `cat` echoed over the attach stream, create+start, removal),
     /// measured with the same Docker.DotNet client Core uses. Images are built locally from the static busybox
     /// (no pulls); every container has NetworkMode none, the org.neuraltrader.swarm labels plus this run's id,
-    /// and is removed in finally. The Docker sandbox provider's own figures join these once it is in the build.
+    /// and is removed in finally. Then the real DockerSandboxProvider (built-in image built offline from the published
+    /// AOT runner) for scenarios 1-4 beside them; every container carries a run-id label swept in finally.
     /// </summary>
     internal static class DockerScenarios
     {
@@ -54,10 +59,11 @@ namespace NeuralTrader.Swarm.Bench
             }
 
             string runId = "bench-" + Guid.NewGuid().ToString("N").Substring(0, 12);
+            var bare = new Bare();
             try
             {
-                await EchoAsync(results, client, runId, quick ? 500 : 3000).ConfigureAwait(false);
-                await CreateStartAsync(results, client, runId, quick ? 5 : 20).ConfigureAwait(false);
+                await EchoAsync(results, client, runId, quick ? 500 : 3000, bare).ConfigureAwait(false);
+                await CreateStartAsync(results, client, runId, quick ? 5 : 20, bare).ConfigureAwait(false);
             }
             finally
             {
@@ -65,15 +71,375 @@ namespace NeuralTrader.Swarm.Bench
                 results.Add(new Metric { Scenario = "Docker bare engine", Name = "bench containers left after the run", Value = left, Unit = "containers", Target = "0", Met = left == 0 });
             }
 
+            // The real DockerSandboxProvider over the built-in image, built offline from the published AOT runner.
+            string? runnerDir = RunnerDirectory();
+            if (runnerDir == null)
+            {
+                results.Skip("Docker sandbox scenarios 1-4", "no published linux Native AOT runner (bench/run.sh publishes one and sets NEURALTRADER_RUNNER)");
+                return;
+            }
+            string providerRun = "bench-" + Guid.NewGuid().ToString("N").Substring(0, 12);
             try
             {
-                using var provider = SandboxProviderFactory.Create(new SwarmOptions { Isolation = IsolationMode.Docker }, "bench", Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
-                results.Skip("Docker sandbox scenarios 1-4", "the Docker provider is in this build but the harness does not drive it yet; the bare-engine baselines above are the comparison points.");
+                long b0 = Stopwatch.GetTimestamp();
+                var builder = new SandboxImageBuilder(client, runnerDir);
+                await builder.BuildAsync().ConfigureAwait(false);
+                double buildMs = Stats.Ms(Stopwatch.GetTimestamp() - b0);
+                results.Add(new Metric { Scenario = "Docker sandbox", Name = "built-in image build (offline, from the AOT runner)", Value = buildMs / 1000, Unit = "s", Note = builder.Tag + "; FROM scratch, no pull" });
+                await ProviderOverheadAsync(results, runnerDir, providerRun, quick ? 500 : 3000, bare).ConfigureAwait(false);
+                await ProviderColdStartAsync(results, client, runnerDir, providerRun, builder.Tag, quick ? 5 : 15, bare).ConfigureAwait(false);
+                await ProviderWarmPoolAsync(results, runnerDir, providerRun, quick ? 5 : 10).ConfigureAwait(false);
+                await ProviderThroughputAsync(results, runnerDir, providerRun, builder.Tag, workDir, 10, 30, 20).ConfigureAwait(false);
+                await ProviderScaleAsync(results, client, runnerDir, providerRun, quick ? 20 : 100).ConfigureAwait(false);
             }
-            catch (SwarmException e)
+            finally
             {
-                results.Skip("Docker sandbox scenarios 1-4", "the Docker sandbox provider is not in this build (" + e.Message + "); the process sandbox figures and the bare-engine baselines above stand in.");
+                int left = await SweepAsync(client, providerRun).ConfigureAwait(false);
+                results.Add(new Metric { Scenario = "Docker sandbox", Name = "containers of this run left after the run", Value = left, Unit = "containers", Target = "0", Met = left == 0, Note = "swept by the run-id label in finally" });
             }
+        }
+
+        /// <summary>Bare-engine figures the provider's are set beside.</summary>
+        private sealed class Bare
+        {
+            public double EchoP50 = double.NaN, EchoP99 = double.NaN, StartP50 = double.NaN, StartP95 = double.NaN, RemoveP50 = double.NaN;
+        }
+
+        private static string? RunnerDirectory()
+        {
+            var env = Environment.GetEnvironmentVariable(SandboxImageBuilder.RunnerDirectoryVariable);
+            if (!string.IsNullOrEmpty(env) && File.Exists(Path.Combine(env, SandboxImageBuilder.RunnerFileName)))
+                return env;
+            var runner = Environment.GetEnvironmentVariable("NEURALTRADER_RUNNER");
+            if (!string.IsNullOrEmpty(runner) && !runner.EndsWith(".dll", StringComparison.Ordinal) && File.Exists(runner))
+                return Path.GetDirectoryName(Path.GetFullPath(runner));
+            return null;
+        }
+
+        private static DockerSandboxProvider NewProvider(string runnerDir, string run, int warmPool = 0) =>
+            new DockerSandboxProvider(new DockerSandboxOptions { RunnerDirectory = runnerDir, WarmPoolSize = warmPool, ReapOrphansOnStart = false }, run);
+
+        private static SandboxSpec SpecFor(string agent, string strategy = "momentum") => new SandboxSpec
+        {
+            AgentId = agent,
+            Strategy = strategy,
+            MemoryLimitMb = 512,
+            CpuLimit = 1.0,
+            StartTimeout = TimeSpan.FromSeconds(120),
+        };
+
+        /// <summary>1. Ping round trip through ISandbox.SendAsync in a live Docker sandbox.</summary>
+        private static async Task ProviderOverheadAsync(ResultsFile results, string runnerDir, string run, int samples, Bare bare)
+        {
+            using var provider = NewProvider(runnerDir, run);
+            var sandbox = await provider.CreateAsync(SpecFor("overhead", "ping"), CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                var times = new List<double>(samples);
+                for (int i = 0; i < samples + 100; i++)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    var pong = await sandbox.SendAsync(new RunnerRequest { Id = "p" + i, Op = RunnerOps.Ping }, TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
+                    long t1 = Stopwatch.GetTimestamp();
+                    if (!pong.Ok) throw new InvalidOperationException("ping failed: " + pong.Error?.Message);
+                    if (i >= 100) times.Add(Stats.Ms(t1 - t0));
+                }
+                double p50 = Stats.Percentile(times, 0.5), p99 = Stats.Percentile(times, 0.99);
+                results.Add(new Metric { Scenario = "1. overhead (Docker)", Name = "ping round trip p50 (ISandbox.SendAsync)", Value = p50, Unit = "ms", Baseline = "bare attach-stream echo", BaselineValue = bare.EchoP50, Ratio = p50 / bare.EchoP50, Target = "<= 1 ms", Met = p50 <= 1, Note = $"{samples} pings after 100 warm-up; AOT runner in the hardened built-in image" });
+                results.Add(new Metric { Scenario = "1. overhead (Docker)", Name = "ping round trip p99 (ISandbox.SendAsync)", Value = p99, Unit = "ms", Baseline = "bare attach-stream echo", BaselineValue = bare.EchoP99, Ratio = p99 / bare.EchoP99, Target = "<= 3 ms", Met = p99 <= 3 });
+            }
+            finally
+            {
+                await sandbox.StopAsync().ConfigureAwait(false);
+                await provider.CleanupAsync().ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>The built-in image with the provider's hardening and this run's labels, stdin open so the runner waits.</summary>
+        private static CreateContainerParameters SameImageSpec(string run, string image) => new CreateContainerParameters
+        {
+            Image = image,
+            User = SandboxImageBuilder.SandboxUser,
+            OpenStdin = true,
+            StdinOnce = false,
+            Labels = new Dictionary<string, string> { [SwarmLabels.Module] = "bench", [SwarmLabels.Run] = run },
+            NetworkDisabled = true,
+            HostConfig = new HostConfig
+            {
+                NetworkMode = "none", ReadonlyRootfs = true, Memory = 512L * 1024 * 1024, MemorySwap = 512L * 1024 * 1024, NanoCPUs = 1_000_000_000, PidsLimit = 64,
+                CapDrop = new List<string> { "ALL" }, SecurityOpt = new List<string> { "no-new-privileges" }, IpcMode = "private",
+                Tmpfs = new Dictionary<string, string> { ["/tmp"] = "rw,noexec,nosuid,nodev,size=16m" },
+            },
+        };
+
+        /// <summary>Waits (bounded) until the engine no longer knows the container; returns false on timeout.</summary>
+        private static async Task<bool> WaitGoneAsync(DockerClient client, string id, TimeSpan limit)
+        {
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < limit)
+            {
+                try { await client.Containers.InspectContainerAsync(id).ConfigureAwait(false); }
+                catch (DockerContainerNotFoundException) { return true; }
+                await Task.Delay(5).ConfigureAwait(false);
+            }
+            return false;
+        }
+
+        /// <summary>2. Cold start create→ready, cleanup seen by the caller, engine removal.</summary>
+        private static async Task ProviderColdStartAsync(ResultsFile results, DockerClient client, string runnerDir, string run, string image, int samples, Bare bare)
+        {
+            using var provider = NewProvider(runnerDir, run);
+            var create = new List<double>();
+            var stop = new List<double>();
+            var removal = new List<double>();
+            var sameStart = new List<double>();
+            var sameRemove = new List<double>();
+            try
+            {
+                for (int i = 0; i < samples + 1; i++)
+                {
+                    // Interleaved bare baseline: create + start of the same image, same hardening, no attach or ping.
+                    long s0 = Stopwatch.GetTimestamp();
+                    var bareCreated = await client.Containers.CreateContainerAsync(SameImageSpec(run, image)).ConfigureAwait(false);
+                    await client.Containers.StartContainerAsync(bareCreated.ID, new ContainerStartParameters()).ConfigureAwait(false);
+                    long s1 = Stopwatch.GetTimestamp();
+                    await client.Containers.RemoveContainerAsync(bareCreated.ID, new ContainerRemoveParameters { Force = true }).ConfigureAwait(false);
+                    long s2 = Stopwatch.GetTimestamp();
+                    if (i >= 1) { sameStart.Add(Stats.Ms(s1 - s0)); sameRemove.Add(Stats.Ms(s2 - s1)); }
+
+                    long t0 = Stopwatch.GetTimestamp();
+                    var sandbox = await provider.CreateAsync(SpecFor("cold" + i), CancellationToken.None).ConfigureAwait(false);
+                    long t1 = Stopwatch.GetTimestamp();
+                    string id = sandbox.Id;
+                    await sandbox.StopAsync().ConfigureAwait(false);
+                    long t2 = Stopwatch.GetTimestamp();
+                    bool gone = await WaitGoneAsync(client, id, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                    long t3 = Stopwatch.GetTimestamp();
+                    if (i >= 1)
+                    {
+                        create.Add(Stats.Ms(t1 - t0));
+                        stop.Add(Stats.Ms(t2 - t1));
+                        if (gone) removal.Add(Stats.Ms(t3 - t1));
+                    }
+                }
+            }
+            finally
+            {
+                await provider.CleanupAsync().ConfigureAwait(false);
+            }
+            double c50 = Stats.Percentile(create, 0.5), c95 = Stats.Percentile(create, 0.95);
+            double s50 = Stats.Percentile(sameStart, 0.5), s95 = Stats.Percentile(sameStart, 0.95);
+            results.Add(new Metric { Scenario = "2. cold start (Docker)", Name = "create -> ready p50", Value = c50, Unit = "ms", Baseline = "bare create + start, same image, interleaved", BaselineValue = s50, Ratio = c50 / s50, Target = "<= 1.2x bare", Met = c50 / s50 <= 1.2, Note = $"{samples} samples; ready = first ping answered (create, attach, start, ping); the bare start waits for nothing; vs busybox create + start above: {c50 / bare.StartP50:0.##}x" });
+            results.Add(new Metric { Scenario = "2. cold start (Docker)", Name = "create -> ready p95", Value = c95, Unit = "ms", Baseline = "bare create + start, same image, interleaved", BaselineValue = s95, Ratio = c95 / s95, Target = "<= 1.2x bare", Met = c95 / s95 <= 1.2, Note = $"vs busybox create + start above: {c95 / bare.StartP95:0.##}x" });
+            results.Add(new Metric { Scenario = "2. cold start (Docker)", Name = "cleanup seen by caller (StopAsync) p50", Value = Stats.Percentile(stop, 0.5), Unit = "ms", Target = "<= 10 ms", Met = Stats.Percentile(stop, 0.5) <= 10, Note = $"p95 {Stats.Percentile(stop, 0.95):0.###} ms; removal continues in the background" });
+            results.Add(new Metric { Scenario = "2. cold start (Docker)", Name = "engine removal (stop -> container gone) p50", Value = Stats.Percentile(removal, 0.5), Unit = "ms", Baseline = "bare forced removal, same image, interleaved", BaselineValue = Stats.Percentile(sameRemove, 0.5), Ratio = Stats.Percentile(removal, 0.5) / Stats.Percentile(sameRemove, 0.5), Target = "<= 200 ms", Met = Stats.Percentile(removal, 0.5) <= 200, Note = $"p95 {Stats.Percentile(removal, 0.95):0} ms; {removal.Count}/{samples} seen gone within 30 s (polled with inspect)" });
+        }
+
+        /// <summary>2b. Acquire from the warm pool (pre-started, pinged sandboxes).</summary>
+        private static async Task ProviderWarmPoolAsync(ResultsFile results, string runnerDir, string run, int samples)
+        {
+            using var provider = NewProvider(runnerDir, run, warmPool: 2);
+            var acquire = new List<double>();
+            try
+            {
+                using var fill = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+                await provider.WarmUpAsync(fill.Token).ConfigureAwait(false);
+                int pooled = 0;
+                for (int i = 0; i < samples; i++)
+                {
+                    var wait = Stopwatch.StartNew();
+                    while (provider.WarmPoolCount == 0 && wait.Elapsed < TimeSpan.FromSeconds(30))
+                        await Task.Delay(10).ConfigureAwait(false);
+                    bool fromPool = provider.WarmPoolCount > 0;
+                    long t0 = Stopwatch.GetTimestamp();
+                    var sandbox = await provider.CreateAsync(SpecFor("warm" + i), CancellationToken.None).ConfigureAwait(false);
+                    long t1 = Stopwatch.GetTimestamp();
+                    var pong = await sandbox.SendAsync(new RunnerRequest { Id = "w", Op = RunnerOps.Ping }, TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
+                    if (!pong.Ok) throw new InvalidOperationException("warm sandbox did not answer");
+                    await sandbox.StopAsync().ConfigureAwait(false);
+                    if (fromPool) { pooled++; acquire.Add(Stats.Ms(t1 - t0)); }
+                }
+                results.Add(new Metric { Scenario = "2. cold start (Docker)", Name = "warm-pool acquire p50 (WarmPoolSize 2)", Value = Stats.Percentile(acquire, 0.5), Unit = "ms", Note = $"p95 {Stats.Percentile(acquire, 0.95):0.###} ms; {pooled}/{samples} served from the pool (the pool refills in the background)" });
+            }
+            finally
+            {
+                await provider.CleanupAsync().ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>3. SwarmCoordinator over the Docker provider vs `docker run --rm --network none` per execution.</summary>
+        private static async Task ProviderThroughputAsync(ResultsFile results, string runnerDir, string run, string image, string workDir, int agents, int iterations, int naiveExecutions)
+        {
+            string dataDir = Path.Combine(workDir, "data-1y-docker");
+            Directory.CreateDirectory(dataDir);
+            var lines = File.ReadAllLines(Path.Combine(BundledData.Directory, "SPY.csv"));
+            File.WriteAllLines(Path.Combine(dataDir, "SPY.csv"), new[] { lines[0] }.Concat(lines.Skip(lines.Length - 252)));
+
+            using var provider = NewProvider(runnerDir, run);
+            var options = new SwarmOptions
+            {
+                MaxAgents = agents,
+                Isolation = IsolationMode.Docker,
+                LearningEnabled = Environment.GetEnvironmentVariable("NT_BENCH_LEARNING") != "off",
+                StorePath = Path.Combine(workDir, "throughput-docker.db"),
+                EncryptionKey = NeuralTrader.Swarm.Core.Security.SymmetricKey.Generate(),
+                DataPath = dataDir,
+                SandboxTimeout = TimeSpan.FromSeconds(120),
+            };
+            var rates = new List<double>();
+            double sustained;
+            int failed = 0;
+            long stored;
+            using (var coordinator = new SwarmCoordinator(options, provider))
+            {
+                var rnd = new Random(7);
+                List<DeploymentRequest> Batch(int n) => Enumerable.Range(0, n).Select(i => new DeploymentRequest("momentum", "SPY",
+                    new Dictionary<string, object?> { ["lookback"] = 5 + rnd.Next(40), ["threshold"] = rnd.Next(5) * 0.005 })).ToList();
+                async Task<double> RoundAsync(int n)
+                {
+                    var batch = Batch(n);
+                    long t0 = Stopwatch.GetTimestamp();
+                    var settled = await coordinator.DeploySwarmAsync(batch).ConfigureAwait(false);
+                    long t1 = Stopwatch.GetTimestamp();
+                    failed += settled.Count(r => !r.Success);
+                    return batch.Count / (Stats.Ms(t1 - t0) / 1000);
+                }
+                try
+                {
+                    await RoundAsync(agents * iterations).ConfigureAwait(false); // warm-up
+                    for (int round = 0; round < 3; round++)
+                        rates.Add(await RoundAsync(agents * iterations).ConfigureAwait(false));
+                    sustained = await RoundAsync(agents * iterations * 5).ConfigureAwait(false);
+                    stored = options.LearningEnabled ? coordinator.Store.Count() : 0;
+                }
+                finally
+                {
+                    await coordinator.CleanupAsync().ConfigureAwait(false);
+                }
+            }
+
+            double naive = await NaiveDockerAsync(image, run, Path.Combine(dataDir, "SPY.csv"), agents, naiveExecutions).ConfigureAwait(false);
+            double median = Stats.Percentile(rates, 0.5);
+            string learning = options.LearningEnabled ? "learning on" : "learning OFF";
+            results.Add(new Metric
+            {
+                Scenario = "3. throughput (Docker)", Name = $"{agents} agents x {iterations} momentum, 1y daily SPY, {learning}",
+                Value = median, Unit = "exec/s", Baseline = "docker run --rm --network none per execution", BaselineValue = naive, Ratio = median / naive,
+                Target = ">= 1,000 exec/s, >= 500x baseline", Met = median >= 1000 && median / naive >= 500,
+                Note = $"median of 3 swarms, best {rates.Max():0}; includes starting {agents} containers per swarm; baseline {naiveExecutions} runs, {agents} in parallel",
+            });
+            results.Add(new Metric
+            {
+                Scenario = "3. throughput (Docker)", Name = $"{agents} agents x {iterations * 5}, same, sustained",
+                Value = sustained, Unit = "exec/s", Baseline = "docker run --rm --network none per execution", BaselineValue = naive, Ratio = sustained / naive,
+                Target = ">= 1,000 exec/s, >= 500x baseline", Met = sustained >= 1000 && sustained / naive >= 500,
+                Note = $"{failed} failed in all swarms; {stored} trajectories stored",
+            });
+        }
+
+        /// <summary>The naive loop: `docker run --rm -i --network none IMAGE`, one run request on stdin, read the answer; same parallelism.</summary>
+        private static async Task<double> NaiveDockerAsync(string image, string run, string csv, int parallel, int executions)
+        {
+            var data = CsvPriceReader.ReadFile(csv, "SPY").ToPriceData();
+            int next = -1;
+            long t0 = Stopwatch.GetTimestamp();
+            await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => Task.Run(async () =>
+            {
+                while (Interlocked.Increment(ref next) < executions)
+                {
+                    var psi = new ProcessStartInfo("docker") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                    foreach (var a in new[] { "run", "--rm", "-i", "--network", "none", "--label", SwarmLabels.Module + "=bench", "--label", SwarmLabels.Run + "=" + run, image })
+                        psi.ArgumentList.Add(a);
+                    using var p = Process.Start(psi)!;
+                    p.ErrorDataReceived += (s, e) => { };
+                    p.BeginErrorReadLine();
+                    var channel = new RunnerChannel(p.StandardInput.BaseStream, p.StandardOutput.BaseStream);
+                    using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                    var response = await channel.SendAsync(new RunnerRequest
+                    {
+                        Id = "n", Op = RunnerOps.Run, Strategy = "momentum", Data = data,
+                        Parameters = new Dictionary<string, JsonElement> { ["lookback"] = JsonSerializer.SerializeToElement(20) },
+                    }).WaitAsync(cts.Token).ConfigureAwait(false);
+                    if (!response.Ok) throw new InvalidOperationException("naive docker run failed: " + response.Error?.Message);
+                    p.StandardInput.Close();
+                    await p.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+                }
+            }))).ConfigureAwait(false);
+            return executions / (Stats.Ms(Stopwatch.GetTimestamp() - t0) / 1000);
+        }
+
+        /// <summary>Memory of one container from its cgroup (v1 or v2): anonymous + page-cache bytes charged to it.</summary>
+        private static double? CgroupMemoryMb(string id)
+        {
+            foreach (var file in new[] { "/sys/fs/cgroup/memory/docker/" + id + "/memory.usage_in_bytes", "/sys/fs/cgroup/system.slice/docker-" + id + ".scope/memory.current", "/sys/fs/cgroup/docker/" + id + "/memory.current" })
+            {
+                try
+                {
+                    if (File.Exists(file)) return long.Parse(File.ReadAllText(file).Trim(), System.Globalization.CultureInfo.InvariantCulture) / 1048576.0;
+                }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+                catch (FormatException) { }
+            }
+            return null;
+        }
+
+        private static double? CgroupRssMb(string id)
+        {
+            string file = "/sys/fs/cgroup/memory/docker/" + id + "/memory.stat";
+            try
+            {
+                if (!File.Exists(file)) return null;
+                foreach (var line in File.ReadAllLines(file))
+                    if (line.StartsWith("total_rss ", StringComparison.Ordinal))
+                        return long.Parse(line.Substring(10), System.Globalization.CultureInfo.InvariantCulture) / 1048576.0;
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+            catch (FormatException) { }
+            return null;
+        }
+
+        /// <summary>4. 100 concurrent Docker sandboxes: time to all ready, memory each, nothing left after cleanup.</summary>
+        private static async Task ProviderScaleAsync(ResultsFile results, DockerClient client, string runnerDir, string run, int count)
+        {
+            var provider = NewProvider(runnerDir, run);
+            var created = new System.Collections.Concurrent.ConcurrentBag<ISandbox>();
+            double ready = double.NaN, cleanup = double.NaN;
+            int failed = 0, removed = 0;
+            var memory = new List<double>();
+            var rss = new List<double>();
+            try
+            {
+                using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+                long t0 = Stopwatch.GetTimestamp();
+                await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+                {
+                    try { created.Add(await provider.CreateAsync(SpecFor("scale" + i), limit.Token).ConfigureAwait(false)); }
+                    catch (Exception e) when (e is SwarmException || e is OperationCanceledException) { Interlocked.Increment(ref failed); }
+                })).ConfigureAwait(false);
+                ready = Stats.Ms(Stopwatch.GetTimestamp() - t0) / 1000;
+                await Task.Delay(500).ConfigureAwait(false);
+                foreach (var s in created)
+                {
+                    if (CgroupMemoryMb(s.Id) is double m) memory.Add(m);
+                    if (CgroupRssMb(s.Id) is double r) rss.Add(r);
+                }
+            }
+            finally
+            {
+                long t1 = Stopwatch.GetTimestamp();
+                removed = await provider.CleanupAsync().ConfigureAwait(false);
+                cleanup = Stats.Ms(Stopwatch.GetTimestamp() - t1);
+                provider.Dispose();
+            }
+            var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [SwarmLabels.Run + "=" + run] = true } };
+            int left = (await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }).ConfigureAwait(false)).Count;
+            double perSandbox = memory.Count > 0 ? memory.Average() : double.NaN;
+            double perRss = rss.Count > 0 ? rss.Average() : double.NaN;
+            results.Add(new Metric { Scenario = "4. scale (Docker)", Name = $"{count} concurrent sandboxes: time to all ready", Value = ready, Unit = "s", Target = "<= 60 s", Met = failed == 0 && ready <= 60, Note = $"{created.Count} ready, {failed} failed; all created at once" });
+            results.Add(new Metric { Scenario = "4. scale (Docker)", Name = "memory per sandbox (cgroup usage)", Value = perSandbox, Unit = "MB", Target = "<= 40 MB", Met = perSandbox <= 40, Note = $"{memory.Count} measured from memory.usage_in_bytes (includes page cache); anonymous RSS {perRss:0.##} MB" });
+            results.Add(new Metric { Scenario = "4. scale (Docker)", Name = "left after cleanup (engine)", Value = left, Unit = "containers", Target = "0", Met = left == 0, Note = $"CleanupAsync removed {removed} in {cleanup:0} ms" });
         }
 
         private static CreateContainerParameters Spec(string runId, string[] cmd, bool stdin) => new CreateContainerParameters
@@ -95,7 +461,7 @@ namespace NeuralTrader.Swarm.Bench
         };
 
         /// <summary>Bare line echo over the attach stream: the floor under any runner round trip in a container.</summary>
-        private static async Task EchoAsync(ResultsFile results, DockerClient client, string runId, int samples)
+        private static async Task EchoAsync(ResultsFile results, DockerClient client, string runId, int samples, Bare bare)
         {
             var created = await client.Containers.CreateContainerAsync(Spec(runId, new[] { "cat" }, true)).ConfigureAwait(false);
             using var stream = await client.Containers.AttachContainerAsync(created.ID, false,
@@ -119,12 +485,14 @@ namespace NeuralTrader.Swarm.Bench
                 if (i >= 100) times.Add(Stats.Ms(t1 - t0));
             }
             await client.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true }).ConfigureAwait(false);
+            bare.EchoP50 = Stats.Percentile(times, 0.5);
+            bare.EchoP99 = Stats.Percentile(times, 0.99);
             results.Add(new Metric { Scenario = "Docker bare engine", Name = "line echo over the attach stream p50", Value = Stats.Percentile(times, 0.5), Unit = "ms", Note = "busybox cat, NetworkMode none; floor for scenario 1 (target runner p50 <= 1 ms)" });
             results.Add(new Metric { Scenario = "Docker bare engine", Name = "line echo over the attach stream p99", Value = Stats.Percentile(times, 0.99), Unit = "ms", Note = "floor for scenario 1 (target runner p99 <= 3 ms)" });
         }
 
         /// <summary>The engine's own create+start and forced removal: the floor for scenario 3.</summary>
-        private static async Task CreateStartAsync(ResultsFile results, DockerClient client, string runId, int samples)
+        private static async Task CreateStartAsync(ResultsFile results, DockerClient client, string runId, int samples, Bare bare)
         {
             var start = new List<double>();
             var remove = new List<double>();
@@ -142,6 +510,9 @@ namespace NeuralTrader.Swarm.Bench
                     remove.Add(Stats.Ms(t2 - t1));
                 }
             }
+            bare.StartP50 = Stats.Percentile(start, 0.5);
+            bare.StartP95 = Stats.Percentile(start, 0.95);
+            bare.RemoveP50 = Stats.Percentile(remove, 0.5);
             results.Add(new Metric { Scenario = "Docker bare engine", Name = "create + start p50", Value = Stats.Percentile(start, 0.5), Unit = "ms", Note = $"p95 {Stats.Percentile(start, 0.95):0} ms; floor for cold start (target <= 1.2x this)" });
             results.Add(new Metric { Scenario = "Docker bare engine", Name = "forced removal p50", Value = Stats.Percentile(remove, 0.5), Unit = "ms", Target = "<= 200 ms", Met = Stats.Percentile(remove, 0.5) <= 200, Note = $"p95 {Stats.Percentile(remove, 0.95):0} ms" });
         }

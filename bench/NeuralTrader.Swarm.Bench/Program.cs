@@ -14,6 +14,7 @@ namespace NeuralTrader.Swarm.Bench
     ///   scenarios --out FILE [--quick] [--only a,b]   end-to-end scenarios into a results JSON
     ///   micro [BenchmarkDotNet args]                   BenchmarkDotNet micro benchmarks (kernels, store)
     ///   report --in FILE --micro DIR --md FILE         merges BenchmarkDotNet's JSON and writes the Markdown table
+    ///   merge-docker --in FILE --from FILE --md FILE   replaces the Docker rows of a results JSON with another run's
     ///   store-child ...                                internal: one writer process of the 4-process store scenario
     /// </summary>
     public static class Program
@@ -30,6 +31,8 @@ namespace NeuralTrader.Swarm.Bench
                     return StoreScenario.Child(args);
                 case "report":
                     return Report.Write(Arg(args, "--in")!, Arg(args, "--micro"), Arg(args, "--md")!);
+                case "merge-docker":
+                    return Report.MergeDocker(Arg(args, "--in")!, Arg(args, "--from")!, Arg(args, "--md")!);
                 case "scenarios":
                     return await ScenariosAsync(args).ConfigureAwait(false);
                 default:

@@ -28,6 +28,30 @@ namespace NeuralTrader.Swarm.Bench
             return 0;
         }
 
+        /// <summary>
+        /// Replaces the Docker rows (metrics and skips whose scenario names Docker) of <paramref name="input"/> with
+        /// those of <paramref name="from"/> (a `scenarios --only docker` run), keeps every other row, writes both files.
+        /// </summary>
+        public static int MergeDocker(string input, string from, string markdown)
+        {
+            var results = ResultsFile.Load(input);
+            var docker = ResultsFile.Load(from);
+            static bool IsDocker(string scenario) => scenario.IndexOf("Docker", StringComparison.Ordinal) >= 0;
+            int at = results.Metrics.FindIndex(m => IsDocker(m.Scenario));
+            if (at < 0) at = results.Metrics.FindIndex(m => m.Scenario.StartsWith("micro", StringComparison.Ordinal));
+            if (at < 0) at = results.Metrics.Count;
+            at -= results.Metrics.Take(at).Count(m => IsDocker(m.Scenario));
+            results.Metrics.RemoveAll(m => IsDocker(m.Scenario));
+            results.Metrics.InsertRange(at, docker.Metrics.Where(m => IsDocker(m.Scenario)));
+            results.Skipped.RemoveAll(s => IsDocker(s.Scenario) || s.Scenario == "docker");
+            results.Skipped.AddRange(docker.Skipped.Where(s => IsDocker(s.Scenario) || s.Scenario == "docker"));
+            results.Machine["docker rows measured"] = docker.StartedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC (bench/run.sh --docker-only)";
+            results.Save(input);
+            File.WriteAllText(markdown, results.ToMarkdown());
+            Console.WriteLine("merged the Docker rows of " + from + " into " + input + " and " + markdown);
+            return 0;
+        }
+
         private static void AddMicro(ResultsFile results, string file)
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(file));
