@@ -321,20 +321,10 @@ namespace NeuralTrader.Swarm.Bench
             double naive = await NaiveDockerAsync(image, run, Path.Combine(dataDir, "SPY.csv"), agents, naiveExecutions).ConfigureAwait(false);
             double median = Stats.Percentile(rates, 0.5);
             string learning = options.LearningEnabled ? "learning on" : "learning OFF";
-            results.Add(new Metric
-            {
-                Scenario = "3. throughput (Docker)", Name = $"{agents} agents x {iterations} momentum, 1y daily SPY, {learning}",
-                Value = median, Unit = "exec/s", Baseline = "docker run --rm --network none per execution", BaselineValue = naive, Ratio = median / naive,
-                Target = ">= 1,000 exec/s, >= 500x baseline", Met = median >= 1000 && median / naive >= 500,
-                Note = $"median of 3 swarms, best {rates.Max():0}; includes starting {agents} containers per swarm; baseline {naiveExecutions} runs, {agents} in parallel",
-            });
-            results.Add(new Metric
-            {
-                Scenario = "3. throughput (Docker)", Name = $"{agents} agents x {iterations * 5}, same, sustained",
-                Value = sustained, Unit = "exec/s", Baseline = "docker run --rm --network none per execution", BaselineValue = naive, Ratio = sustained / naive,
-                Target = ">= 1,000 exec/s, >= 500x baseline", Met = sustained >= 1000 && sustained / naive >= 500,
-                Note = $"{failed} failed in all swarms; {stored} trajectories stored",
-            });
+            results.Add(Metric.Throughput("3. throughput (Docker)", $"{agents} agents x {iterations} momentum, 1y daily SPY, {learning}", median, "docker run --rm --network none per execution", naive,
+                $"median of 3 swarms, best {rates.Max():0}; includes starting {agents} containers per swarm; baseline {naiveExecutions} runs, {agents} in parallel"));
+            results.Add(Metric.Throughput("3. throughput (Docker)", $"{agents} agents x {iterations * 5}, same, sustained", sustained, "docker run --rm --network none per execution", naive,
+                $"{failed} failed in all swarms; {stored} trajectories stored"));
         }
 
         /// <summary>The naive loop: `docker run --rm -i --network none IMAGE`, one run request on stdin, read the answer; same parallelism.</summary>

@@ -127,20 +127,10 @@ namespace NeuralTrader.Swarm.Bench
             double naive = await NaiveAsync(runner, Path.Combine(dataDir, "SPY.csv"), agents, naiveExecutions).ConfigureAwait(false);
             double best = rates.Max(), median = Stats.Percentile(rates, 0.5);
             string learning = options.LearningEnabled ? "learning on" : "learning OFF";
-            results.Add(new Metric
-            {
-                Scenario = "2. throughput (process)", Name = $"{agents} agents x {iterations} momentum, 1y daily, {learning}",
-                Value = median, Unit = "exec/s", Baseline = "new runner process per execution", BaselineValue = naive, Ratio = median / naive,
-                Target = ">= 1,000 exec/s, >= 500x baseline", Met = median >= 1000 && median / naive >= 500,
-                Note = $"median of 3 swarms, best {best:0}; includes starting {agents} sandboxes per swarm",
-            });
-            results.Add(new Metric
-            {
-                Scenario = "2. throughput (process)", Name = $"{agents} agents x {iterations * 10}, same, sustained",
-                Value = sustained, Unit = "exec/s", Baseline = "new runner process per execution", BaselineValue = naive, Ratio = sustained / naive,
-                Target = ">= 1,000 exec/s, >= 500x baseline", Met = sustained >= 1000 && sustained / naive >= 500,
-                Note = $"{failed} failed in all swarms; {stored} trajectories stored",
-            });
+            results.Add(Metric.Throughput("2. throughput (process)", $"{agents} agents x {iterations} momentum, 1y daily, {learning}", median, "new runner process per execution", naive,
+                $"median of 3 swarms, best {best:0}; includes starting {agents} sandboxes per swarm"));
+            results.Add(Metric.Throughput("2. throughput (process)", $"{agents} agents x {iterations * 10}, same, sustained", sustained, "new runner process per execution", naive,
+                $"{failed} failed in all swarms; {stored} trajectories stored"));
         }
 
         /// <summary>The naive loop: start a runner, send the data and one run, read the result, let it exit; same parallelism.</summary>
