@@ -99,6 +99,24 @@ namespace NeuralTrader.Swarm.Bench
             }
         }
 
+        /// <summary>Only the Docker throughput scenario (for profiling it): builds the image, runs scenario 3, sweeps.</summary>
+        public static async Task ThroughputOnlyAsync(ResultsFile results, string workDir)
+        {
+            using var client = new DockerClientConfiguration(new Uri("unix:///var/run/docker.sock")).CreateClient();
+            string runnerDir = RunnerDirectory() ?? throw new InvalidOperationException("no published Native AOT runner (set NEURALTRADER_RUNNER)");
+            string run = "bench-" + Guid.NewGuid().ToString("N").Substring(0, 12);
+            var builder = new SandboxImageBuilder(client, runnerDir);
+            await builder.BuildAsync().ConfigureAwait(false);
+            try
+            {
+                await ProviderThroughputAsync(results, runnerDir, run, builder.Tag, workDir, 10, 30, 20).ConfigureAwait(false);
+            }
+            finally
+            {
+                await SweepAsync(client, run).ConfigureAwait(false);
+            }
+        }
+
         /// <summary>Bare-engine figures the provider's are set beside.</summary>
         private sealed class Bare
         {

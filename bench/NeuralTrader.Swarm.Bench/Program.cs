@@ -15,6 +15,7 @@ namespace NeuralTrader.Swarm.Bench
     ///   micro [BenchmarkDotNet args]                   BenchmarkDotNet micro benchmarks (kernels, store)
     ///   report --in FILE --micro DIR --md FILE         merges BenchmarkDotNet's JSON and writes the Markdown table
     ///   merge-docker --in FILE --from FILE --md FILE   replaces the Docker rows of a results JSON with another run's
+    ///   loop [--isolation docker|process] [--rounds N] [--no-learning]   warm swarms in a loop, for profiling
     ///   store-child ...                                internal: one writer process of the 4-process store scenario
     /// </summary>
     public static class Program
@@ -27,6 +28,8 @@ namespace NeuralTrader.Swarm.Bench
                 case "micro":
                     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Skip(1).ToArray());
                     return 0;
+                case "loop":
+                    return await SwarmLoop.RunAsync(Arg(args, "--isolation") ?? "docker", int.Parse(Arg(args, "--rounds") ?? "20", System.Globalization.CultureInfo.InvariantCulture), !args.Contains("--no-learning")).ConfigureAwait(false);
                 case "store-child":
                     return StoreScenario.Child(args);
                 case "report":
@@ -77,6 +80,7 @@ namespace NeuralTrader.Swarm.Bench
                 await Step("kernel", () => { KernelScenario.Run(results, 2_000_000, quick ? 3 : 10); return Task.CompletedTask; });
                 await Step("store", () => { StoreScenario.Run(results, work, quick ? 4_000 : 20_000, quick ? 10_000 : 100_000); return Task.CompletedTask; });
                 await Step("docker", () => DockerScenarios.RunAsync(results, work, quick));
+                await Step("docker-throughput", () => DockerScenarios.ThroughputOnlyAsync(results, work));
             }
             finally
             {

@@ -23,6 +23,13 @@ namespace NeuralTrader.Swarm.Core
         /// <summary>Time limit of one execution inside a sandbox.</summary>
         public TimeSpan SandboxTimeout { get; set; } = TimeSpan.FromMilliseconds(300000);
 
+        /// <summary>
+        /// How long an agent keeps its sandbox (with its market data loaded) after a swarm ends, for the next swarm
+        /// to reuse; idle sandboxes are stopped after this, by CleanupAsync and by Dispose. Zero (the default) stops
+        /// every sandbox when its swarm ends.
+        /// </summary>
+        public TimeSpan SandboxIdleTimeout { get; set; } = TimeSpan.Zero;
+
         /// <summary>Memory limit per sandbox in MB.</summary>
         public int MemoryLimitMb { get; set; } = 512;
 
@@ -74,6 +81,8 @@ namespace NeuralTrader.Swarm.Core
                 throw Invalid(nameof(MaxAgents), MaxAgents, "between 1 and 1000");
             if (SandboxTimeout <= TimeSpan.Zero)
                 throw Invalid(nameof(SandboxTimeout), SandboxTimeout, "positive");
+            if (SandboxIdleTimeout < TimeSpan.Zero)
+                throw Invalid(nameof(SandboxIdleTimeout), SandboxIdleTimeout, "zero or positive");
             if (MemoryLimitMb < 16)
                 throw Invalid(nameof(MemoryLimitMb), MemoryLimitMb, "at least 16 MB");
             if (CpuLimit <= 0 || double.IsNaN(CpuLimit))

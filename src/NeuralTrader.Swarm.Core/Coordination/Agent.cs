@@ -37,6 +37,9 @@ namespace NeuralTrader.Swarm.Core
 
         public string Id { get; }
 
+        /// <summary>Whether the agent holds a sandbox that is still running.</summary>
+        public bool HasLiveSandbox => _sandbox?.IsAlive == true;
+
         /// <summary>Runs one resolved deployment; never throws except for cancellation of the whole swarm.</summary>
         public async Task<DeploymentResult> RunAsync(ResolvedDeployment deployment, CancellationToken cancellationToken)
         {

@@ -25,6 +25,7 @@ namespace NeuralTrader.Swarm.Core
         private readonly DeploymentResilience _resilience;
         private readonly Lazy<ISandboxProvider> _provider;
         private readonly PriceLibrary _prices;
+        private readonly IdleAgents _idle;
         private readonly ILogger _logger;
         private readonly object _metricsLock = new object();
         private long _total;
@@ -45,6 +46,7 @@ namespace NeuralTrader.Swarm.Core
             _prices = new PriceLibrary(Options.DataPath, BundledData.Directory);
             _learning = Options.LearningEnabled ? new SwarmLearning(Options, _logger) : null;
             _registry = new StrategyRegistry(() => _learning?.Store);
+            _idle = new IdleAgents(Options.SandboxIdleTimeout);
             _resilience = new DeploymentResilience(Options.Resilience, Options.LoggerFactory?.CreateLogger<DeploymentResilience>());
             _provider = new Lazy<ISandboxProvider>(
                 () => sandboxProvider ?? SandboxProviderFactory.Create(Options, Id, Options.LoggerFactory ?? NullLoggerFactory.Instance),
@@ -150,7 +152,7 @@ namespace NeuralTrader.Swarm.Core
         private async Task WorkAsync(ConcurrentQueue<int> queue, IReadOnlyList<DeploymentRequest> requests,
             DeploymentResult[] results, Action<DeploymentResult>? onResult, CancellationToken cancellationToken)
         {
-            var agent = new Agent(NewAgentId(), _provider.Value, Options, _prices.Get);
+            var agent = _idle.Take() ?? new Agent(NewAgentId(), _provider.Value, Options, _prices.Get);
             try
             {
                 while (queue.TryDequeue(out int index))
@@ -164,7 +166,8 @@ namespace NeuralTrader.Swarm.Core
             }
             finally
             {
-                await agent.StopAsync().ConfigureAwait(false);
+                if (cancellationToken.IsCancellationRequested || !_idle.TryKeep(agent))
+                    await agent.StopAsync().ConfigureAwait(false);
             }
         }
 
@@ -299,14 +302,20 @@ namespace NeuralTrader.Swarm.Core
         public IReadOnlyList<SandboxInfo> GetSandboxes() =>
             _provider.IsValueCreated ? _provider.Value.ListSandboxes() : Array.Empty<SandboxInfo>();
 
-        /// <summary>Stops every sandbox this coordinator created; returns how many.</summary>
-        public Task<int> CleanupAsync() => _provider.IsValueCreated ? _provider.Value.CleanupAsync() : Task.FromResult(0);
+        /// <summary>Stops every sandbox this coordinator created, idle ones included; returns how many.</summary>
+        public async Task<int> CleanupAsync()
+        {
+            int stopped = _provider.IsValueCreated ? await _provider.Value.CleanupAsync().ConfigureAwait(false) : 0;
+            await _idle.StopAllAsync().ConfigureAwait(false); // their sandboxes are gone already; this drops the agents
+            return stopped;
+        }
 
         /// <summary>Cleans up and releases the sandbox provider.</summary>
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 1)
                 return;
+            _idle.Dispose();
             if (_provider.IsValueCreated)
                 _provider.Value.Dispose();
             _learning?.Dispose();

@@ -24,6 +24,13 @@ namespace NeuralTrader.Swarm.Commands
         public int SandboxTimeout { get; set; }
 
         /// <summary>
+        /// <para type="description">How long, in milliseconds, an agent keeps its sandbox (with its market data loaded) after a swarm, so the next Start-Swarm skips the container starts. Idle sandboxes are stopped after this and by Clear-Swarm. Default 0: every sandbox stops when its swarm ends.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int SandboxIdleTimeout { get; set; }
+
+        /// <summary>
         /// <para type="description">Memory limit per sandbox in MB. Default 512.</para>
         /// </summary>
         [Parameter]
@@ -199,6 +206,7 @@ namespace NeuralTrader.Swarm.Commands
             var o = options.Clone();
             if (IsBound(nameof(MaxAgents))) o.MaxAgents = MaxAgents;
             if (IsBound(nameof(SandboxTimeout))) o.SandboxTimeout = System.TimeSpan.FromMilliseconds(SandboxTimeout);
+            if (IsBound(nameof(SandboxIdleTimeout))) o.SandboxIdleTimeout = System.TimeSpan.FromMilliseconds(SandboxIdleTimeout);
             if (IsBound(nameof(MemoryLimit))) o.MemoryLimitMb = MemoryLimit;
             if (IsBound(nameof(CpuLimit))) o.CpuLimit = CpuLimit;
             if (IsBound(nameof(Isolation))) o.Isolation = (IsolationMode)System.Enum.Parse(typeof(IsolationMode), Isolation!, ignoreCase: true);

@@ -11,6 +11,7 @@ namespace NeuralTrader.Swarm
         {
             MaxAgents = options.MaxAgents;
             SandboxTimeout = options.SandboxTimeout;
+            SandboxIdleTimeout = options.SandboxIdleTimeout;
             MemoryLimit = options.MemoryLimitMb;
             CpuLimit = options.CpuLimit;
             Isolation = options.Isolation.ToString();
@@ -38,6 +39,8 @@ namespace NeuralTrader.Swarm
         public int MaxAgents { get; }
         /// <summary>Time limit of one execution.</summary>
         public TimeSpan SandboxTimeout { get; }
+        /// <summary>How long an agent's sandbox stays up after its swarm for the next one (zero: stopped at once).</summary>
+        public TimeSpan SandboxIdleTimeout { get; }
         /// <summary>Memory limit per sandbox in MB.</summary>
         public int MemoryLimit { get; }
         /// <summary>CPU limit per sandbox in cores.</summary>

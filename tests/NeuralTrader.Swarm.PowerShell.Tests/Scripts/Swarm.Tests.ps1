@@ -148,6 +148,25 @@ Describe 'Stop-Swarm and Clear-Swarm' {
         Stop-Swarm -WhatIf
     }
 
+    It 'keeps sandboxes warm between swarms with -SandboxIdleTimeout, until Clear-Swarm' {
+        Set-SwarmConfiguration -SandboxIdleTimeout 600000
+        try {
+            $null = Start-Swarm -Strategy momentum -Symbol SPY, QQQ
+            $warm = @(Get-SwarmSandbox)
+            $warm.Count | Should -BeGreaterThan 0
+            ($warm | Where-Object State -EQ 'Idle') | Should -HaveCount $warm.Count
+            $second = Start-Swarm -Strategy momentum -Symbol SPY, QQQ
+            ($second | Where-Object Success) | Should -HaveCount 2
+            ($second | Where-Object { $warm.Id -notcontains $_.SandboxId }) | Should -BeNullOrEmpty
+            (Get-SwarmConfiguration).SandboxIdleTimeout | Should -Be ([TimeSpan]::FromMinutes(10))
+            Clear-Swarm -Confirm:$false | Should -Be $warm.Count
+            Get-SwarmSandbox | Should -BeNullOrEmpty
+        }
+        finally {
+            Set-SwarmConfiguration -SandboxIdleTimeout 0
+        }
+    }
+
     It 'clears the sandboxes' {
         Clear-Swarm -Confirm:$false | Should -Be 0
         Get-SwarmSandbox | Should -BeNullOrEmpty

@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Sandboxing;
+using NeuralTrader.Swarm.Core.Sandboxing.Docker;
+
+namespace NeuralTrader.Swarm.Bench
+{
+    /// <summary>
+    /// A profiling aid, not a scenario: runs 10 x 30 momentum swarms on warm agents (SandboxIdleTimeout) in a loop and prints each swarm's rate,
+    /// so a profiler or a CPU sampler can watch the steady state (`loop --isolation docker|process --rounds N`).
+    /// </summary>
+    internal static class SwarmLoop
+    {
+        public static async Task<int> RunAsync(string isolation, int rounds, bool learning)
+        {
+            string work = Path.Combine(Path.GetTempPath(), "nt-loop-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+            string dataDir = Path.Combine(work, "data");
+            Directory.CreateDirectory(dataDir);
+            var lines = File.ReadAllLines(Path.Combine(BundledData.Directory, "SPY.csv"));
+            File.WriteAllLines(Path.Combine(dataDir, "SPY.csv"), new[] { lines[0] }.Concat(lines.Skip(lines.Length - 252)));
+            var runner = RunnerLocator.Locate();
+            bool docker = isolation == "docker";
+            using var provider = docker
+                ? new DockerSandboxProvider(new DockerSandboxOptions { RunnerDirectory = Path.GetDirectoryName(runner.RunnerPath), ReapOrphansOnStart = false }, "loop-" + Guid.NewGuid().ToString("N").Substring(0, 8))
+                : null;
+            var options = new SwarmOptions
+            {
+                MaxAgents = 10,
+                SandboxIdleTimeout = TimeSpan.FromMinutes(10),
+                Isolation = docker ? IsolationMode.Docker : IsolationMode.Process,
+                LearningEnabled = learning,
+                StorePath = Path.Combine(work, "loop.db"),
+                EncryptionKey = NeuralTrader.Swarm.Core.Security.SymmetricKey.Generate(),
+                DataPath = dataDir,
+                RunnerPath = runner.RunnerPath,
+            };
+            using var coordinator = new SwarmCoordinator(options, provider);
+            var rnd = new Random(7);
+            try
+            {
+                for (int round = 0; round <= rounds; round++)
+                {
+                    var batch = Enumerable.Range(0, 300).Select(i => new DeploymentRequest("momentum", "SPY",
+                        new Dictionary<string, object?> { ["lookback"] = 5 + rnd.Next(40), ["threshold"] = rnd.Next(5) * 0.005 })).ToList();
+                    long t0 = Stopwatch.GetTimestamp();
+                    var settled = await coordinator.DeploySwarmAsync(batch).ConfigureAwait(false);
+                    double rate = batch.Count / Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                    Console.WriteLine(round == 0 ? "START" : $"round {round}: {rate:0} exec/s, {settled.Count(r => !r.Success)} failed");
+                }
+                Console.WriteLine("END");
+            }
+            finally
+            {
+                await coordinator.CleanupAsync().ConfigureAwait(false);
+                Directory.Delete(work, true);
+            }
+            return 0;
+        }
+    }
+}
