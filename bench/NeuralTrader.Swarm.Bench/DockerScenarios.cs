@@ -288,61 +288,18 @@ namespace NeuralTrader.Swarm.Bench
         /// <summary>3. SwarmCoordinator over the Docker provider vs `docker run --rm --network none` per execution.</summary>
         private static async Task ProviderThroughputAsync(ResultsFile results, string runnerDir, string run, string image, string workDir, int agents, int iterations, int naiveExecutions)
         {
-            string dataDir = Path.Combine(workDir, "data-1y-docker");
-            Directory.CreateDirectory(dataDir);
-            var lines = File.ReadAllLines(Path.Combine(BundledData.Directory, "SPY.csv"));
-            File.WriteAllLines(Path.Combine(dataDir, "SPY.csv"), new[] { lines[0] }.Concat(lines.Skip(lines.Length - 252)));
-
-            using var provider = NewProvider(runnerDir, run);
+            string dataDir = SwarmThroughput.OneYearOfSpy(workDir, "data-1y-docker");
             var options = new SwarmOptions
             {
-                MaxAgents = agents,
                 Isolation = IsolationMode.Docker,
-                LearningEnabled = Environment.GetEnvironmentVariable("NT_BENCH_LEARNING") != "off",
                 StorePath = Path.Combine(workDir, "throughput-docker.db"),
                 EncryptionKey = NeuralTrader.Swarm.Core.Security.SymmetricKey.Generate(),
                 DataPath = dataDir,
                 SandboxTimeout = TimeSpan.FromSeconds(120),
             };
-            var rates = new List<double>();
-            double sustained;
-            int failed = 0;
-            long stored;
-            using (var coordinator = new SwarmCoordinator(options, provider))
-            {
-                var rnd = new Random(7);
-                List<DeploymentRequest> Batch(int n) => Enumerable.Range(0, n).Select(i => new DeploymentRequest("momentum", "SPY",
-                    new Dictionary<string, object?> { ["lookback"] = 5 + rnd.Next(40), ["threshold"] = rnd.Next(5) * 0.005 })).ToList();
-                async Task<double> RoundAsync(int n)
-                {
-                    var batch = Batch(n);
-                    long t0 = Stopwatch.GetTimestamp();
-                    var settled = await coordinator.DeploySwarmAsync(batch).ConfigureAwait(false);
-                    long t1 = Stopwatch.GetTimestamp();
-                    failed += settled.Count(r => !r.Success);
-                    return batch.Count / (Stats.Ms(t1 - t0) / 1000);
-                }
-                try
-                {
-                    await RoundAsync(agents * iterations).ConfigureAwait(false); // warm-up
-                    for (int round = 0; round < 3; round++)
-                        rates.Add(await RoundAsync(agents * iterations).ConfigureAwait(false));
-                    sustained = await RoundAsync(agents * iterations * 5).ConfigureAwait(false);
-                    stored = options.LearningEnabled ? coordinator.Store.Count() : 0;
-                }
-                finally
-                {
-                    await coordinator.CleanupAsync().ConfigureAwait(false);
-                }
-            }
-
+            var figures = await SwarmThroughput.MeasureAsync(options, () => NewProvider(runnerDir, run), agents, iterations).ConfigureAwait(false);
             double naive = await NaiveDockerAsync(image, run, Path.Combine(dataDir, "SPY.csv"), agents, naiveExecutions).ConfigureAwait(false);
-            double median = Stats.Percentile(rates, 0.5);
-            string learning = options.LearningEnabled ? "learning on" : "learning OFF";
-            results.Add(Metric.Throughput("3. throughput (Docker)", $"{agents} agents x {iterations} momentum, 1y daily SPY, {learning}", median, "docker run --rm --network none per execution", naive,
-                $"median of 3 swarms, best {rates.Max():0}; includes starting {agents} containers per swarm; baseline {naiveExecutions} runs, {agents} in parallel"));
-            results.Add(Metric.Throughput("3. throughput (Docker)", $"{agents} agents x {iterations * 5}, same, sustained", sustained, "docker run --rm --network none per execution", naive,
-                $"{failed} failed in all swarms; {stored} trajectories stored"));
+            SwarmThroughput.Report(results, "3. throughput (Docker)", figures, agents, iterations, "docker run --rm --network none per execution", naive, true, "containers");
         }
 
         /// <summary>The naive loop: `docker run --rm -i --network none IMAGE`, one run request on stdin, read the answer; same parallelism.</summary>

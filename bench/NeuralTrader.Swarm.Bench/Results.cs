@@ -24,11 +24,15 @@ namespace NeuralTrader.Swarm.Bench
         public bool? Met { get; set; }
         public string? Note { get; set; }
 
-        /// <summary>A throughput row against the naive per-execution baseline, with issue [6/6]'s target (>= 1,000/s and >= 500x).</summary>
-        public static Metric Throughput(string scenario, string name, double rate, string baseline, double naive, string note) => new Metric
+        /// <summary>
+        /// A throughput row beside a naive per-execution baseline, with issue [6/6]'s target: >= 1,000/s, and >= 500x when
+        /// the baseline is the issue's (a `docker run --rm` per execution).
+        /// </summary>
+        public static Metric Throughput(string scenario, string name, double rate, string baseline, double naive, bool dockerRunBaseline, string note) => new Metric
         {
             Scenario = scenario, Name = name, Value = rate, Unit = "exec/s", Baseline = baseline, BaselineValue = naive, Ratio = rate / naive,
-            Target = ">= 1,000 exec/s, >= 500x baseline", Met = rate >= 1000 && rate / naive >= 500, Note = note,
+            Target = dockerRunBaseline ? ">= 1,000 exec/s, >= 500x baseline" : ">= 1,000 exec/s",
+            Met = rate >= 1000 && (!dockerRunBaseline || rate / naive >= 500), Note = note,
         };
     }
 

@@ -85,52 +85,18 @@ namespace NeuralTrader.Swarm.Bench
         /// <summary>2. 10 agents x 30 iterations of momentum on one year of daily bars, learning on, vs a new runner per execution.</summary>
         public static async Task ThroughputAsync(ResultsFile results, RunnerCommand runner, string workDir, int agents, int iterations, int naiveExecutions)
         {
-            string dataDir = Path.Combine(workDir, "data-1y");
-            Directory.CreateDirectory(dataDir);
-            var lines = File.ReadAllLines(Path.Combine(BundledData.Directory, "SPY.csv"));
-            File.WriteAllLines(Path.Combine(dataDir, "SPY.csv"), new[] { lines[0] }.Concat(lines.Skip(lines.Length - 252)));
-
+            string dataDir = SwarmThroughput.OneYearOfSpy(workDir, "data-1y");
             var options = new SwarmOptions
             {
-                MaxAgents = agents,
                 Isolation = IsolationMode.Process,
-                LearningEnabled = Environment.GetEnvironmentVariable("NT_BENCH_LEARNING") != "off",
                 StorePath = Path.Combine(workDir, "throughput.db"),
                 EncryptionKey = NeuralTrader.Swarm.Core.Security.SymmetricKey.Generate(),
                 DataPath = dataDir,
                 RunnerPath = runner.RunnerPath,
             };
-            using var coordinator = new SwarmCoordinator(options);
-            var rnd = new Random(7);
-            List<DeploymentRequest> Batch(int n) => Enumerable.Range(0, n).Select(i => new DeploymentRequest("momentum", "SPY",
-                new Dictionary<string, object?> { ["lookback"] = 5 + rnd.Next(40), ["threshold"] = rnd.Next(5) * 0.005 })).ToList();
-            int failed = 0;
-            async Task<double> RoundAsync(int n)
-            {
-                var batch = Batch(n);
-                long t0 = Stopwatch.GetTimestamp();
-                var settled = await coordinator.DeploySwarmAsync(batch).ConfigureAwait(false);
-                long t1 = Stopwatch.GetTimestamp();
-                failed += settled.Count(r => !r.Success);
-                return batch.Count / (Stats.Ms(t1 - t0) / 1000);
-            }
-
-            await RoundAsync(agents * iterations).ConfigureAwait(false); // warm-up: JIT, store open
-            var rates = new List<double>();
-            for (int round = 0; round < 3; round++)
-                rates.Add(await RoundAsync(agents * iterations).ConfigureAwait(false));
-            // Each swarm starts its agents' sandboxes; a long swarm shows the steady state once they are up.
-            double sustained = await RoundAsync(agents * iterations * 10).ConfigureAwait(false);
-            long stored = options.LearningEnabled ? coordinator.Store.Count() : 0;
-            await coordinator.CleanupAsync().ConfigureAwait(false);
-
+            var figures = await SwarmThroughput.MeasureAsync(options, () => null, agents, iterations).ConfigureAwait(false);
             double naive = await NaiveAsync(runner, Path.Combine(dataDir, "SPY.csv"), agents, naiveExecutions).ConfigureAwait(false);
-            double best = rates.Max(), median = Stats.Percentile(rates, 0.5);
-            string learning = options.LearningEnabled ? "learning on" : "learning OFF";
-            results.Add(Metric.Throughput("2. throughput (process)", $"{agents} agents x {iterations} momentum, 1y daily, {learning}", median, "new runner process per execution", naive,
-                $"median of 3 swarms, best {best:0}; includes starting {agents} sandboxes per swarm"));
-            results.Add(Metric.Throughput("2. throughput (process)", $"{agents} agents x {iterations * 10}, same, sustained", sustained, "new runner process per execution", naive,
-                $"{failed} failed in all swarms; {stored} trajectories stored"));
+            SwarmThroughput.Report(results, "2. throughput (process)", figures, agents, iterations, "new runner process per execution", naive, false, "runner processes");
         }
 
         /// <summary>The naive loop: start a runner, send the data and one run, read the result, let it exit; same parallelism.</summary>

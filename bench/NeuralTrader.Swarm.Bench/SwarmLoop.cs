@@ -19,10 +19,7 @@ namespace NeuralTrader.Swarm.Bench
         public static async Task<int> RunAsync(string isolation, int rounds, bool learning)
         {
             string work = Path.Combine(Path.GetTempPath(), "nt-loop-" + Guid.NewGuid().ToString("N").Substring(0, 8));
-            string dataDir = Path.Combine(work, "data");
-            Directory.CreateDirectory(dataDir);
-            var lines = File.ReadAllLines(Path.Combine(BundledData.Directory, "SPY.csv"));
-            File.WriteAllLines(Path.Combine(dataDir, "SPY.csv"), new[] { lines[0] }.Concat(lines.Skip(lines.Length - 252)));
+            string dataDir = SwarmThroughput.OneYearOfSpy(work, "data");
             var runner = RunnerLocator.Locate();
             bool docker = isolation == "docker";
             using var provider = docker
