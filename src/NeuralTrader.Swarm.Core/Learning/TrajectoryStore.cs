@@ -37,7 +37,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         private readonly Random _jitter = new Random();
         private string? _storeKeyId;
         private KemSession? _kemSession;
-        private bool _disposed;
+        private volatile bool _disposed;
 
         private TrajectoryStore(string path, SqliteConnection connection, StoreOptions options)
         {
@@ -534,6 +534,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 }
 
                 _disposed = true;
+                DisposeReadConnection();
                 _connection.Dispose();
             }
         }
@@ -854,9 +855,9 @@ namespace NeuralTrader.Swarm.Core.Learning
         }
 
         /// <summary>Decrypts and deserialises a payload; throws KeyRequired / WrongKey / CorruptStore.</summary>
-        internal Trajectory DecodePayload(RecordRow row)
+        internal Trajectory DecodePayload(RecordRow row, IReadOnlyDictionary<string, byte[]>? encapsulations = null)
         {
-            var plaintext = DecryptPayload(row);
+            var plaintext = DecryptPayload(row, encapsulations);
             try
             {
                 return JsonSerializer.Deserialize(plaintext, LearningJsonContext.Default.Trajectory)
@@ -868,7 +869,8 @@ namespace NeuralTrader.Swarm.Core.Learning
             }
         }
 
-        internal byte[] DecryptPayload(RecordRow row)
+        /// <summary>Decrypts a payload; with <paramref name="encapsulations"/> (preloaded) it never touches the connection.</summary>
+        internal byte[] DecryptPayload(RecordRow row, IReadOnlyDictionary<string, byte[]>? encapsulations = null)
         {
             if (row.Encryption == 0)
             {
@@ -888,15 +890,18 @@ namespace NeuralTrader.Swarm.Core.Learning
             byte[]? encapsulation = null;
             if (row.Encryption == (int)StoreKeyKind.Hqc128 && _key.CanDecrypt)
             {
-                encapsulation = LoadEncapsulation(row.KemId);
+                encapsulation = encapsulations is null
+                    ? LoadEncapsulation(row.KemId, _connection)
+                    : row.KemId != null && encapsulations.TryGetValue(row.KemId, out var preloaded) ? preloaded : null;
             }
 
             return _key.Open(row.Id, row.Payload, row.KemId, encapsulation);
         }
 
-        private readonly Dictionary<string, byte[]> _encapsulations = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        // Read by both the writer (under _gate) and the learning model (under _learnGate).
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _encapsulations = new System.Collections.Concurrent.ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
 
-        private byte[]? LoadEncapsulation(string? kemId)
+        private byte[]? LoadEncapsulation(string? kemId, SqliteConnection connection)
         {
             if (kemId is null)
             {
@@ -908,7 +913,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 return cached;
             }
 
-            using (var command = _connection.CreateCommand())
+            using (var command = connection.CreateCommand())
             {
                 command.CommandText = "SELECT encapsulation FROM kem_keys WHERE kem_id = $id";
                 command.Parameters.AddWithValue("$id", kemId);
