@@ -124,15 +124,45 @@ namespace NeuralTrader.Swarm.Bench
             cmd.ExecuteNonQuery();
         }
 
+        /// <summary>
+        /// Appends and raw-inserts on throwaway files until both paths have run for <paramref name="seconds"/>, so tiered
+        /// JIT has reached optimised code before anything is timed. A fixed 5,000 appends was not enough on a loaded
+        /// 2-core machine: the first timed 20,000 still ran largely tier-0 code (about 8,000/s against 25,000/s once warm),
+        /// and a 4-process child, a fresh process, measured nothing but the JIT. The raw side warms up the same way.
+        /// </summary>
+        public static void WarmUp(string workDir, SymmetricKey key, string tag, double seconds)
+        {
+            string enc = Path.Combine(workDir, "warm-" + tag + ".db"), raw = Path.Combine(workDir, "warm-" + tag + "-raw.db");
+            var watch = Stopwatch.StartNew();
+            int offset = 0;
+            using (var store = TrajectoryStore.Open(new StoreOptions { Path = enc, Key = key, BusyTimeout = TimeSpan.FromSeconds(60) }))
+            {
+                do
+                {
+                    for (int i = 0; i < 10; i++, offset += Batch)
+                        store.AppendMany(Enumerable.Range(offset, Batch).Select(j => Synthetic.Trajectory("w" + tag, j)).ToList());
+                }
+                while (watch.Elapsed.TotalSeconds < seconds / 2);
+            }
+            var (columns, rows) = ReadRows(enc, 0, offset);
+            CreateRawLike(enc, raw);
+            int idColumn = Array.IndexOf(columns, "id");
+            using var writer = new RawWriter(raw, columns);
+            watch.Restart();
+            int round = 0;
+            do
+            {
+                // Fresh ids each round so the UNIQUE constraint accepts them; the bytes are otherwise the store's own.
+                writer.Insert(rows.Select(r => { var copy = (object?[])r.Clone(); copy[idColumn] = round + "-" + copy[idColumn]; return copy; }).ToList());
+                round++;
+            }
+            while (watch.Elapsed.TotalSeconds < seconds / 2);
+        }
+
         public static void Run(ResultsFile results, string workDir, int count, int suggestionTrajectories)
         {
             var key = SymmetricKey.Generate();
-            // Warm-up on throwaway stores, long enough for tiered JIT to reach optimised code on both paths
-            // (with 200 appends the measured run was mostly tier-0 code: 4,500/s instead of 19,500/s).
-            AppendEncrypted(Path.Combine(workDir, "warm.db"), key, "w", 0, 50 * Batch);
-            var (warmColumns, warmRows) = ReadRows(Path.Combine(workDir, "warm.db"), 0, 50 * Batch);
-            CreateRawLike(Path.Combine(workDir, "warm.db"), Path.Combine(workDir, "warm-raw.db"));
-            InsertRaw(Path.Combine(workDir, "warm-raw.db"), warmColumns, warmRows);
+            WarmUp(workDir, key, "main", 6);
 
             string enc = Path.Combine(workDir, "enc1.db");
             long t0;
@@ -190,6 +220,12 @@ namespace NeuralTrader.Swarm.Bench
             using var store = TrajectoryStore.Open(new StoreOptions { Path = path, Key = key });
             var space = SpaceOf("momentum");
             store.GetSuggestion("momentum", "SPY", space); // first call builds the learning index
+            // A running swarm asks for suggestions all the time: warm the fresh path (new observation, refit) before timing it.
+            for (int i = 0; i < 50; i++)
+            {
+                store.Append(Synthetic.Trajectory("warm", n + 1000 + i, "momentum", "SPY"));
+                store.GetSuggestion("momentum", "SPY", space);
+            }
             var cached = new List<double>();
             var fresh = new List<double>();
             for (int i = 0; i < 100; i++)
@@ -255,6 +291,8 @@ namespace NeuralTrader.Swarm.Bench
             string mode = a[1], target = a[2], source = a[3], writer = a[4];
             int offset = int.Parse(a[5]), count = int.Parse(a[6]);
             string keyLine = Console.In.ReadLine() ?? "";
+            // Both kinds of child warm up both paths identically (a fresh process would otherwise time its JIT).
+            WarmUp(Path.GetDirectoryName(target)!, mode == "enc" ? SymmetricKey.FromBase64(keyLine.Trim()) : SymmetricKey.Generate(), mode + writer, 4);
             if (mode == "enc")
             {
                 var key = SymmetricKey.FromBase64(keyLine.Trim());

@@ -80,12 +80,83 @@ namespace NeuralTrader.Swarm.Core.Learning
         }
 
         /// <summary>
+        /// The same digest as <c>ContentDigest(CanonicalBytes())</c>, fed to the hash field by field: no copy of the
+        /// payload into a canonical buffer, and one digest object per thread instead of one per record.
+        /// </summary>
+        internal byte[] ContentDigest()
+        {
+            var digest = t_digest ?? (t_digest = new Sha3Digest(512));
+            var scratch = t_scratch ?? (t_scratch = new byte[8]);
+            digest.Update(1);
+            HashString(digest, Id);
+            HashInt64(digest, scratch, StartedAtMs);
+            HashInt64(digest, scratch, CompletedAtMs);
+            HashString(digest, Strategy);
+            HashString(digest, Symbol);
+            digest.Update(Success ? (byte)1 : (byte)0);
+            HashInt64(digest, scratch, BitConverter.DoubleToInt64Bits(Score));
+            HashInt64(digest, scratch, DurationMs);
+            digest.Update((byte)Encryption);
+            HashString(digest, KeyId);
+            HashString(digest, KemId);
+            HashBytes(digest, Payload, Payload.Length);
+            HashBytes(digest, OriginFingerprint, OriginFingerprint?.Length ?? 0);
+            var output = new byte[64];
+            digest.DoFinal(output, 0); // also resets it for the next record
+            return output;
+        }
+
+        [ThreadStatic]
+        private static Sha3Digest? t_digest;
+
+        [ThreadStatic]
+        private static byte[]? t_scratch;
+
+        [ThreadStatic]
+        private static byte[]? t_text;
+
+        private static void HashString(Sha3Digest digest, string? value)
+        {
+            if (value is null)
+            {
+                HashBytes(digest, null, 0);
+                return;
+            }
+
+            var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+            var buffer = t_text is null || t_text.Length < max ? (t_text = new byte[Math.Max(256, max)]) : t_text;
+            HashBytes(digest, buffer, Encoding.UTF8.GetBytes(value, 0, value.Length, buffer, 0));
+        }
+
+        private static void HashBytes(Sha3Digest digest, byte[]? value, int length)
+        {
+            digest.Update((byte)(length >> 24));
+            digest.Update((byte)(length >> 16));
+            digest.Update((byte)(length >> 8));
+            digest.Update((byte)length);
+            if (length > 0)
+            {
+                digest.BlockUpdate(value!, 0, length);
+            }
+        }
+
+        private static void HashInt64(Sha3Digest digest, byte[] scratch, long value)
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                scratch[i] = (byte)(value >> (56 - (8 * i)));
+            }
+
+            digest.BlockUpdate(scratch, 0, 8);
+        }
+
+        /// <summary>
         /// Fingerprint = SHA3-512("NeuralTrader.Swarm/chain/v2" || previous fingerprint || SHA3-512(canonical bytes)).
         /// Hashing the content first keeps the sequential part inside the write transaction to one 155-byte hash.
         /// </summary>
         internal static byte[] ComputeFingerprint(byte[] previous, byte[] contentDigest)
         {
-            var digest = new Sha3Digest(512);
+            var digest = t_digest ?? (t_digest = new Sha3Digest(512));
             digest.BlockUpdate(ChainDomain, 0, ChainDomain.Length);
             digest.BlockUpdate(previous, 0, previous.Length);
             digest.BlockUpdate(contentDigest, 0, contentDigest.Length);

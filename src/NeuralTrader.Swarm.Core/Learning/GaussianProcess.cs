@@ -15,11 +15,14 @@ namespace NeuralTrader.Swarm.Core.Learning
 
         private readonly double[][] _x;
         private readonly double[] _alpha;
-        private readonly double[,] _chol;
+
+        // Lower Cholesky factor, row-major and flat (row i at i * n): the inner loops of the fit and of every
+        // prediction then walk contiguous memory, which is most of the cost of a suggestion.
+        private readonly double[] _chol;
         private readonly double _yMean;
         private readonly double _yStd;
 
-        private GaussianProcess(double[][] x, double[] alpha, double[,] chol, double yMean, double yStd, double lengthScale, double noise, double bestStandardized)
+        private GaussianProcess(double[][] x, double[] alpha, double[] chol, double yMean, double yStd, double lengthScale, double noise, double bestStandardized)
         {
             _x = x;
             _alpha = alpha;
@@ -69,41 +72,37 @@ namespace NeuralTrader.Swarm.Core.Learning
                 best = Math.Max(best, z[i]);
             }
 
-            var distances = new double[n, n];
+            var distances = new double[n * n];
             for (var i = 0; i < n; i++)
             {
                 for (var j = 0; j < i; j++)
                 {
-                    var d = Distance(x[i], x[j]);
-                    distances[i, j] = d;
-                    distances[j, i] = d;
+                    distances[(i * n) + j] = Distance(x[i], x[j]);
                 }
             }
 
             GaussianProcess? bestModel = null;
             var bestLikelihood = double.NegativeInfinity;
-            var kernel = new double[n, n];
+            var kernel = new double[n * n];
+            double[]? k = null;
             foreach (var lengthScale in LengthScales)
             {
                 for (var i = 0; i < n; i++)
                 {
                     for (var j = 0; j < i; j++)
                     {
-                        kernel[i, j] = Matern(distances[i, j], lengthScale);
+                        kernel[(i * n) + j] = Matern(distances[(i * n) + j], lengthScale);
                     }
                 }
 
                 foreach (var noise in Noises)
                 {
-                    var k = new double[n, n];
+                    // Reuse the buffer of a rejected candidate; a kept one becomes the model's factor.
+                    k = k ?? new double[n * n];
+                    Array.Copy(kernel, k, kernel.Length);
                     for (var i = 0; i < n; i++)
                     {
-                        for (var j = 0; j < i; j++)
-                        {
-                            k[i, j] = kernel[i, j];
-                        }
-
-                        k[i, i] = 1 + noise + 1e-8;
+                        k[(i * n) + i] = 1 + noise + 1e-8;
                     }
 
                     if (!Cholesky(k, n))
@@ -116,7 +115,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                     for (var i = 0; i < n; i++)
                     {
                         fit += z[i] * alpha[i];
-                        logDet += Math.Log(k[i, i]);
+                        logDet += Math.Log(k[(i * n) + i]);
                     }
 
                     var likelihood = (-0.5 * fit) - logDet;
@@ -124,6 +123,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                     {
                         bestLikelihood = likelihood;
                         bestModel = new GaussianProcess(x, alpha, k, mean, std, lengthScale, noise, best);
+                        k = null;
                     }
                 }
             }
@@ -135,6 +135,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         internal (double Mean, double Std) PredictStandardized(double[] point, double[] scratch)
         {
             var n = _x.Length;
+            var chol = _chol;
             double mean = 0;
             for (var i = 0; i < n; i++)
             {
@@ -146,13 +147,8 @@ namespace NeuralTrader.Swarm.Core.Learning
             double vv = 0;
             for (var i = 0; i < n; i++)
             {
-                var sum = scratch[i];
-                for (var j = 0; j < i; j++)
-                {
-                    sum -= _chol[i, j] * scratch[j];
-                }
-
-                var v = sum / _chol[i, i];
+                var row = i * n;
+                var v = (scratch[i] - Dot(chol, row, scratch, 0, i)) / chol[row + i];
                 scratch[i] = v;
                 vv += v * v;
             }
@@ -201,51 +197,43 @@ namespace NeuralTrader.Swarm.Core.Learning
             return (1 + s + (s * s / 3)) * Math.Exp(-s);
         }
 
-        /// <summary>In-place lower Cholesky factor; false when not positive definite.</summary>
-        private static bool Cholesky(double[,] a, int n)
+        /// <summary>In-place lower Cholesky factor of a flat row-major matrix (lower triangle read); false when not positive definite.</summary>
+        private static bool Cholesky(double[] a, int n)
         {
-            for (var j = 0; j < n; j++)
+            for (var i = 0; i < n; i++)
             {
-                var sum = a[j, j];
-                for (var k = 0; k < j; k++)
+                var rowI = i * n;
+                for (var j = 0; j <= i; j++)
                 {
-                    sum -= a[j, k] * a[j, k];
-                }
+                    var rowJ = j * n;
+                    var sum = a[rowI + j] - Dot(a, rowI, a, rowJ, j);
 
-                if (sum <= 0)
-                {
-                    return false;
-                }
-
-                var diag = Math.Sqrt(sum);
-                a[j, j] = diag;
-                for (var i = j + 1; i < n; i++)
-                {
-                    var s = a[i, j];
-                    for (var k = 0; k < j; k++)
+                    if (j < i)
                     {
-                        s -= a[i, k] * a[j, k];
+                        a[rowI + j] = sum / a[rowJ + j];
                     }
+                    else
+                    {
+                        if (sum <= 0)
+                        {
+                            return false;
+                        }
 
-                    a[i, j] = s / diag;
+                        a[rowI + i] = Math.Sqrt(sum);
+                    }
                 }
             }
 
             return true;
         }
 
-        private static double[] Solve(double[,] l, double[] b, int n)
+        private static double[] Solve(double[] l, double[] b, int n)
         {
             var y = new double[n];
             for (var i = 0; i < n; i++)
             {
-                var s = b[i];
-                for (var k = 0; k < i; k++)
-                {
-                    s -= l[i, k] * y[k];
-                }
-
-                y[i] = s / l[i, i];
+                var row = i * n;
+                y[i] = (b[i] - Dot(l, row, y, 0, i)) / l[row + i];
             }
 
             var x = new double[n];
@@ -254,13 +242,24 @@ namespace NeuralTrader.Swarm.Core.Learning
                 var s = y[i];
                 for (var k = i + 1; k < n; k++)
                 {
-                    s -= l[k, i] * x[k];
+                    s -= l[(k * n) + i] * x[k];
                 }
 
-                x[i] = s / l[i, i];
+                x[i] = s / l[(i * n) + i];
             }
 
             return x;
+        }
+
+        private static double Dot(double[] a, int aOffset, double[] b, int bOffset, int length)
+        {
+            double sum = 0;
+            for (var i = 0; i < length; i++)
+            {
+                sum += a[aOffset + i] * b[bOffset + i];
+            }
+
+            return sum;
         }
 
         internal static double NormalPdf(double z) => Math.Exp(-0.5 * z * z) / Math.Sqrt(2 * Math.PI);

@@ -299,7 +299,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                         }
 
                         existing.Add(row.Id);
-                        rows.Add((row, RecordRow.ContentDigest(row.CanonicalBytes())));
+                        rows.Add((row, row.ContentDigest()));
                     }
 
                     WriteTransaction(() =>
@@ -483,7 +483,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                     {
                         var exportedOrigin = e.TryGetProperty("originFingerprint", out _) && !CryptoPrimitives.FixedTimeEquals(origin, fingerprint) ? origin : null;
                         row.OriginFingerprint = exportedOrigin;
-                        var expected = RecordRow.ComputeFingerprint(prev, RecordRow.ContentDigest(row.CanonicalBytes()));
+                        var expected = RecordRow.ComputeFingerprint(prev, row.ContentDigest());
                         if (!CryptoPrimitives.FixedTimeEquals(expected, fingerprint))
                         {
                             throw new StoreException(StoreErrorIds.CorruptStore, "Import record '" + id + "' was altered: its fingerprint does not match its contents. Nothing was imported.");

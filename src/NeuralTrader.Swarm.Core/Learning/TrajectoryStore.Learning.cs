@@ -21,6 +21,14 @@ namespace NeuralTrader.Swarm.Core.Learning
         private readonly Dictionary<string, (int Count, IReadOnlyList<Pattern> Patterns)> _pairPatterns = new Dictionary<string, (int Count, IReadOnlyList<Pattern> Patterns)>(StringComparer.Ordinal);
         private LearningIndex _index = new LearningIndex(string.Empty);
 
+        // The learning model has its own lock and its own read connection (WAL readers never wait for the writer), so
+        // Predict and GetSuggestion do not queue behind an AppendMany that holds _gate while it encrypts and commits.
+        // Lock order: _gate, then _learnGate, never the reverse.
+        private readonly object _learnGate = new object();
+        private SqliteConnection? _readConnection;
+        private SqliteCommand? _dataVersionCommand;
+        private long _dataVersion = -1;
+
         /// <summary>
         /// Recommends parameters for the next deployment of <paramref name="strategy"/> on <paramref name="symbol"/>.
         /// Without data: the defaults, confidence 0. With fewer than max(5, d + 3) observations: a space-filling point
@@ -44,7 +52,7 @@ namespace NeuralTrader.Swarm.Core.Learning
 
             strategy = strategy ?? string.Empty;
             symbol = symbol ?? string.Empty;
-            lock (_gate)
+            lock (_learnGate)
             {
                 ThrowIfDisposed();
                 var index = SyncIndex();
@@ -82,7 +90,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         public Prediction Predict(string strategy, string symbol, IDictionary<string, double> parameters, ParameterSpace? space = null)
         {
             parameters = parameters ?? new Dictionary<string, double>();
-            lock (_gate)
+            lock (_learnGate)
             {
                 ThrowIfDisposed();
                 var index = SyncIndex();
@@ -91,8 +99,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 var n = usable.Count;
                 if (n == 0)
                 {
-                    var prior = index.ForStrategy(strategy ?? string.Empty).Select(o => o.Score).DefaultIfEmpty(0.5).Average();
-                    return new Prediction { ExpectedScore = prior, Confidence = 0, Observations = 0 };
+                    return new Prediction { ExpectedScore = index.StrategySummary(strategy ?? string.Empty)?.MeanScore ?? 0.5, Confidence = 0, Observations = 0 };
                 }
 
                 if (n < 3)
@@ -118,7 +125,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         /// <returns>The statistics.</returns>
         public LearningStats GetStats()
         {
-            lock (_gate)
+            lock (_learnGate)
             {
                 ThrowIfDisposed();
                 var index = SyncIndex();
@@ -152,7 +159,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         /// <returns>The patterns, most confident first.</returns>
         public IReadOnlyList<Pattern> GetPatterns(PatternFilter? filter = null)
         {
-            lock (_gate)
+            lock (_learnGate)
             {
                 ThrowIfDisposed();
                 return GetPatternsLocked(SyncIndex(), filter ?? new PatternFilter());
@@ -178,80 +185,162 @@ namespace NeuralTrader.Swarm.Core.Learning
             Reasoning = s.Reasoning,
         };
 
+        /// <summary>
+        /// Brings the in-memory index up to date on the read connection: nothing but <c>PRAGMA data_version</c> when no
+        /// connection has committed since the last call, otherwise only the rows appended since (by seq).
+        /// </summary>
         private LearningIndex SyncIndex()
         {
-            string generation;
-            long maxSeq;
-            using (var command = _connection.CreateCommand())
-            {
-                command.CommandText = "SELECT (SELECT value FROM meta WHERE key = 'generation'), (SELECT IFNULL(MAX(seq), 0) FROM trajectories)";
-                using (var reader = command.ExecuteReader())
-                {
-                    reader.Read();
-                    generation = reader.IsDBNull(0) ? "0" : reader.GetString(0);
-                    maxSeq = reader.GetInt64(1);
-                }
-            }
-
-            if (!string.Equals(generation, _index.Generation, StringComparison.Ordinal))
-            {
-                _index = new LearningIndex(generation);
-                _suggestionCache.Clear();
-                _modelCache.Clear();
-                _patternCache.Clear();
-                _pairPatterns.Clear();
-            }
-
-            if (maxSeq <= _index.LastSeq)
+            var connection = ReadConnection();
+            var dataVersion = Convert.ToInt64(_dataVersionCommand!.ExecuteScalar(), CultureInfo.InvariantCulture);
+            if (dataVersion == _dataVersion)
             {
                 return _index;
             }
 
-            using (var command = _connection.CreateCommand())
+            List<RecordRow> rows;
+            Dictionary<string, byte[]> encapsulations;
+            using (var transaction = connection.BeginTransaction(deferred: true))
             {
-                command.CommandText = SelectColumns + " WHERE seq > $seq ORDER BY seq";
-                command.Parameters.AddWithValue("$seq", _index.LastSeq);
-                var rows = new List<RecordRow>();
-                using (var reader = command.ExecuteReader())
+                string generation;
+                long maxSeq;
+                using (var command = connection.CreateCommand())
                 {
-                    while (reader.Read())
+                    command.CommandText = "SELECT (SELECT value FROM meta WHERE key = 'generation'), (SELECT IFNULL(MAX(seq), 0) FROM trajectories)";
+                    using (var reader = command.ExecuteReader())
                     {
-                        rows.Add(ReadRow(reader));
+                        reader.Read();
+                        generation = reader.IsDBNull(0) ? "0" : reader.GetString(0);
+                        maxSeq = reader.GetInt64(1);
                     }
                 }
 
-                // Decrypting and deserialising dominate a cold load; do it in parallel once the encapsulations are cached
-                // (the connection itself is not used from the workers).
-                foreach (var kemId in rows.Where(r => r.KemId != null).Select(r => r.KemId).Distinct())
+                if (!string.Equals(generation, _index.Generation, StringComparison.Ordinal))
                 {
-                    LoadEncapsulation(kemId);
+                    _index = new LearningIndex(generation);
+                    _suggestionCache.Clear();
+                    _modelCache.Clear();
+                    _patternCache.Clear();
+                    _pairPatterns.Clear();
                 }
 
-                var observations = new Observation[rows.Count];
-                if (rows.Count >= 256 && Environment.ProcessorCount > 1)
+                if (maxSeq <= _index.LastSeq)
                 {
-                    System.Threading.Tasks.Parallel.For(0, rows.Count, i => observations[i] = ToObservation(rows[i]));
+                    _dataVersion = dataVersion;
+                    return _index;
                 }
-                else
+
+                rows = new List<RecordRow>();
+                using (var command = connection.CreateCommand())
                 {
-                    for (var i = 0; i < rows.Count; i++)
+                    command.CommandText = SelectColumns + " WHERE seq > $seq AND seq <= $max ORDER BY seq";
+                    command.Parameters.AddWithValue("$seq", _index.LastSeq);
+                    command.Parameters.AddWithValue("$max", maxSeq);
+                    using (var reader = command.ExecuteReader())
                     {
-                        observations[i] = ToObservation(rows[i]);
+                        while (reader.Read())
+                        {
+                            rows.Add(ReadRow(reader));
+                        }
                     }
                 }
 
-                foreach (var observation in observations)
+                // The workers below get the encapsulations they need up front; they never touch a connection.
+                encapsulations = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+                foreach (var kemId in rows.Where(r => r.KemId != null).Select(r => r.KemId!).Distinct())
                 {
-                    _index.Add(observation);
-                    _index.LastSeq = observation.Seq;
+                    var encapsulation = LoadEncapsulation(kemId, connection);
+                    if (encapsulation != null)
+                    {
+                        encapsulations[kemId] = encapsulation;
+                    }
+                }
+
+                transaction.Commit();
+            }
+
+            // Decrypting and deserialising dominate a cold load; do it in parallel.
+            var observations = new Observation[rows.Count];
+            if (rows.Count >= 256 && Environment.ProcessorCount > 1)
+            {
+                System.Threading.Tasks.Parallel.For(0, rows.Count, i => observations[i] = ToObservation(rows[i], encapsulations));
+            }
+            else
+            {
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    observations[i] = ToObservation(rows[i], encapsulations);
                 }
             }
 
+            foreach (var observation in observations)
+            {
+                _index.Add(observation);
+                _index.LastSeq = observation.Seq;
+            }
+
             _index.Version++;
+            _dataVersion = dataVersion;
             return _index;
         }
 
-        private Observation ToObservation(RecordRow row)
+        /// <summary>The learning model's own connection, opened on first use; only reads.</summary>
+        private SqliteConnection ReadConnection()
+        {
+            if (_disposed)
+            {
+                throw new ObjectDisposedException(nameof(TrajectoryStore));
+            }
+
+            if (_readConnection != null)
+            {
+                return _readConnection;
+            }
+
+            var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = Path,
+                Mode = SqliteOpenMode.ReadWrite,
+                Pooling = false,
+                DefaultTimeout = (int)Math.Max(1, Math.Ceiling(_busyTimeout.TotalSeconds)),
+            }.ToString());
+            try
+            {
+                connection.Open();
+                using (var command = connection.CreateCommand())
+                {
+                    command.CommandText = "PRAGMA busy_timeout = " + ((int)Math.Min(int.MaxValue, _busyTimeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "; PRAGMA query_only = 1";
+                    command.ExecuteNonQuery();
+                }
+
+                _dataVersionCommand = connection.CreateCommand();
+                _dataVersionCommand.CommandText = "PRAGMA data_version";
+                _dataVersionCommand.Prepare();
+            }
+            catch
+            {
+                _dataVersionCommand?.Dispose();
+                _dataVersionCommand = null;
+                connection.Dispose();
+                throw;
+            }
+
+            _readConnection = connection;
+            return connection;
+        }
+
+        private void DisposeReadConnection()
+        {
+            lock (_learnGate)
+            {
+                _dataVersionCommand?.Dispose();
+                _dataVersionCommand = null;
+                _readConnection?.Dispose();
+                _readConnection = null;
+            }
+        }
+
+        private Observation ToObservation(RecordRow row, IReadOnlyDictionary<string, byte[]> encapsulations)
         {
             var observation = new Observation
             {
@@ -274,7 +363,7 @@ namespace NeuralTrader.Swarm.Core.Learning
             Trajectory trajectory;
             try
             {
-                trajectory = DecodePayload(row);
+                trajectory = DecodePayload(row, encapsulations);
             }
             catch (StoreException)
             {
@@ -311,7 +400,8 @@ namespace NeuralTrader.Swarm.Core.Learning
 
             var suggestion = new Suggestion { Strategy = strategy, Symbol = symbol, Observations = n };
             var random = new Random(StableHash.Of(_seed.ToString(inv), pair, space.Signature, n.ToString(inv)));
-            var strategyObs = index.ForStrategy(strategy);
+            var strategySummary = index.StrategySummary(strategy);
+            var pairSummary = index.PairSummary(pair);
             double[] chosen;
             var initial = Math.Min(10, Math.Max(5, d + 3));
             string regionText;
@@ -319,7 +409,7 @@ namespace NeuralTrader.Swarm.Core.Learning
             {
                 chosen = dims.Select((dim, i) => isFixed[i] ? fixedUnit[i] : dim.Normalize(dim.Default)).ToArray();
                 suggestion.Method = "defaults";
-                suggestion.ExpectedSuccessRate = strategyObs.Count > 0 ? strategyObs.Average(o => o.Score) : 0.5;
+                suggestion.ExpectedSuccessRate = strategySummary?.MeanScore ?? 0.5;
                 suggestion.Confidence = 0;
                 regionText = "the defaults";
             }
@@ -344,7 +434,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                     }
 
                     suggestion.Method = "space-filling";
-                    suggestion.ExpectedSuccessRate = usable.Average(o => o.Score);
+                    suggestion.ExpectedSuccessRate = pairSummary!.MeanScore;
                     suggestion.Confidence = Clamp01(0.3 * n / (n + 10.0));
                     regionText = "an unexplored region";
                 }
@@ -410,17 +500,17 @@ namespace NeuralTrader.Swarm.Core.Learning
                 suggestion.RecommendedParameters[dims[i].Name] = isFixed[i] && fixedParameters != null ? fixedParameters[dims[i].Name] : dims[i].Denormalize(chosen[i]);
             }
 
-            // Operations and duration come from the strategy's successful runs.
-            var successfulPair = usable.Where(o => o.Status == ExecutionStatus.Succeeded).ToList();
-            var durations = (successfulPair.Count > 0 ? successfulPair : strategyObs.Where(o => o.Success)).Select(o => (double)o.DurationMs).ToArray();
-            suggestion.EstimatedDurationMs = durations.Length == 0 ? (double?)null : Median(durations);
-            suggestion.RecommendedOperations = (MostCommonSequence(strategyObs) ?? DefaultOperations).ToList();
+            // Operations and duration come from the strategy's successful runs (running figures kept by the index).
+            suggestion.EstimatedDurationMs = pairSummary != null && pairSummary.SucceededDurations.Count > 0
+                ? pairSummary.SucceededDurations.Median
+                : strategySummary != null && strategySummary.SuccessDurations.Count > 0 ? strategySummary.SuccessDurations.Median : (double?)null;
+            suggestion.RecommendedOperations = (strategySummary?.MostCommonSequence ?? DefaultOperations).ToList();
             suggestion.SupportingPatterns = PairPatterns(index, pair, strategy, symbol)
                 .Where(p => p.Category == "ParameterRegion" && p.Parameter != null && suggestion.RecommendedParameters.TryGetValue(p.Parameter, out var v) && v >= p.RangeMin && v <= p.RangeMax)
                 .ToList();
 
             var parameterText = string.Join(", ", suggestion.RecommendedParameters.Select(p => p.Key + "=" + p.Value.ToString("0.####", inv)));
-            var unreadable = index.Pair(pair).Count(o => !o.Readable);
+            var unreadable = pairSummary?.Unreadable ?? 0;
             if (n == 0 && unreadable > 0)
             {
                 suggestion.Reasoning = string.Format(inv, "{0} runs of {1} on {2} are recorded but their payloads cannot be read with this key, so the defaults ({3}) are suggested with confidence 0.", unreadable, strategy, symbol, parameterText);
@@ -431,7 +521,7 @@ namespace NeuralTrader.Swarm.Core.Learning
             }
             else
             {
-                var bestObs = usable.OrderByDescending(o => o.Score).First();
+                var bestObs = pairSummary!.Best!;
                 var bestText = string.Join(", ", dims.Select(dim => dim.Name + "=" + (bestObs.Parameters != null && bestObs.Parameters.TryGetValue(dim.Name, out var v) ? v : dim.Default).ToString("0.####", inv)));
                 suggestion.Reasoning = string.Format(
                     inv,
@@ -439,8 +529,8 @@ namespace NeuralTrader.Swarm.Core.Learning
                     n,
                     strategy,
                     symbol,
-                    usable.Average(o => o.Score),
-                    usable.Count(o => o.Score >= 0.5) / (double)n,
+                    pairSummary.MeanScore,
+                    pairSummary.AtLeastHalf / (double)n,
                     bestObs.Score,
                     bestText,
                     suggestion.Method,
@@ -449,32 +539,6 @@ namespace NeuralTrader.Swarm.Core.Learning
             }
 
             return suggestion;
-        }
-
-        private static double Median(double[] values)
-        {
-            Array.Sort(values);
-            return values[values.Length / 2];
-        }
-
-        /// <summary>The most frequent operation sequence of successful runs (operation names are interned, so sequences compare by reference).</summary>
-        private static string[]? MostCommonSequence(List<Observation> observations)
-        {
-            var counts = new Dictionary<string, (int Count, string[] Operations)>(StringComparer.Ordinal);
-            foreach (var o in observations)
-            {
-                if (!o.Readable || o.Status != ExecutionStatus.Succeeded || o.Operations is null || o.Operations.Length == 0)
-                {
-                    continue;
-                }
-
-                var key = o.SequenceKey ??= string.Join(">", o.Operations);
-                counts[key] = counts.TryGetValue(key, out var c) ? (c.Count + 1, c.Operations) : (1, o.Operations);
-            }
-
-            return counts.Count == 0
-                ? null
-                : counts.OrderByDescending(kv => kv.Value.Count).ThenBy(kv => kv.Key, StringComparer.Ordinal).First().Value.Operations;
         }
 
         /// <summary>Success patterns of one (strategy, symbol), cached until that pair gets a new observation.</summary>
@@ -708,8 +772,6 @@ namespace NeuralTrader.Swarm.Core.Learning
         internal bool UsedSuggestion { get; set; }
 
         internal int SwarmSize { get; set; }
-
-        internal string? SequenceKey { get; set; }
     }
 
     /// <summary>In-memory observations, refreshed incrementally by insertion sequence and rebuilt after a reset.</summary>
@@ -719,6 +781,8 @@ namespace NeuralTrader.Swarm.Core.Learning
         private readonly Dictionary<string, List<Observation>> _byStrategy = new Dictionary<string, List<Observation>>(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, List<Observation>> _usableByPair = new Dictionary<string, List<Observation>>(StringComparer.Ordinal);
         private readonly Dictionary<string, (int Count, List<Observation> Selected)> _selected = new Dictionary<string, (int Count, List<Observation> Selected)>(StringComparer.Ordinal);
+        private readonly Dictionary<string, PairSummary> _pairSummaries = new Dictionary<string, PairSummary>(StringComparer.Ordinal);
+        private readonly Dictionary<string, StrategySummary> _strategySummaries = new Dictionary<string, StrategySummary>(StringComparer.OrdinalIgnoreCase);
         private static readonly List<Observation> Empty = new List<Observation>();
 
         internal LearningIndex(string generation)
@@ -752,6 +816,24 @@ namespace NeuralTrader.Swarm.Core.Learning
             }
 
             strategyList.Add(observation);
+            if (!_strategySummaries.TryGetValue(observation.Strategy, out var strategySummary))
+            {
+                strategySummary = new StrategySummary();
+                _strategySummaries[observation.Strategy] = strategySummary;
+            }
+
+            strategySummary.Add(observation);
+            if (!_pairSummaries.TryGetValue(key, out var pairSummary))
+            {
+                pairSummary = new PairSummary();
+                _pairSummaries[key] = pairSummary;
+            }
+
+            if (!observation.Readable)
+            {
+                pairSummary.Unreadable++;
+            }
+
             if (observation.Readable && observation.Status != ExecutionStatus.Cancelled)
             {
                 if (!_usableByPair.TryGetValue(key, out var usable))
@@ -761,8 +843,15 @@ namespace NeuralTrader.Swarm.Core.Learning
                 }
 
                 usable.Add(observation);
+                pairSummary.AddUsable(observation);
             }
         }
+
+        /// <summary>Running figures of the pair's observations, or null before its first.</summary>
+        internal PairSummary? PairSummary(string key) => _pairSummaries.TryGetValue(key, out var summary) ? summary : null;
+
+        /// <summary>Running figures of the strategy's observations (case-insensitive), or null before its first.</summary>
+        internal StrategySummary? StrategySummary(string strategy) => _strategySummaries.TryGetValue(strategy, out var summary) ? summary : null;
 
         /// <summary>
         /// The pair's readable, not cancelled observations in seq order, kept as they arrive so predictions and
@@ -787,5 +876,182 @@ namespace NeuralTrader.Swarm.Core.Learning
         internal List<Observation> ForStrategy(string strategy) => _byStrategy.TryGetValue(strategy, out var list) ? list : Empty;
 
         internal List<Observation> Pair(string key) => _byPair.TryGetValue(key, out var list) ? list : Empty;
+    }
+}
+
+namespace NeuralTrader.Swarm.Core.Learning
+{
+    /// <summary>
+    /// Running figures of a pair's usable observations, updated as each arrives, so a suggestion does not scan (or sort)
+    /// every run of the pair. Sums run in insertion order, so they equal the LINQ averages they replace.
+    /// </summary>
+    internal sealed class PairSummary
+    {
+        private double _scoreSum;
+        private int _usable;
+
+        internal int Unreadable { get; set; }
+
+        internal int AtLeastHalf { get; private set; }
+
+        /// <summary>The first usable observation with the highest score.</summary>
+        internal Observation? Best { get; private set; }
+
+        internal double MeanScore => _usable == 0 ? 0 : _scoreSum / _usable;
+
+        /// <summary>Durations of the usable runs whose status is Succeeded.</summary>
+        internal RunningMedian SucceededDurations { get; } = new RunningMedian();
+
+        internal void AddUsable(Observation o)
+        {
+            _usable++;
+            _scoreSum += o.Score;
+            if (o.Score >= 0.5)
+            {
+                AtLeastHalf++;
+            }
+
+            if (Best is null || o.Score > Best.Score)
+            {
+                Best = o;
+            }
+
+            if (o.Status == ExecutionStatus.Succeeded)
+            {
+                SucceededDurations.Add(o.DurationMs);
+            }
+        }
+    }
+
+    /// <summary>Running figures of all observations of a strategy.</summary>
+    internal sealed class StrategySummary
+    {
+        private readonly Dictionary<string, (int Count, string[] Operations)> _sequences = new Dictionary<string, (int Count, string[] Operations)>(StringComparer.Ordinal);
+        private double _scoreSum;
+        private int _count;
+        private string? _bestKey;
+        private int _bestCount;
+
+        internal double MeanScore => _count == 0 ? 0.5 : _scoreSum / _count;
+
+        /// <summary>Durations of the runs that executed successfully.</summary>
+        internal RunningMedian SuccessDurations { get; } = new RunningMedian();
+
+        /// <summary>The most frequent operation sequence of successful runs (ties: the ordinally smallest), or null.</summary>
+        internal string[]? MostCommonSequence { get; private set; }
+
+        internal void Add(Observation o)
+        {
+            _count++;
+            _scoreSum += o.Score;
+            if (o.Success)
+            {
+                SuccessDurations.Add(o.DurationMs);
+            }
+
+            if (!o.Readable || o.Status != ExecutionStatus.Succeeded || o.Operations is null || o.Operations.Length == 0)
+            {
+                return;
+            }
+
+            // Counts only grow, so the running maximum stays exact.
+            var key = string.Join(">", o.Operations);
+            var count = _sequences.TryGetValue(key, out var c) ? c.Count + 1 : 1;
+            var operations = count == 1 ? o.Operations : c.Operations;
+            _sequences[key] = (count, operations);
+            if (count > _bestCount || (count == _bestCount && string.CompareOrdinal(key, _bestKey) < 0))
+            {
+                _bestCount = count;
+                _bestKey = key;
+                MostCommonSequence = operations;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The upper median (element n/2 of the sorted values) of a growing set, in O(log n) per value: a max-heap of the
+    /// lower n/2 values and a min-heap of the rest.
+    /// </summary>
+    internal sealed class RunningMedian
+    {
+        private readonly List<long> _lower = new List<long>();
+        private readonly List<long> _upper = new List<long>();
+
+        internal int Count => _lower.Count + _upper.Count;
+
+        internal double Median => _upper[0];
+
+        internal void Add(long value)
+        {
+            if (_upper.Count > 0 && value >= _upper[0])
+            {
+                Push(_upper, value);
+            }
+            else
+            {
+                Push(_lower, -value);
+            }
+
+            var lowerSize = Count / 2;
+            if (_lower.Count > lowerSize)
+            {
+                Push(_upper, -Pop(_lower));
+            }
+            else if (_lower.Count < lowerSize)
+            {
+                Push(_lower, -Pop(_upper));
+            }
+        }
+
+        // Min-heaps; the lower half stores negated values.
+        private static void Push(List<long> heap, long value)
+        {
+            heap.Add(value);
+            var i = heap.Count - 1;
+            while (i > 0)
+            {
+                var parent = (i - 1) / 2;
+                if (heap[parent] <= heap[i])
+                {
+                    break;
+                }
+
+                (heap[parent], heap[i]) = (heap[i], heap[parent]);
+                i = parent;
+            }
+        }
+
+        private static long Pop(List<long> heap)
+        {
+            var top = heap[0];
+            var last = heap[heap.Count - 1];
+            heap.RemoveAt(heap.Count - 1);
+            if (heap.Count == 0)
+            {
+                return top;
+            }
+
+            heap[0] = last;
+            var i = 0;
+            while (true)
+            {
+                var left = (2 * i) + 1;
+                if (left >= heap.Count)
+                {
+                    break;
+                }
+
+                var smallest = left + 1 < heap.Count && heap[left + 1] < heap[left] ? left + 1 : left;
+                if (heap[i] <= heap[smallest])
+                {
+                    break;
+                }
+
+                (heap[i], heap[smallest]) = (heap[smallest], heap[i]);
+                i = smallest;
+            }
+
+            return top;
+        }
     }
 }

@@ -37,7 +37,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         private readonly Random _jitter = new Random();
         private string? _storeKeyId;
         private KemSession? _kemSession;
-        private bool _disposed;
+        private volatile bool _disposed;
 
         private TrajectoryStore(string path, SqliteConnection connection, StoreOptions options)
         {
@@ -188,7 +188,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 void Prepare(int i)
                 {
                     var row = BuildRow(trajectories[i], session);
-                    prepared[i] = (row, RecordRow.ContentDigest(row.CanonicalBytes()));
+                    prepared[i] = (row, row.ContentDigest());
                 }
 
                 if (trajectories.Count >= 64 && Environment.ProcessorCount > 1)
@@ -369,7 +369,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                                     return Fail(result, row.Id, "Record '" + row.Id + "' (seq " + row.Seq.ToString(CultureInfo.InvariantCulture) + ") does not follow the record before it: a record was deleted, inserted or reordered before it.");
                                 }
 
-                                var expected = RecordRow.ComputeFingerprint(previous, RecordRow.ContentDigest(row.CanonicalBytes()));
+                                var expected = RecordRow.ComputeFingerprint(previous, row.ContentDigest());
                                 if (!CryptoPrimitives.FixedTimeEquals(expected, row.Fingerprint))
                                 {
                                     return Fail(result, row.Id, "Record '" + row.Id + "' (seq " + row.Seq.ToString(CultureInfo.InvariantCulture) + ") was modified: its fingerprint does not match its contents.");
@@ -534,6 +534,8 @@ namespace NeuralTrader.Swarm.Core.Learning
                 }
 
                 _disposed = true;
+                DisposeReadConnection();
+                DisposeCommands();
                 _connection.Dispose();
             }
         }
@@ -736,53 +738,33 @@ namespace NeuralTrader.Swarm.Core.Learning
 
             var (previous, count) = ReadHead();
             var inserted = 0;
-            using (var command = _connection.CreateCommand())
+            var insert = InsertCommand();
+            var p = insert.Parameters;
+            foreach (var (row, digest) in rows)
             {
-                command.CommandText =
-                    "INSERT OR IGNORE INTO trajectories(id, started_at, completed_at, strategy, symbol, success, score, duration_ms, enc, key_id, kem_id, payload, origin_fingerprint, prev_fingerprint, fingerprint) " +
-                    "VALUES ($id, $started, $completed, $strategy, $symbol, $success, $score, $duration, $enc, $key, $kem, $payload, $origin, $prev, $fp)";
-                var pId = command.Parameters.Add("$id", SqliteType.Text);
-                var pStarted = command.Parameters.Add("$started", SqliteType.Integer);
-                var pCompleted = command.Parameters.Add("$completed", SqliteType.Integer);
-                var pStrategy = command.Parameters.Add("$strategy", SqliteType.Text);
-                var pSymbol = command.Parameters.Add("$symbol", SqliteType.Text);
-                var pSuccess = command.Parameters.Add("$success", SqliteType.Integer);
-                var pScore = command.Parameters.Add("$score", SqliteType.Real);
-                var pDuration = command.Parameters.Add("$duration", SqliteType.Integer);
-                var pEnc = command.Parameters.Add("$enc", SqliteType.Integer);
-                var pKey = command.Parameters.Add("$key", SqliteType.Text);
-                var pKem = command.Parameters.Add("$kem", SqliteType.Text);
-                var pPayload = command.Parameters.Add("$payload", SqliteType.Blob);
-                var pOrigin = command.Parameters.Add("$origin", SqliteType.Blob);
-                var pPrev = command.Parameters.Add("$prev", SqliteType.Blob);
-                var pFp = command.Parameters.Add("$fp", SqliteType.Blob);
-                command.Prepare();
-                foreach (var (row, digest) in rows)
+                var fingerprint = RecordRow.ComputeFingerprint(previous, digest);
+                p[0].Value = row.Id;
+                p[1].Value = row.StartedAtMs;
+                p[2].Value = row.CompletedAtMs;
+                p[3].Value = row.Strategy;
+                p[4].Value = row.Symbol;
+                p[5].Value = row.Success ? 1 : 0;
+                p[6].Value = row.Score;
+                p[7].Value = row.DurationMs;
+                p[8].Value = row.Encryption;
+                p[9].Value = (object?)row.KeyId ?? DBNull.Value;
+                p[10].Value = (object?)row.KemId ?? DBNull.Value;
+                p[11].Value = row.Payload;
+                p[12].Value = (object?)row.OriginFingerprint ?? DBNull.Value;
+                p[13].Value = previous;
+                p[14].Value = fingerprint;
+                if (insert.ExecuteNonQuery() == 1)
                 {
-                    var fingerprint = RecordRow.ComputeFingerprint(previous, digest);
-                    pId.Value = row.Id;
-                    pStarted.Value = row.StartedAtMs;
-                    pCompleted.Value = row.CompletedAtMs;
-                    pStrategy.Value = row.Strategy;
-                    pSymbol.Value = row.Symbol;
-                    pSuccess.Value = row.Success ? 1 : 0;
-                    pScore.Value = row.Score;
-                    pDuration.Value = row.DurationMs;
-                    pEnc.Value = row.Encryption;
-                    pKey.Value = (object?)row.KeyId ?? DBNull.Value;
-                    pKem.Value = (object?)row.KemId ?? DBNull.Value;
-                    pPayload.Value = row.Payload;
-                    pOrigin.Value = (object?)row.OriginFingerprint ?? DBNull.Value;
-                    pPrev.Value = previous;
-                    pFp.Value = fingerprint;
-                    if (command.ExecuteNonQuery() == 1)
-                    {
-                        row.PrevFingerprint = previous;
-                        row.Fingerprint = fingerprint;
-                        previous = fingerprint;
-                        count++;
-                        inserted++;
-                    }
+                    row.PrevFingerprint = previous;
+                    row.Fingerprint = fingerprint;
+                    previous = fingerprint;
+                    count++;
+                    inserted++;
                 }
             }
 
@@ -796,8 +778,14 @@ namespace NeuralTrader.Swarm.Core.Learning
 
         private (byte[] Head, long Count) ReadHead()
         {
-            var head = MetaValue("chain_head");
-            var count = MetaValue("chain_count");
+            string? head = null, count = null;
+            using (var reader = Prepared(ref _readHeadCommand, "SELECT (SELECT value FROM meta WHERE key = 'chain_head'), (SELECT value FROM meta WHERE key = 'chain_count')").ExecuteReader())
+            {
+                reader.Read();
+                head = reader.IsDBNull(0) ? null : reader.GetString(0);
+                count = reader.IsDBNull(1) ? null : reader.GetString(1);
+            }
+
             return (
                 head is null ? RecordRow.Genesis : CryptoPrimitives.FromHex(head),
                 count is null ? 0 : long.Parse(count, CultureInfo.InvariantCulture));
@@ -805,8 +793,76 @@ namespace NeuralTrader.Swarm.Core.Learning
 
         private void WriteHead(byte[] head, long count)
         {
-            SetMeta("chain_head", CryptoPrimitives.ToHex(head));
-            SetMeta("chain_count", count.ToString(CultureInfo.InvariantCulture));
+            var command = Prepared(
+                ref _writeHeadCommand,
+                "INSERT INTO meta(key, value) VALUES ('chain_head', $head), ('chain_count', $count) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                "$head",
+                "$count");
+            command.Parameters[0].Value = CryptoPrimitives.ToHex(head);
+            command.Parameters[1].Value = count.ToString(CultureInfo.InvariantCulture);
+            command.ExecuteNonQuery();
+        }
+
+        // Statements of the append path, prepared once per connection (as a raw SQLite writer would keep them) instead
+        // of parsed again for every batch. Used under _gate only; disposed with the connection.
+        private SqliteCommand? _insertCommand;
+        private SqliteCommand? _readHeadCommand;
+        private SqliteCommand? _writeHeadCommand;
+
+        private SqliteCommand InsertCommand()
+        {
+            if (_insertCommand != null)
+            {
+                return _insertCommand;
+            }
+
+            var command = _connection.CreateCommand();
+            command.CommandText =
+                "INSERT OR IGNORE INTO trajectories(id, started_at, completed_at, strategy, symbol, success, score, duration_ms, enc, key_id, kem_id, payload, origin_fingerprint, prev_fingerprint, fingerprint) " +
+                "VALUES ($id, $started, $completed, $strategy, $symbol, $success, $score, $duration, $enc, $key, $kem, $payload, $origin, $prev, $fp)";
+            command.Parameters.Add("$id", SqliteType.Text);
+            command.Parameters.Add("$started", SqliteType.Integer);
+            command.Parameters.Add("$completed", SqliteType.Integer);
+            command.Parameters.Add("$strategy", SqliteType.Text);
+            command.Parameters.Add("$symbol", SqliteType.Text);
+            command.Parameters.Add("$success", SqliteType.Integer);
+            command.Parameters.Add("$score", SqliteType.Real);
+            command.Parameters.Add("$duration", SqliteType.Integer);
+            command.Parameters.Add("$enc", SqliteType.Integer);
+            command.Parameters.Add("$key", SqliteType.Text);
+            command.Parameters.Add("$kem", SqliteType.Text);
+            command.Parameters.Add("$payload", SqliteType.Blob);
+            command.Parameters.Add("$origin", SqliteType.Blob);
+            command.Parameters.Add("$prev", SqliteType.Blob);
+            command.Parameters.Add("$fp", SqliteType.Blob);
+            command.Prepare();
+            return _insertCommand = command;
+        }
+
+        private SqliteCommand Prepared(ref SqliteCommand? field, string sql, params string[] parameters)
+        {
+            if (field != null)
+            {
+                return field;
+            }
+
+            var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in parameters)
+            {
+                command.Parameters.Add(new SqliteParameter(name, null));
+            }
+
+            command.Prepare();
+            return field = command;
+        }
+
+        private void DisposeCommands()
+        {
+            _insertCommand?.Dispose();
+            _readHeadCommand?.Dispose();
+            _writeHeadCommand?.Dispose();
+            _insertCommand = _readHeadCommand = _writeHeadCommand = null;
         }
 
         private static RecordRow ReadRow(SqliteDataReader reader) => new RecordRow
@@ -854,9 +910,9 @@ namespace NeuralTrader.Swarm.Core.Learning
         }
 
         /// <summary>Decrypts and deserialises a payload; throws KeyRequired / WrongKey / CorruptStore.</summary>
-        internal Trajectory DecodePayload(RecordRow row)
+        internal Trajectory DecodePayload(RecordRow row, IReadOnlyDictionary<string, byte[]>? encapsulations = null)
         {
-            var plaintext = DecryptPayload(row);
+            var plaintext = DecryptPayload(row, encapsulations);
             try
             {
                 return JsonSerializer.Deserialize(plaintext, LearningJsonContext.Default.Trajectory)
@@ -868,7 +924,8 @@ namespace NeuralTrader.Swarm.Core.Learning
             }
         }
 
-        internal byte[] DecryptPayload(RecordRow row)
+        /// <summary>Decrypts a payload; with <paramref name="encapsulations"/> (preloaded) it never touches the connection.</summary>
+        internal byte[] DecryptPayload(RecordRow row, IReadOnlyDictionary<string, byte[]>? encapsulations = null)
         {
             if (row.Encryption == 0)
             {
@@ -888,15 +945,18 @@ namespace NeuralTrader.Swarm.Core.Learning
             byte[]? encapsulation = null;
             if (row.Encryption == (int)StoreKeyKind.Hqc128 && _key.CanDecrypt)
             {
-                encapsulation = LoadEncapsulation(row.KemId);
+                encapsulation = encapsulations is null
+                    ? LoadEncapsulation(row.KemId, _connection)
+                    : row.KemId != null && encapsulations.TryGetValue(row.KemId, out var preloaded) ? preloaded : null;
             }
 
             return _key.Open(row.Id, row.Payload, row.KemId, encapsulation);
         }
 
-        private readonly Dictionary<string, byte[]> _encapsulations = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        // Read by both the writer (under _gate) and the learning model (under _learnGate).
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _encapsulations = new System.Collections.Concurrent.ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
 
-        private byte[]? LoadEncapsulation(string? kemId)
+        private byte[]? LoadEncapsulation(string? kemId, SqliteConnection connection)
         {
             if (kemId is null)
             {
@@ -908,7 +968,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 return cached;
             }
 
-            using (var command = _connection.CreateCommand())
+            using (var command = connection.CreateCommand())
             {
                 command.CommandText = "SELECT encapsulation FROM kem_keys WHERE kem_id = $id";
                 command.Parameters.AddWithValue("$id", kemId);
@@ -925,7 +985,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         /// <summary>Runs <paramref name="body"/> in BEGIN IMMEDIATE, retrying busy/locked errors with jittered backoff within the busy timeout.</summary>
         private T WriteTransaction<T>(Func<T> body) => Retry(() =>
         {
-            Execute("BEGIN IMMEDIATE");
+            BeginImmediate();
             try
             {
                 var result = body();
@@ -982,6 +1042,59 @@ namespace NeuralTrader.Swarm.Core.Learning
         }
 
         private static bool IsBusy(SqliteException ex) => ex.SqliteErrorCode == 5 || ex.SqliteErrorCode == 6;
+
+        /// <summary>
+        /// Takes the write lock, polling about every millisecond until the busy timeout. SQLite's own busy handler sleeps
+        /// 1, 2, 5, 10, 15, 20, 25 ... 100 ms between tries, so a writer that has waited a while sleeps through the gaps
+        /// in which the others encrypt their next batch outside the lock, and the lock stays idle
+        /// (https://www.sqlite.org/c3ref/busy_timeout.html). Microsoft.Data.Sqlite would add 150 ms sleeps of its own
+        /// on a busy statement, so BEGIN IMMEDIATE goes straight to SQLite here.
+        /// </summary>
+        private void BeginImmediate()
+        {
+            var db = _connection.Handle!;
+            var watch = (Stopwatch?)null;
+            var attempt = 0;
+            SQLitePCL.raw.sqlite3_busy_timeout(db, 0);
+            try
+            {
+                while (true)
+                {
+                    var rc = SQLitePCL.raw.sqlite3_exec(db, "BEGIN IMMEDIATE");
+                    if (rc == 0)
+                    {
+                        return;
+                    }
+
+                    if ((rc & 0xFF) != 5 && (rc & 0xFF) != 6)
+                    {
+                        SqliteException.ThrowExceptionForRC(rc, db);
+                    }
+
+                    watch = watch ?? Stopwatch.StartNew();
+                    attempt++;
+                    if (watch.Elapsed >= _busyTimeout)
+                    {
+                        throw new StoreException(
+                            StoreErrorIds.StoreBusy,
+                            "The store '" + Path + "' stayed locked by other writers for " + _busyTimeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s.");
+                    }
+
+                    if ((attempt & (attempt - 1)) == 0)
+                    {
+                        StoreLog.BusyRetry(_logger, attempt, 1);
+                    }
+
+                    Thread.Sleep(attempt == 1 ? 0 : 1);
+                }
+            }
+            finally
+            {
+                SQLitePCL.raw.sqlite3_busy_timeout(db, BusyTimeoutMilliseconds);
+            }
+        }
+
+        private int BusyTimeoutMilliseconds => (int)Math.Min(int.MaxValue, _busyTimeout.TotalMilliseconds);
 
         private void Execute(string sql)
         {

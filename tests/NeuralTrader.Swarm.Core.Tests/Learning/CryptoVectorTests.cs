@@ -66,6 +66,27 @@ namespace NeuralTrader.Swarm.Tests.Learning
             Assert.Equal(CryptoPrimitives.ToHex(expected), CryptoPrimitives.ToHex(fingerprint));
         }
 
+        [Fact]
+        public void StreamedContentDigestEqualsTheDigestOfTheCanonicalBytes()
+        {
+            var rows = new[]
+            {
+                new RecordRow { Id = "r1", Strategy = "s", Symbol = "SPY", Payload = Encoding.UTF8.GetBytes("{}") },
+                new RecordRow
+                {
+                    Id = "r-\u00e9t\u00e9-" + new string('x', 300), StartedAtMs = -5, CompletedAtMs = long.MaxValue, Strategy = "mean-reversion", Symbol = "\u6771\u4eac",
+                    Success = true, Score = 0.123456789, DurationMs = 42, Encryption = 2, KeyId = "k", KemId = "kem",
+                    Payload = CryptoPrimitives.RandomBytes(5000), OriginFingerprint = CryptoPrimitives.RandomBytes(64),
+                },
+            };
+            foreach (var row in rows)
+            {
+                // Twice: the per-thread digest must come back reset.
+                Assert.Equal(CryptoPrimitives.ToHex(RecordRow.ContentDigest(row.CanonicalBytes())), CryptoPrimitives.ToHex(row.ContentDigest()));
+                Assert.Equal(CryptoPrimitives.ToHex(CryptoPrimitives.Sha3_512(row.CanonicalBytes())), CryptoPrimitives.ToHex(row.ContentDigest()));
+            }
+        }
+
         private static byte[] Concat(params byte[][] parts)
         {
             var length = 0;
