@@ -191,16 +191,9 @@ namespace NeuralTrader.Swarm.Core.Learning
                     prepared[i] = (row, row.ContentDigest());
                 }
 
-                if (trajectories.Count >= 64 && Environment.ProcessorCount > 1)
+                for (var i = 0; i < trajectories.Count; i++)
                 {
-                    System.Threading.Tasks.Parallel.For(0, trajectories.Count, Prepare);
-                }
-                else
-                {
-                    for (var i = 0; i < trajectories.Count; i++)
-                    {
-                        Prepare(i);
-                    }
+                    Prepare(i);
                 }
 
                 var rows = new List<(RecordRow Row, byte[] Digest)>(prepared);
