@@ -25,7 +25,7 @@ namespace NeuralTrader.Swarm.Tests.Strategies
             yield return new object[] { "mean-reversion", 5003, 6, 20, 2.0, 0.5, false, 0.0, 0.0, 100 };
             yield return new object[] { "mean-reversion", 5003, 7, 15, 1.5, 0.25, true, 1.0, 5.0, 0 };
             yield return new object[] { "mean-reversion", 3000, 8, 2, 0.5, -0.2, true, 0.0, 0.0, 3000 };
-            yield return new object[] { "mean-reversion", 2600, 9, 1000, 0.3, -0.3, true, 0.0, 0.0, 50 };
+            yield return new object[] { "mean-reversion", 2600, 9, 1000, 0.1, 0.0, true, 0.0, 0.0, 50 };
             yield return new object[] { "mean-reversion", 252, 10, 20, 1.0, 0.5, false, 0.0, 0.0, 100 };
         }
 
