@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NeuralTrader.Swarm.Protocol;
 
@@ -139,11 +140,17 @@ namespace NeuralTrader.Swarm.Strategies
             double cash = book.Cash;
             double shares = book.Shares;
             int position = book.Position;
+
+            // Exposure is counted per run of bars between fills, on the (rare) fill path: a per-bar counter
+            // was spilled to the stack by the call and put a store/load on every bar's chain.
             int held = 0;
+            int since = 0;
             for (int i = 0; i < decided.Length; i++)
             {
                 if (target != position)
                 {
+                    held += position != 0 ? i - since : 0;
+                    since = i;
                     book.Fill(start + i, target, open[i]);
                     cash = book.Cash;
                     shares = book.Shares;
@@ -151,10 +158,10 @@ namespace NeuralTrader.Swarm.Strategies
                 }
 
                 equity[i] = cash + (shares * close[i]);
-                held += position & 1; // 1 for long (1) and short (-1), 0 when flat
                 target = decided[i];
             }
 
+            held += position != 0 ? decided.Length - since : 0;
             exposed += held;
             return target;
         }
@@ -166,8 +173,14 @@ namespace NeuralTrader.Swarm.Strategies
             double worst = maxDrawdown;
             foreach (double e in equity)
             {
-                // Max, not a branch on new highs: a rising equity curve made that branch unpredictable.
-                p = Math.Max(p, e);
+                // A max, not a branch on new highs (unpredictable on a rising curve). MaxNative is one
+                // maxsd; Math.Max's NaN and -0 handling adds two dependent instructions to the chain, and
+                // equity is never NaN (prices are validated finite and positive).
+#if NET
+                p = double.MaxNative(p, e);
+#else
+                p = e > p ? e : p;
+#endif
                 if (p - e > worst * p)
                 {
                     worst = (p - e) / p;
@@ -269,6 +282,9 @@ namespace NeuralTrader.Swarm.Strategies
             public int ClosedTrips;
             public int Wins;
 
+            // Not inlined: fills are rare, and inlined into the per-bar loop this code made the JIT spill
+            // the loop's state to the stack.
+            [MethodImpl(MethodImplOptions.NoInlining)]
             public void Fill(int t, int target, double openPrice)
             {
                 if (Position != 0)
