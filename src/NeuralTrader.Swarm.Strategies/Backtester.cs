@@ -428,7 +428,7 @@ namespace NeuralTrader.Swarm.Strategies
         {
             int count = targets.Length;
             Span<double> diff = scratch.Slice(0, count);
-            Span<double> variance = scratch.Slice(count, count);
+            Span<double> sumSquares = scratch.Slice(count, count);
             Span<double> means = scratch.Slice(2 * count, count);
             ReadOnlySpan<double> close = _close;
             int lookback = _lookback;
@@ -438,17 +438,26 @@ namespace NeuralTrader.Swarm.Strategies
             double mean = _mean;
             double m2 = _m2;
             int since = _sinceRecompute;
-            for (int i = 0; i < count; i++)
+            // Warm-up (the first window fills): a running Welford mean; no decision before bar lookback - 1.
+            int i = 0;
+            for (; i < count && start + i < lookback; i++)
             {
                 int t = start + i;
                 double x = close[t];
-                if (t < lookback)
-                {
-                    double delta = x - mean;
-                    mean += delta / (t + 1);
-                    m2 += delta * (x - mean);
-                }
-                else if (++since < RecomputeEvery)
+                double delta = x - mean;
+                mean += delta / (t + 1);
+                m2 += delta * (x - mean);
+                diff[i] = x - mean;
+                means[i] = mean;
+                sumSquares[i] = t < lookback - 1 ? 0.0 : m2; // a zero variance gives code 0 (no decision)
+            }
+
+            // Steady state: the window slides by one bar, O(1) per bar.
+            for (; i < count; i++)
+            {
+                int t = start + i;
+                double x = close[t];
+                if (++since < RecomputeEvery)
                 {
                     double old = close[t - lookback];
                     double next = mean + ((x - old) * invLookback);
@@ -463,9 +472,7 @@ namespace NeuralTrader.Swarm.Strategies
 
                 diff[i] = x - mean;
                 means[i] = mean;
-
-                // Before the first full window there is no decision: a zero variance gives code 0.
-                variance[i] = t < lookback - 1 ? 0.0 : m2 * _invLookbackMinus1;
+                sumSquares[i] = m2;
             }
 
             _mean = mean;
@@ -474,7 +481,7 @@ namespace NeuralTrader.Swarm.Strategies
 
             // The codes overwrite diff element by element, after reading it.
             Span<long> codes = MemoryMarshal.Cast<double, long>(diff);
-            VectorMath.ZScoreCodes(diff, variance, means, _entryZ, _exitZ, _allowShort, codes);
+            VectorMath.ZScoreCodes(diff, sumSquares, _invLookbackMinus1, means, _entryZ, _exitZ, _allowShort, codes);
             Backtester.Scan(codes, Table, 16, targets, target);
         }
 

@@ -108,18 +108,19 @@ namespace NeuralTrader.Swarm.Strategies
         }
 
         /// <summary>
-        /// Mean-reversion codes from z = diff / sqrt(variance), where a z-score exists only when the
+        /// Mean-reversion codes from z = diff / sqrt(sumSquares * scale), where a z-score exists only when the
         /// deviation exceeds 1e-12 |mean| (else code 0): bit 1 z &gt; -exitZ, bit 2 z &lt; exitZ,
         /// bit 4 z &lt; -entryZ, bit 8 z &gt; entryZ (only when <paramref name="allowShort"/>).
         /// </summary>
-        public static void ZScoreCodes(ReadOnlySpan<double> diff, ReadOnlySpan<double> variance, ReadOnlySpan<double> mean, double entryZ, double exitZ, bool allowShort, Span<long> codes)
+        public static void ZScoreCodes(ReadOnlySpan<double> diff, ReadOnlySpan<double> sumSquares, double scale, ReadOnlySpan<double> mean, double entryZ, double exitZ, bool allowShort, Span<long> codes)
         {
             ReadOnlySpan<Vector<double>> dv = MemoryMarshal.Cast<double, Vector<double>>(diff.Slice(0, codes.Length));
-            ReadOnlySpan<Vector<double>> vv = MemoryMarshal.Cast<double, Vector<double>>(variance.Slice(0, codes.Length));
+            ReadOnlySpan<Vector<double>> sv = MemoryMarshal.Cast<double, Vector<double>>(sumSquares.Slice(0, codes.Length));
             ReadOnlySpan<Vector<double>> mv = MemoryMarshal.Cast<double, Vector<double>>(mean.Slice(0, codes.Length));
             Span<Vector<long>> codev = MemoryMarshal.Cast<long, Vector<long>>(codes);
             int vectors = Vectors(codev);
             var floor = new Vector<double>(1e-12);
+            var scaleV = new Vector<double>(scale);
             var exitLong = new Vector<double>(-exitZ);
             var exitShort = new Vector<double>(exitZ);
             var enterLong = new Vector<double>(-entryZ);
@@ -128,7 +129,7 @@ namespace NeuralTrader.Swarm.Strategies
             for (int k = 0; k < vectors; k++)
             {
                 // A negative variance (rounding) gives a NaN deviation, which fails the test like 0 does.
-                Vector<double> sd = Vector.SquareRoot(vv[k]);
+                Vector<double> sd = Vector.SquareRoot(sv[k] * scaleV);
                 Vector<long> valid = Vector.GreaterThan(sd, floor * Vector.Abs(mv[k]));
                 Vector<double> z = dv[k] / sd;
                 Vector<long> code = (Vector.GreaterThan(z, exitLong) & new Vector<long>(1))
@@ -140,7 +141,7 @@ namespace NeuralTrader.Swarm.Strategies
 
             for (int i = vectors * Vector<double>.Count; i < codes.Length; i++)
             {
-                double v = variance[i];
+                double v = sumSquares[i] * scale;
                 double sd = v > 0 ? Math.Sqrt(v) : 0.0;
                 if (!(sd > 1e-12 * Math.Abs(mean[i])))
                 {
