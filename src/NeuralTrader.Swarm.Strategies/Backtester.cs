@@ -44,6 +44,9 @@ namespace NeuralTrader.Swarm.Strategies
         /// <summary>Bars per block: the block buffers (about 24 KB) stay in the L1 cache.</summary>
         internal const int Block = 512;
 
+        // SkipLocalsInit: every buffer element is written before it is read, and clearing ~9 KB of stack
+        // was a visible share of a one-year (252-bar) run.
+        [SkipLocalsInit]
         public static BacktestResult Run<TSignal>(ref TSignal signal, PriceSeries series, in CommonSettings settings, RunOptions options, BacktestResult result)
             where TSignal : struct, ISignal
         {
@@ -65,6 +68,11 @@ namespace NeuralTrader.Swarm.Strategies
             }
 
             List<EquityPoint> curve = result.Equity;
+            if (curve.Capacity < curve.Count + points)
+            {
+                curve.Capacity = curve.Count + points; // one allocation instead of doubling from 4 (saves ~2 KB a run)
+            }
+
             int sampleK = 0;
             int nextSample = points > 0 ? 0 : int.MaxValue;
 
@@ -467,7 +475,7 @@ namespace NeuralTrader.Swarm.Strategies
                 else
                 {
                     since = 0;
-                    Recompute(close.Slice(t - lookback + 1, lookback), invLookback, out mean, out m2);
+                    (mean, m2) = Recompute(close.Slice(t - lookback + 1, lookback), invLookback);
                 }
 
                 diff[i] = x - mean;
@@ -485,7 +493,9 @@ namespace NeuralTrader.Swarm.Strategies
             Backtester.Scan(codes, Table, 16, targets, target);
         }
 
-        private static void Recompute(ReadOnlySpan<double> window, double invLookback, out double mean, out double m2)
+        // Returns a tuple, not out parameters: out made mean and m2 address-exposed, so the JIT kept
+        // them on the stack and every bar's update went through a store and a reload.
+        private static (double Mean, double M2) Recompute(ReadOnlySpan<double> window, double invLookback)
         {
             double sum = 0;
             foreach (double x in window)
@@ -493,13 +503,15 @@ namespace NeuralTrader.Swarm.Strategies
                 sum += x;
             }
 
-            mean = sum * invLookback;
-            m2 = 0;
+            double mean = sum * invLookback;
+            double m2 = 0;
             foreach (double x in window)
             {
                 double d = x - mean;
                 m2 += d * d;
             }
+
+            return (mean, m2);
         }
 
         private static int[] BuildTable()
