@@ -41,7 +41,7 @@ namespace NeuralTrader.Swarm.Strategies
     /// </summary>
     internal static class Backtester
     {
-        /// <summary>Bars per block: the block buffers (about 24 KB) stay in the L1 cache.</summary>
+        /// <summary>Bars per block: the block buffers (about 18 KB) stay in the L1 cache.</summary>
         internal const int Block = 512;
 
         // SkipLocalsInit: every buffer element is written before it is read, and clearing ~9 KB of stack
@@ -70,7 +70,7 @@ namespace NeuralTrader.Swarm.Strategies
             List<EquityPoint> curve = result.Equity;
             if (curve.Capacity < curve.Count + points)
             {
-                curve.Capacity = curve.Count + points; // one allocation instead of doubling from 4 (saves ~2 KB a run)
+                curve.Capacity = curve.Count + points; // one allocation instead of doubling from 4 (1.2 KB less a run)
             }
 
             int sampleK = 0;
@@ -435,7 +435,7 @@ namespace NeuralTrader.Swarm.Strategies
         public void Decide(int start, Span<int> targets, int target, Span<double> scratch)
         {
             int count = targets.Length;
-            Span<double> diff = scratch.Slice(0, count);
+            Span<long> codes = MemoryMarshal.Cast<double, long>(scratch.Slice(0, count));
             Span<double> sumSquares = scratch.Slice(count, count);
             Span<double> means = scratch.Slice(2 * count, count);
             ReadOnlySpan<double> close = _close;
@@ -455,7 +455,6 @@ namespace NeuralTrader.Swarm.Strategies
                 double delta = x - mean;
                 mean += delta / (t + 1);
                 m2 += delta * (x - mean);
-                diff[i] = x - mean;
                 means[i] = mean;
                 sumSquares[i] = t < lookback - 1 ? 0.0 : m2; // a zero variance gives code 0 (no decision)
             }
@@ -478,7 +477,6 @@ namespace NeuralTrader.Swarm.Strategies
                     (mean, m2) = Recompute(close.Slice(t - lookback + 1, lookback), invLookback);
                 }
 
-                diff[i] = x - mean;
                 means[i] = mean;
                 sumSquares[i] = m2;
             }
@@ -487,9 +485,7 @@ namespace NeuralTrader.Swarm.Strategies
             _m2 = m2;
             _sinceRecompute = since;
 
-            // The codes overwrite diff element by element, after reading it.
-            Span<long> codes = MemoryMarshal.Cast<double, long>(diff);
-            VectorMath.ZScoreCodes(diff, sumSquares, _invLookbackMinus1, means, _entryZ, _exitZ, _allowShort, codes);
+            VectorMath.ZScoreCodes(close.Slice(start, count), means, sumSquares, _invLookbackMinus1, _entryZ, _exitZ, _allowShort, codes);
             Backtester.Scan(codes, Table, 16, targets, target);
         }
 

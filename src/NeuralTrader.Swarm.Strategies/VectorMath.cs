@@ -108,13 +108,13 @@ namespace NeuralTrader.Swarm.Strategies
         }
 
         /// <summary>
-        /// Mean-reversion codes from z = diff / sqrt(sumSquares * scale), where a z-score exists only when the
+        /// Mean-reversion codes from z = (close - mean) / sqrt(sumSquares * scale), where a z-score exists only when the
         /// deviation exceeds 1e-12 |mean| (else code 0): bit 1 z &gt; -exitZ, bit 2 z &lt; exitZ,
         /// bit 4 z &lt; -entryZ, bit 8 z &gt; entryZ (only when <paramref name="allowShort"/>).
         /// </summary>
-        public static void ZScoreCodes(ReadOnlySpan<double> diff, ReadOnlySpan<double> sumSquares, double scale, ReadOnlySpan<double> mean, double entryZ, double exitZ, bool allowShort, Span<long> codes)
+        public static void ZScoreCodes(ReadOnlySpan<double> close, ReadOnlySpan<double> mean, ReadOnlySpan<double> sumSquares, double scale, double entryZ, double exitZ, bool allowShort, Span<long> codes)
         {
-            ReadOnlySpan<Vector<double>> dv = MemoryMarshal.Cast<double, Vector<double>>(diff.Slice(0, codes.Length));
+            ReadOnlySpan<Vector<double>> cv = MemoryMarshal.Cast<double, Vector<double>>(close.Slice(0, codes.Length));
             ReadOnlySpan<Vector<double>> sv = MemoryMarshal.Cast<double, Vector<double>>(sumSquares.Slice(0, codes.Length));
             ReadOnlySpan<Vector<double>> mv = MemoryMarshal.Cast<double, Vector<double>>(mean.Slice(0, codes.Length));
             Span<Vector<long>> codev = MemoryMarshal.Cast<long, Vector<long>>(codes);
@@ -130,8 +130,9 @@ namespace NeuralTrader.Swarm.Strategies
             {
                 // A negative variance (rounding) gives a NaN deviation, which fails the test like 0 does.
                 Vector<double> sd = Vector.SquareRoot(sv[k] * scaleV);
-                Vector<long> valid = Vector.GreaterThan(sd, floor * Vector.Abs(mv[k]));
-                Vector<double> z = dv[k] / sd;
+                Vector<double> m = mv[k];
+                Vector<long> valid = Vector.GreaterThan(sd, floor * Vector.Abs(m));
+                Vector<double> z = (cv[k] - m) / sd;
                 Vector<long> code = (Vector.GreaterThan(z, exitLong) & new Vector<long>(1))
                     | (Vector.LessThan(z, exitShort) & new Vector<long>(2))
                     | (Vector.LessThan(z, enterLong) & new Vector<long>(4))
@@ -149,7 +150,7 @@ namespace NeuralTrader.Swarm.Strategies
                     continue;
                 }
 
-                double z = diff[i] / sd;
+                double z = (close[i] - mean[i]) / sd;
                 codes[i] = (z > -exitZ ? 1 : 0) | (z < exitZ ? 2 : 0) | (z < -entryZ ? 4 : 0) | (allowShort && z > entryZ ? 8 : 0);
             }
         }
