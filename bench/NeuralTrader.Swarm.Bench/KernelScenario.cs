@@ -17,6 +17,23 @@ namespace NeuralTrader.Swarm.Bench
 
         public static readonly RunOptions Options = new RunOptions { IncludeTrades = false, EquityPoints = 100 };
 
+        /// <summary>Parameters of the one-year daily benchmark: the defaults a swarm agent starts from.</summary>
+        public static readonly Dictionary<string, Dictionary<string, object?>> DailyParameters = new Dictionary<string, Dictionary<string, object?>>
+        {
+            ["momentum"] = new Dictionary<string, object?> { ["lookback"] = 20, ["threshold"] = 0.01 },
+            ["mean-reversion"] = new Dictionary<string, object?> { ["lookback"] = 20, ["entryZ"] = 1.5 },
+        };
+
+        /// <summary>What the runner returns when the coordinator sets no options: trades and 100 equity points.</summary>
+        public static readonly RunOptions DailyOptions = new RunOptions();
+
+        /// <summary>The last 252 bars of the bundled SPY history.</summary>
+        public static PriceSeries OneYearOfSpy()
+        {
+            var spy = CsvPriceReader.ReadFile(System.IO.Path.Combine(NeuralTrader.Swarm.Core.BundledData.Directory, "SPY.csv"));
+            return spy.Slice(spy.Dates[spy.Count - 252], null);
+        }
+
         public static void Run(ResultsFile results, int bars, int repeats)
         {
             var series = Synthetic.MinuteBars(bars);

@@ -26,6 +26,26 @@ namespace NeuralTrader.Swarm.Bench
         public double Kernel() => StrategyCatalog.Run(Strategy, _series, KernelScenario.Parameters[Strategy], KernelScenario.Options).Metrics.TotalReturn;
     }
 
+    /// <summary>
+    /// 5b. One run over one year of daily SPY bars (the last 252 bundled bars), as the swarm's agents run
+    /// it thousands of times a second: the per-call fixed cost (parameter parsing, result building, trades
+    /// and a 100-point equity curve, the runner's default options) dominates, not the per-bar loop.
+    /// </summary>
+    [MemoryDiagnoser]
+    public class KernelDailyBenchmarks
+    {
+        private PriceSeries _series = null!;
+
+        [Params("momentum", "mean-reversion")]
+        public string Strategy { get; set; } = "momentum";
+
+        [GlobalSetup]
+        public void Setup() => _series = KernelScenario.OneYearOfSpy();
+
+        [Benchmark]
+        public double OneYearDaily() => StrategyCatalog.Run(Strategy, _series, KernelScenario.DailyParameters[Strategy], KernelScenario.DailyOptions).Metrics.TotalReturn;
+    }
+
     /// <summary>6. One batch of 100 trajectory appends: encrypted and chained vs raw SQLite inserts of the same rows.</summary>
     [MemoryDiagnoser]
     public class StoreBenchmarks

@@ -381,6 +381,13 @@ namespace NeuralTrader.Swarm.Strategies
             _model = model;
         }
 
-        public int Decide(int t, int target) => _model.Decide(t, target);
+        public void Decide(int start, Span<int> targets, int target, Span<double> scratch)
+        {
+            for (int i = 0; i < targets.Length; i++)
+            {
+                target = _model.Decide(start + i, target);
+                targets[i] = target;
+            }
+        }
     }
 }

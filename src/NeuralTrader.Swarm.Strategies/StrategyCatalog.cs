@@ -224,7 +224,8 @@ namespace NeuralTrader.Swarm.Strategies
 
         private static Dictionary<string, double> Parse(Definition definition, IEnumerable<KeyValuePair<string, object?>>? parameters)
         {
-            var values = new Dictionary<string, double>(StringComparer.Ordinal);
+            // Sized for every parameter: growing from the default capacity rehashed twice per run.
+            var values = new Dictionary<string, double>(definition.Parameters.Length, StringComparer.Ordinal);
             if (parameters != null)
             {
                 foreach (KeyValuePair<string, object?> pair in parameters)
