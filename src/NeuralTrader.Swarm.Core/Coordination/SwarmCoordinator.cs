@@ -178,7 +178,8 @@ namespace NeuralTrader.Swarm.Core
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 deployment = Resolve(index, request);
-                _learning?.Prepare(deployment, parametersGiven: request.Parameters is { Count: > 0 } || deployment.Registration.Parameters.Count > 0);
+                if (_learning != null)
+                    await _learning.PrepareAsync(deployment, parametersGiven: request.Parameters is { Count: > 0 } || deployment.Registration.Parameters.Count > 0, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is SwarmException || e is OperationCanceledException)
             {

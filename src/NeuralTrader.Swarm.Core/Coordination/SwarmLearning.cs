@@ -28,6 +28,7 @@ namespace NeuralTrader.Swarm.Core
         private readonly object _pendingLock = new object();
         private List<Trajectory> _pending = new List<Trajectory>();
         private bool _draining;
+        private readonly SemaphoreSlim _storeGate = new SemaphoreSlim(1, 1);
         private Task _writer = Task.CompletedTask;
 
         public SwarmLearning(SwarmOptions options, ILogger logger)
@@ -91,19 +92,32 @@ namespace NeuralTrader.Swarm.Core
         public Suggestion Suggest(StrategyRegistration registration, string symbol, IDictionary<string, double>? fixedParameters) =>
             Store.GetSuggestion(registration.Name, symbol, SpaceOf(registration.Type), fixedParameters);
 
-        /// <summary>Applies autoOptimize and makes the prediction, before the deployment runs.</summary>
-        public void Prepare(ResolvedDeployment deployment, bool parametersGiven)
+        /// <summary>
+        /// Applies autoOptimize and makes the prediction, before the deployment runs. One agent at a time asks the
+        /// store: the agents of a swarm would otherwise queue on the store's learning lock while it takes in the
+        /// latest appends, and a contended lock spins, taking CPU from the agents that have work. Waiting here is
+        /// asynchronous and costs nothing.
+        /// </summary>
+        public async Task PrepareAsync(ResolvedDeployment deployment, bool parametersGiven, CancellationToken cancellationToken)
         {
             if (deployment.Image != null)
                 return;
             var space = SpaceOf(deployment.Registration.Type);
-            if (_options.AutoOptimize && !parametersGiven)
+            await _storeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                var suggestion = Store.GetSuggestion(deployment.Registration.Name, deployment.Symbol, space);
-                if (suggestion.Observations > 0 && suggestion.Confidence >= _options.AutoOptimizeMinConfidence)
-                    deployment.ApplySuggestion(suggestion.RecommendedParameters);
+                if (_options.AutoOptimize && !parametersGiven)
+                {
+                    var suggestion = Store.GetSuggestion(deployment.Registration.Name, deployment.Symbol, space);
+                    if (suggestion.Observations > 0 && suggestion.Confidence >= _options.AutoOptimizeMinConfidence)
+                        deployment.ApplySuggestion(suggestion.RecommendedParameters);
+                }
+                deployment.Prediction = Store.Predict(deployment.Registration.Name, deployment.Symbol, Numeric(deployment.Parameters), space);
             }
-            deployment.Prediction = Store.Predict(deployment.Registration.Name, deployment.Symbol, Numeric(deployment.Parameters), space);
+            finally
+            {
+                _storeGate.Release();
+            }
         }
 
         /// <summary>Scores the result, gives it a trajectory id and queues the trajectory for writing.</summary>
@@ -245,6 +259,7 @@ namespace NeuralTrader.Swarm.Core
             FlushAsync().GetAwaiter().GetResult();
             lock (_openLock)
                 _store?.Dispose();
+            _storeGate.Dispose();
         }
     }
 }
