@@ -503,7 +503,7 @@ namespace NeuralTrader.Swarm.Core.Learning
 
                     gp.ScoreCandidates(candidates, 0, firstCount, xi, prune: true, scratch, ref bestEi, ref eiIndex, ref bestMean, ref meanIndex);
                     var refineCenter = new double[d];
-                    Array.Copy(candidates, eiIndex * d, refineCenter, 0, d);
+                    CopyCandidate(candidates, eiIndex, refineCenter);
                     var refineStart = firstCount * d;
                     for (var c = 0; c < refineCount; c++)
                     {
@@ -515,7 +515,7 @@ namespace NeuralTrader.Swarm.Core.Learning
 
                     // When nothing promises an improvement any more, exploit the best posterior mean.
                     chosen = new double[d];
-                    Array.Copy(candidates, (bestEi > 1e-9 ? eiIndex : meanIndex) * d, chosen, 0, d);
+                    CopyCandidate(candidates, bestEi > 1e-9 ? eiIndex : meanIndex, chosen);
                     var (m, s) = gp.PredictStandardized(chosen, scratch);
                     suggestion.Method = "bayesian-optimization";
                     suggestion.ExpectedSuccessRate = Clamp01(gp.ToOriginal(m));
@@ -721,6 +721,15 @@ namespace NeuralTrader.Swarm.Core.Learning
             }
 
             return p;
+        }
+
+        /// <summary>Copies candidate <paramref name="index"/> out of the flat buffer; none (only NaN scores) leaves the origin, as before.</summary>
+        private static void CopyCandidate(double[] candidates, int index, double[] point)
+        {
+            if (index >= 0)
+            {
+                Array.Copy(candidates, index * point.Length, point, 0, point.Length);
+            }
         }
 
         private static double[] Snap(ParameterSpace space, double[] unit)

@@ -189,6 +189,19 @@ namespace NeuralTrader.Swarm.Tests.Learning
         }
 
         [Fact]
+        public void ConcurrentPredictionsOfANewStateShareOneFit()
+        {
+            using var dir = new TempDir();
+            using var store = dir.Open();
+            store.AppendMany(Enumerable.Range(0, 10).Select(i => Samples.Make(i, score: (i * 7 % 10) / 10.0, parameters: new Dictionary<string, double> { ["a"] = i / 10.0, ["b"] = (i * 3 % 10) / 10.0 })).ToList());
+            var query = new Dictionary<string, double> { ["a"] = 0.3, ["b"] = 0.6 };
+            var results = new double[16];
+            System.Threading.Tasks.Parallel.For(0, results.Length, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 8 }, i => results[i] = store.Predict("momentum", "SPY", query, Space).ExpectedScore);
+            Assert.Equal(1, store.GridSearches); // 10 is an anchor: one search, shared
+            Assert.All(results, r => Assert.Equal(results[0], r));
+        }
+
+        [Fact]
         public void AFreshInstanceSuggestsWhatTheRunningOneSuggests()
         {
             using var dir = new TempDir();
