@@ -42,7 +42,58 @@ namespace NeuralTrader.Swarm.Core.Learning
 
         internal int Count => _x.Length;
 
+        /// <summary>Fits with the (length scale, noise) of the grid that maximises the marginal likelihood.</summary>
         internal static GaussianProcess Fit(double[][] x, double[] y)
+        {
+            var (z, mean, std, best) = Standardize(y);
+            var n = y.Length;
+            var distances = Distances(x);
+            GaussianProcess? bestModel = null;
+            var bestLikelihood = double.NegativeInfinity;
+            var kernel = new double[n * n];
+            double[]? k = null;
+            foreach (var lengthScale in LengthScales)
+            {
+                FillKernel(kernel, distances, n, lengthScale);
+                foreach (var noise in Noises)
+                {
+                    // Reuse the buffer of a rejected candidate; a kept one becomes the model's factor.
+                    k = k ?? new double[n * n];
+                    Array.Copy(kernel, k, kernel.Length);
+                    if (!TryFactor(k, z, n, noise, out var alpha, out var likelihood))
+                    {
+                        continue;
+                    }
+
+                    if (likelihood > bestLikelihood)
+                    {
+                        bestLikelihood = likelihood;
+                        bestModel = new GaussianProcess(x, alpha, k, mean, std, lengthScale, noise, best);
+                        k = null;
+                    }
+                }
+            }
+
+            return bestModel ?? throw new InvalidOperationException("The Gaussian process could not be fitted.");
+        }
+
+        /// <summary>
+        /// Fits with given hyperparameters: one kernel matrix and one Cholesky factor instead of the grid's fifteen. The
+        /// arithmetic is the grid's, so the model equals the grid's model for the same hyperparameters. Falls back to
+        /// the grid if the matrix is not positive definite.
+        /// </summary>
+        internal static GaussianProcess Fit(double[][] x, double[] y, double lengthScale, double noise)
+        {
+            var (z, mean, std, best) = Standardize(y);
+            var n = y.Length;
+            var k = new double[n * n];
+            FillKernel(k, Distances(x), n, lengthScale);
+            return TryFactor(k, z, n, noise, out var alpha, out _)
+                ? new GaussianProcess(x, alpha, k, mean, std, lengthScale, noise, best)
+                : Fit(x, y);
+        }
+
+        private static (double[] Z, double Mean, double Std, double Best) Standardize(double[] y)
         {
             var n = y.Length;
             double mean = 0;
@@ -72,6 +123,12 @@ namespace NeuralTrader.Swarm.Core.Learning
                 best = Math.Max(best, z[i]);
             }
 
+            return (z, mean, std, best);
+        }
+
+        private static double[] Distances(double[][] x)
+        {
+            var n = x.Length;
             var distances = new double[n * n];
             for (var i = 0; i < n; i++)
             {
@@ -81,85 +138,153 @@ namespace NeuralTrader.Swarm.Core.Learning
                 }
             }
 
-            GaussianProcess? bestModel = null;
-            var bestLikelihood = double.NegativeInfinity;
-            var kernel = new double[n * n];
-            double[]? k = null;
-            foreach (var lengthScale in LengthScales)
+            return distances;
+        }
+
+        /// <summary>Strict lower triangle of the kernel matrix (the diagonal depends on the noise).</summary>
+        private static void FillKernel(double[] kernel, double[] distances, int n, double lengthScale)
+        {
+            for (var i = 0; i < n; i++)
             {
-                for (var i = 0; i < n; i++)
+                for (var j = 0; j < i; j++)
                 {
-                    for (var j = 0; j < i; j++)
-                    {
-                        kernel[(i * n) + j] = Matern(distances[(i * n) + j], lengthScale);
-                    }
-                }
-
-                foreach (var noise in Noises)
-                {
-                    // Reuse the buffer of a rejected candidate; a kept one becomes the model's factor.
-                    k = k ?? new double[n * n];
-                    Array.Copy(kernel, k, kernel.Length);
-                    for (var i = 0; i < n; i++)
-                    {
-                        k[(i * n) + i] = 1 + noise + 1e-8;
-                    }
-
-                    if (!Cholesky(k, n))
-                    {
-                        continue;
-                    }
-
-                    var alpha = Solve(k, z, n);
-                    double fit = 0, logDet = 0;
-                    for (var i = 0; i < n; i++)
-                    {
-                        fit += z[i] * alpha[i];
-                        logDet += Math.Log(k[(i * n) + i]);
-                    }
-
-                    var likelihood = (-0.5 * fit) - logDet;
-                    if (likelihood > bestLikelihood)
-                    {
-                        bestLikelihood = likelihood;
-                        bestModel = new GaussianProcess(x, alpha, k, mean, std, lengthScale, noise, best);
-                        k = null;
-                    }
+                    kernel[(i * n) + j] = Matern(distances[(i * n) + j], lengthScale);
                 }
             }
+        }
 
-            return bestModel ?? throw new InvalidOperationException("The Gaussian process could not be fitted.");
+        /// <summary>Adds the diagonal, factors <paramref name="k"/> in place and solves for alpha; false when not positive definite.</summary>
+        private static bool TryFactor(double[] k, double[] z, int n, double noise, out double[] alpha, out double likelihood)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                k[(i * n) + i] = 1 + noise + 1e-8;
+            }
+
+            if (!Cholesky(k, n))
+            {
+                alpha = Array.Empty<double>();
+                likelihood = double.NegativeInfinity;
+                return false;
+            }
+
+            alpha = Solve(k, z, n);
+            double fit = 0, logDet = 0;
+            for (var i = 0; i < n; i++)
+            {
+                fit += z[i] * alpha[i];
+                logDet += Math.Log(k[(i * n) + i]);
+            }
+
+            likelihood = (-0.5 * fit) - logDet;
+            return true;
         }
 
         /// <summary>Posterior mean and standard deviation in standardised units.</summary>
         internal (double Mean, double Std) PredictStandardized(double[] point, double[] scratch)
         {
-            var n = _x.Length;
-            var chol = _chol;
-            double mean = 0;
-            for (var i = 0; i < n; i++)
-            {
-                scratch[i] = Matern(Distance(point, _x[i]), LengthScale);
-                mean += scratch[i] * _alpha[i];
-            }
-
-            // Forward substitution L v = k*; variance = 1 - v·v.
-            double vv = 0;
-            for (var i = 0; i < n; i++)
-            {
-                var row = i * n;
-                var v = (scratch[i] - Dot(chol, row, scratch, 0, i)) / chol[row + i];
-                scratch[i] = v;
-                vv += v * v;
-            }
-
-            return (mean, Math.Sqrt(Math.Max(1e-12, 1 - vv)));
+            var mean = KernelAndMean(point, 0, scratch, out _);
+            return (mean, StdFromKernel(scratch));
         }
 
         internal (double Mean, double Std) Predict(double[] point)
         {
             var (m, s) = PredictStandardized(point, new double[_x.Length]);
             return ((m * _yStd) + _yMean, s * _yStd);
+        }
+
+        /// <summary>
+        /// Writes k(point, x_i) into <paramref name="kstar"/> and returns the posterior mean (O(n));
+        /// <paramref name="maxK"/> is the largest kernel value, for <see cref="StdUpperBound"/>.
+        /// </summary>
+        private double KernelAndMean(double[] points, int offset, double[] kstar, out double maxK)
+        {
+            var n = _x.Length;
+            var d = Dimensions;
+            double mean = 0;
+            maxK = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var xi = _x[i];
+                double sum = 0;
+                for (var j = 0; j < d; j++)
+                {
+                    var diff = points[offset + j] - xi[j];
+                    sum += diff * diff;
+                }
+
+                var k = Matern(Math.Sqrt(sum), LengthScale);
+                kstar[i] = k;
+                maxK = Math.Max(maxK, k);
+                mean += k * _alpha[i];
+            }
+
+            return mean;
+        }
+
+        /// <summary>Posterior standard deviation from k* (O(n^2) forward substitution L v = k*; variance = 1 - v·v). Overwrites k*.</summary>
+        private double StdFromKernel(double[] kstar)
+        {
+            var n = _x.Length;
+            var chol = _chol;
+            double vv = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var row = i * n;
+                var v = (kstar[i] - Dot(chol, row, kstar, 0, i)) / chol[row + i];
+                kstar[i] = v;
+                vv += v * v;
+            }
+
+            return Math.Sqrt(Math.Max(1e-12, 1 - vv));
+        }
+
+        /// <summary>
+        /// An upper bound of the posterior standard deviation without the O(n^2) solve: k*ᵀK⁻¹k* ≥ k_i²/K_ii for every
+        /// i (Cauchy-Schwarz in the K⁻¹ inner product), so the variance is at most 1 - max k_i² / (1 + noise).
+        /// </summary>
+        private double StdUpperBound(double maxK) => Math.Sqrt(Math.Max(1e-12, 1 - (maxK * maxK / (1 + Noise + 1e-8))));
+
+        private int Dimensions => _x.Length == 0 ? 0 : _x[0].Length;
+
+        /// <summary>
+        /// Scores candidates <paramref name="start"/> to <paramref name="end"/> - 1 (flat, d values each; indexes absolute) by expected improvement over
+        /// <see cref="BestStandardized"/>, in order, and updates the running best EI and best posterior mean (strictly
+        /// greater wins, so the first of equals is kept). With <paramref name="prune"/> the variance is computed only
+        /// where EI with the bounded standard deviation could still beat the best so far; EI grows with the standard
+        /// deviation, so the result is the exhaustive one. <paramref name="kstar"/> holds n values.
+        /// </summary>
+        internal void ScoreCandidates(double[] candidates, int start, int end, double xi, bool prune, double[] kstar, ref double bestEi, ref int eiIndex, ref double bestMean, ref int meanIndex)
+        {
+            var d = Dimensions;
+            for (var c = start; c < end; c++)
+            {
+                var mean = KernelAndMean(candidates, c * d, kstar, out var maxK);
+                if (mean > bestMean)
+                {
+                    bestMean = mean;
+                    meanIndex = c;
+                }
+
+                if (prune)
+                {
+                    // The slack covers the erfc approximation (relative error < 1.2e-7 in the normal CDF), which could
+                    // otherwise make the bound a hair lower than the EI it bounds.
+                    var improvement = mean - BestStandardized - xi;
+                    var bound = ExpectedImprovement(mean, StdUpperBound(maxK), BestStandardized, xi);
+                    if (bound + (3e-7 * (Math.Abs(improvement) + 1)) < bestEi)
+                    {
+                        continue;
+                    }
+                }
+
+                var ei = ExpectedImprovement(mean, StdFromKernel(kstar), BestStandardized, xi);
+                if (ei > bestEi)
+                {
+                    bestEi = ei;
+                    eiIndex = c;
+                }
+            }
         }
 
         internal double ToOriginal(double standardized) => (standardized * _yStd) + _yMean;

@@ -16,7 +16,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         private static readonly string[] DefaultOperations = { "resolve-image", "create-sandbox", "load-data", "run", "collect", "cleanup" };
 
         private readonly Dictionary<string, Suggestion> _suggestionCache = new Dictionary<string, Suggestion>(StringComparer.Ordinal);
-        private readonly Dictionary<string, GaussianProcess> _modelCache = new Dictionary<string, GaussianProcess>(StringComparer.Ordinal);
+        private readonly Dictionary<(string Pair, string Space), ModelSlot> _models = new Dictionary<(string Pair, string Space), ModelSlot>();
         private readonly Dictionary<string, IReadOnlyList<Pattern>> _patternCache = new Dictionary<string, IReadOnlyList<Pattern>>(StringComparer.Ordinal);
         private readonly Dictionary<string, (int Count, IReadOnlyList<Pattern> Patterns)> _pairPatterns = new Dictionary<string, (int Count, IReadOnlyList<Pattern> Patterns)>(StringComparer.Ordinal);
         private LearningIndex _index = new LearningIndex(string.Empty);
@@ -28,6 +28,16 @@ namespace NeuralTrader.Swarm.Core.Learning
         private SqliteConnection? _readConnection;
         private SqliteCommand? _dataVersionCommand;
         private long _dataVersion = -1;
+        private long _gridSearches;
+
+        // Reused by suggestions, which run under _learnGate.
+        private double[] _candidates = Array.Empty<double>();
+
+        [ThreadStatic]
+        private static double[]? _predictScratch;
+
+        /// <summary>How many hyperparameter grid searches the learning model has run (tests check the reuse rule).</summary>
+        internal long GridSearches => System.Threading.Interlocked.Read(ref _gridSearches);
 
         /// <summary>
         /// Recommends parameters for the next deployment of <paramref name="strategy"/> on <paramref name="symbol"/>.
@@ -90,13 +100,16 @@ namespace NeuralTrader.Swarm.Core.Learning
         public Prediction Predict(string strategy, string symbol, IDictionary<string, double> parameters, ParameterSpace? space = null)
         {
             parameters = parameters ?? new Dictionary<string, double>();
+            Lazy<GaussianProcess> model;
+            double[] point;
+            int n;
             lock (_learnGate)
             {
                 ThrowIfDisposed();
                 var index = SyncIndex();
                 var pair = PairKey(strategy ?? string.Empty, symbol ?? string.Empty);
                 var usable = index.Usable(pair);
-                var n = usable.Count;
+                n = usable.Count;
                 if (n == 0)
                 {
                     return new Prediction { ExpectedScore = index.StrategySummary(strategy ?? string.Empty)?.MeanScore ?? 0.5, Confidence = 0, Observations = 0 };
@@ -108,17 +121,31 @@ namespace NeuralTrader.Swarm.Core.Learning
                 }
 
                 space = space ?? DeriveSpace(usable, parameters);
-                var selected = index.Selected(pair, SelectObservations);
-                var gp = Model(index, pair, space, selected);
-                var point = space.Dimensions.Select(d => d.Normalize(parameters.TryGetValue(d.Name, out var v) ? v : d.Default)).ToArray();
-                var (mean, std) = gp.PredictStandardized(point, new double[gp.Count]);
-                return new Prediction
+                model = ModelFor(index, pair, space);
+                var dims = space.Dimensions;
+                point = new double[dims.Count];
+                for (var i = 0; i < point.Length; i++)
                 {
-                    ExpectedScore = Clamp01(gp.ToOriginal(mean)),
-                    Confidence = Clamp01((n / (n + 10.0)) * (1 - Math.Min(1, std))),
-                    Observations = n,
-                };
+                    point[i] = dims[i].Normalize(parameters.TryGetValue(dims[i].Name, out var v) ? v : dims[i].Default);
+                }
             }
+
+            // Fitted outside the lock: the other pairs' predictions and the index refresh go on meanwhile, and callers
+            // that want the same new state wait for this one fit instead of each refitting.
+            var gp = model.Value;
+            var scratch = _predictScratch;
+            if (scratch is null || scratch.Length < gp.Count)
+            {
+                scratch = _predictScratch = new double[Math.Max(MaxModelObservations, gp.Count)];
+            }
+
+            var (mean, std) = gp.PredictStandardized(point, scratch);
+            return new Prediction
+            {
+                ExpectedScore = Clamp01(gp.ToOriginal(mean)),
+                Confidence = Clamp01((n / (n + 10.0)) * (1 - Math.Min(1, std))),
+                Observations = n,
+            };
         }
 
         /// <summary>Learning statistics overall and per strategy (definitions in docs/learning.md).</summary>
@@ -219,7 +246,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 {
                     _index = new LearningIndex(generation);
                     _suggestionCache.Clear();
-                    _modelCache.Clear();
+                    _models.Clear();
                     _patternCache.Clear();
                     _pairPatterns.Clear();
                 }
@@ -415,7 +442,7 @@ namespace NeuralTrader.Swarm.Core.Learning
             }
             else
             {
-                var selected = index.Selected(pair, SelectObservations);
+                var selected = index.Selected(pair);
                 var points = selected.Select(o => Point(space, o)).ToList();
                 if (n < initial)
                 {
@@ -440,53 +467,55 @@ namespace NeuralTrader.Swarm.Core.Learning
                 }
                 else
                 {
-                    var gp = Model(index, pair, space, selected);
+                    var gp = ModelFor(index, pair, space).Value;
                     var scratch = new double[gp.Count];
                     const double xi = 0.01;
-                    var best = gp.BestStandardized;
+                    const int randomCount = 384, perCenter = 24, refineCount = 48;
                     double bestEi = double.NegativeInfinity, bestMean = double.NegativeInfinity;
-                    double[] eiPoint = new double[d], meanPoint = new double[d];
+                    int eiIndex = -1, meanIndex = -1;
 
-                    void Consider(double[] candidate)
-                    {
-                        var (mean, std) = gp.PredictStandardized(candidate, scratch);
-                        var ei = GaussianProcess.ExpectedImprovement(mean, std, best, xi);
-                        if (ei > bestEi)
-                        {
-                            bestEi = ei;
-                            eiPoint = candidate;
-                        }
-
-                        if (mean > bestMean)
-                        {
-                            bestMean = mean;
-                            meanPoint = candidate;
-                        }
-                    }
-
-                    for (var c = 0; c < 384; c++)
-                    {
-                        Consider(Snap(space, RandomPoint(random, d, isFixed, fixedUnit)));
-                    }
-
+                    // First the random candidates and the perturbations of the best observations, flat in one reused
+                    // buffer, in the order the random stream makes them; then refinements around the best of those.
                     var top = selected.Zip(points, (o, p) => (o.Score, p)).OrderByDescending(t => t.Score).Take(5).Select(t => t.p).ToList();
-                    double[] scales = { 0.02, 0.05, 0.1, 0.2 };
-                    foreach (var center in top)
+                    var firstCount = randomCount + (top.Count * perCenter);
+                    if (_candidates.Length < (firstCount + refineCount) * d)
                     {
-                        for (var c = 0; c < 24; c++)
+                        _candidates = new double[(firstCount + refineCount) * d];
+                    }
+
+                    var candidates = _candidates;
+                    for (var c = 0; c < randomCount; c++)
+                    {
+                        RandomPoint(random, isFixed, fixedUnit, candidates, c * d);
+                        Snap(space, candidates, c * d);
+                    }
+
+                    double[] scales = { 0.02, 0.05, 0.1, 0.2 };
+                    for (var t = 0; t < top.Count; t++)
+                    {
+                        for (var c = 0; c < perCenter; c++)
                         {
-                            Consider(Snap(space, Perturb(random, center, scales[c % scales.Length], isFixed, fixedUnit)));
+                            var at = (randomCount + (t * perCenter) + c) * d;
+                            Perturb(random, top[t], 0, scales[c % scales.Length], isFixed, fixedUnit, candidates, at);
+                            Snap(space, candidates, at);
                         }
                     }
 
-                    var refineCenter = eiPoint;
-                    for (var c = 0; c < 48; c++)
+                    gp.ScoreCandidates(candidates, 0, firstCount, xi, prune: true, scratch, ref bestEi, ref eiIndex, ref bestMean, ref meanIndex);
+                    var refineCenter = new double[d];
+                    CopyCandidate(candidates, eiIndex, refineCenter);
+                    var refineStart = firstCount * d;
+                    for (var c = 0; c < refineCount; c++)
                     {
-                        Consider(Snap(space, Perturb(random, refineCenter, c % 2 == 0 ? 0.03 : 0.01, isFixed, fixedUnit)));
+                        Perturb(random, refineCenter, 0, c % 2 == 0 ? 0.03 : 0.01, isFixed, fixedUnit, candidates, refineStart + (c * d));
+                        Snap(space, candidates, refineStart + (c * d));
                     }
+
+                    gp.ScoreCandidates(candidates, firstCount, firstCount + refineCount, xi, prune: true, scratch, ref bestEi, ref eiIndex, ref bestMean, ref meanIndex);
 
                     // When nothing promises an improvement any more, exploit the best posterior mean.
-                    chosen = bestEi > 1e-9 ? eiPoint : meanPoint;
+                    chosen = new double[d];
+                    CopyCandidate(candidates, bestEi > 1e-9 ? eiIndex : meanIndex, chosen);
                     var (m, s) = gp.PredictStandardized(chosen, scratch);
                     suggestion.Method = "bayesian-optimization";
                     suggestion.ExpectedSuccessRate = Clamp01(gp.ToOriginal(m));
@@ -564,98 +593,182 @@ namespace NeuralTrader.Swarm.Core.Learning
             return patterns;
         }
 
-        private GaussianProcess Model(LearningIndex index, string pair, ParameterSpace space, List<Observation> selected)
+        /// <summary>
+        /// The next count of usable observations at which the hyperparameters are searched again after
+        /// <paramref name="anchor"/>: a quarter more observations, at least 1 and at most 16 (1, 2, ..., 8, 10, 12, 15,
+        /// 18, 22, 27, 33, 41, 51, 63, 78, 94, 110, ...).
+        /// </summary>
+        internal static int NextHyperparameterAnchor(int anchor) => anchor + Math.Max(1, Math.Min(16, anchor / 4));
+
+        /// <summary>The largest anchor (see <see cref="NextHyperparameterAnchor"/>) not above <paramref name="n"/>.</summary>
+        internal static int HyperparameterAnchor(int n)
         {
-            var key = string.Join("|", index.Generation, pair, space.Signature, selected.Count.ToString(CultureInfo.InvariantCulture), selected.Count == 0 ? "0" : selected.Max(o => o.Seq).ToString(CultureInfo.InvariantCulture));
-            if (_modelCache.TryGetValue(key, out var gp))
+            var anchor = 1;
+            while (NextHyperparameterAnchor(anchor) - anchor < 16)
             {
-                return gp;
+                var next = NextHyperparameterAnchor(anchor);
+                if (next > n)
+                {
+                    return anchor;
+                }
+
+                anchor = next;
             }
 
-            var x = selected.Select(o => Point(space, o)).ToArray();
-            var y = selected.Select(o => o.Score).ToArray();
-            gp = GaussianProcess.Fit(x, y);
-            if (_modelCache.Count > 256)
-            {
-                _modelCache.Clear();
-            }
-
-            _modelCache[key] = gp;
-            return gp;
+            return n < anchor ? anchor : anchor + (16 * ((n - anchor) / 16));
         }
 
-        /// <summary>At most <see cref="MaxModelObservations"/>: the 40 most recent plus the best of the rest.</summary>
-        private static List<Observation> SelectObservations(List<Observation> usable)
+        /// <summary>
+        /// The Gaussian process of a pair and space for its current observations, as a lazy value that the caller
+        /// evaluates (Predict does so outside <c>_learnGate</c>); callers asking for the same state share one fit. The
+        /// hyperparameters come from a grid search on the observations as of the last anchor (a deterministic function
+        /// of the data, so the same data give the same model whatever the history of calls); between anchors the model
+        /// is refitted with them, one Cholesky factor instead of fifteen. Called under <c>_learnGate</c>.
+        /// </summary>
+        private Lazy<GaussianProcess> ModelFor(LearningIndex index, string pair, ParameterSpace space)
         {
-            if (usable.Count <= MaxModelObservations)
+            var usable = index.Usable(pair);
+            var n = usable.Count;
+            var key = (pair, space.Signature);
+            if (!_models.TryGetValue(key, out var slot))
             {
-                return usable;
+                if (_models.Count > 256)
+                {
+                    _models.Clear();
+                }
+
+                slot = new ModelSlot();
+                _models[key] = slot;
             }
 
-            // O(n) selection of the best older observations: a small sorted buffer instead of sorting everything.
-            const int recentCount = 40;
-            const int bestCount = MaxModelObservations - recentCount;
-            var best = new List<Observation>(bestCount + 1);
-            var older = usable.Count - recentCount;
+            if (slot.Count == n && slot.Model != null)
+            {
+                return slot.Model;
+            }
+
+            var anchor = HyperparameterAnchor(n);
+            if (slot.Anchor != anchor || slot.Search is null)
+            {
+                var (ax, ay) = ModelData(space, anchor == n ? index.Selected(pair) : SelectObservations(usable, anchor));
+                slot.Search = new Lazy<GaussianProcess>(() =>
+                {
+                    System.Threading.Interlocked.Increment(ref _gridSearches);
+                    return GaussianProcess.Fit(ax, ay);
+                });
+                slot.Anchor = anchor;
+            }
+
+            var search = slot.Search;
+            if (anchor == n)
+            {
+                slot.Model = search;
+            }
+            else
+            {
+                var (x, y) = ModelData(space, index.Selected(pair));
+                slot.Model = new Lazy<GaussianProcess>(() => GaussianProcess.Fit(x, y, search.Value.LengthScale, search.Value.Noise));
+            }
+
+            slot.Count = n;
+            return slot.Model;
+        }
+
+        private static (double[][] X, double[] Y) ModelData(ParameterSpace space, List<Observation> selected)
+        {
+            var x = new double[selected.Count][];
+            var y = new double[selected.Count];
+            for (var i = 0; i < x.Length; i++)
+            {
+                x[i] = Point(space, selected[i]);
+                y[i] = selected[i].Score;
+            }
+
+            return (x, y);
+        }
+
+        /// <summary>
+        /// At most <see cref="MaxModelObservations"/> of the first <paramref name="count"/> usable observations: the 40
+        /// most recent plus the best of the rest (ties: the earlier), in seq order. <see cref="LearningIndex.Selected"/>
+        /// keeps the same selection up to date incrementally.
+        /// </summary>
+        internal static List<Observation> SelectObservations(List<Observation> usable, int count)
+        {
+            if (count <= MaxModelObservations)
+            {
+                return usable.GetRange(0, count);
+            }
+
+            var best = new List<Observation>(LearningIndex.BestOlderCount + 1);
+            var older = count - LearningIndex.RecentCount;
             for (var i = 0; i < older; i++)
             {
-                var o = usable[i];
-                if (best.Count == bestCount && o.Score <= best[best.Count - 1].Score)
-                {
-                    continue;
-                }
-
-                var at = best.Count;
-                while (at > 0 && best[at - 1].Score < o.Score)
-                {
-                    at--;
-                }
-
-                best.Insert(at, o);
-                if (best.Count > bestCount)
-                {
-                    best.RemoveAt(best.Count - 1);
-                }
+                LearningIndex.AddToBest(best, usable[i]);
             }
 
             best.Sort((a, b) => a.Seq.CompareTo(b.Seq));
-            best.AddRange(usable.Skip(older));
+            best.AddRange(usable.GetRange(older, LearningIndex.RecentCount));
             return best;
         }
 
-        private static double[] Point(ParameterSpace space, Observation o) =>
-            space.Dimensions.Select(dim => dim.Normalize(o.Parameters != null && o.Parameters.TryGetValue(dim.Name, out var v) ? v : dim.Default)).ToArray();
-
-        private static double[] Snap(ParameterSpace space, double[] unit)
+        private static double[] Point(ParameterSpace space, Observation o)
         {
-            for (var i = 0; i < unit.Length; i++)
+            var dims = space.Dimensions;
+            var p = new double[dims.Count];
+            for (var i = 0; i < p.Length; i++)
             {
-                var dim = space.Dimensions[i];
-                unit[i] = dim.Normalize(dim.Denormalize(unit[i]));
-            }
-
-            return unit;
-        }
-
-        private static double[] RandomPoint(Random random, int d, bool[] isFixed, double[] fixedUnit)
-        {
-            var p = new double[d];
-            for (var i = 0; i < d; i++)
-            {
-                p[i] = isFixed[i] ? fixedUnit[i] : random.NextDouble();
+                var dim = dims[i];
+                p[i] = dim.Normalize(o.Parameters != null && o.Parameters.TryGetValue(dim.Name, out var v) ? v : dim.Default);
             }
 
             return p;
         }
 
-        private static double[] Perturb(Random random, double[] center, double scale, bool[] isFixed, double[] fixedUnit)
+        /// <summary>Copies candidate <paramref name="index"/> out of the flat buffer; none (only NaN scores) leaves the origin, as before.</summary>
+        private static void CopyCandidate(double[] candidates, int index, double[] point)
         {
-            var p = new double[center.Length];
-            for (var i = 0; i < center.Length; i++)
+            if (index >= 0)
+            {
+                Array.Copy(candidates, index * point.Length, point, 0, point.Length);
+            }
+        }
+
+        private static double[] Snap(ParameterSpace space, double[] unit)
+        {
+            Snap(space, unit, 0);
+            return unit;
+        }
+
+        private static void Snap(ParameterSpace space, double[] points, int offset)
+        {
+            for (var i = 0; i < space.Dimensions.Count; i++)
+            {
+                var dim = space.Dimensions[i];
+                points[offset + i] = dim.Normalize(dim.Denormalize(points[offset + i]));
+            }
+        }
+
+        private static double[] RandomPoint(Random random, int d, bool[] isFixed, double[] fixedUnit)
+        {
+            var p = new double[d];
+            RandomPoint(random, isFixed, fixedUnit, p, 0);
+            return p;
+        }
+
+        private static void RandomPoint(Random random, bool[] isFixed, double[] fixedUnit, double[] points, int offset)
+        {
+            for (var i = 0; i < isFixed.Length; i++)
+            {
+                points[offset + i] = isFixed[i] ? fixedUnit[i] : random.NextDouble();
+            }
+        }
+
+        private static void Perturb(Random random, double[] center, int centerOffset, double scale, bool[] isFixed, double[] fixedUnit, double[] points, int offset)
+        {
+            for (var i = 0; i < isFixed.Length; i++)
             {
                 if (isFixed[i])
                 {
-                    p[i] = fixedUnit[i];
+                    points[offset + i] = fixedUnit[i];
                     continue;
                 }
 
@@ -663,10 +776,20 @@ namespace NeuralTrader.Swarm.Core.Learning
                 var u1 = 1.0 - random.NextDouble();
                 var u2 = random.NextDouble();
                 var normal = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-                p[i] = Math.Max(0, Math.Min(1, center[i] + (scale * normal)));
+                points[offset + i] = Math.Max(0, Math.Min(1, center[centerOffset + i] + (scale * normal)));
             }
+        }
 
-            return p;
+        /// <summary>A pair's model state: the current model and the hyperparameter search it uses.</summary>
+        private sealed class ModelSlot
+        {
+            internal int Count { get; set; } = -1;
+
+            internal Lazy<GaussianProcess>? Model { get; set; }
+
+            internal int Anchor { get; set; } = -1;
+
+            internal Lazy<GaussianProcess>? Search { get; set; }
         }
 
         private static ParameterSpace DeriveSpace(List<Observation> usable, IDictionary<string, double> query)
@@ -780,7 +903,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         private readonly Dictionary<string, List<Observation>> _byPair = new Dictionary<string, List<Observation>>(StringComparer.Ordinal);
         private readonly Dictionary<string, List<Observation>> _byStrategy = new Dictionary<string, List<Observation>>(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, List<Observation>> _usableByPair = new Dictionary<string, List<Observation>>(StringComparer.Ordinal);
-        private readonly Dictionary<string, (int Count, List<Observation> Selected)> _selected = new Dictionary<string, (int Count, List<Observation> Selected)>(StringComparer.Ordinal);
+        private readonly Dictionary<string, Selection> _selected = new Dictionary<string, Selection>(StringComparer.Ordinal);
         private readonly Dictionary<string, PairSummary> _pairSummaries = new Dictionary<string, PairSummary>(StringComparer.Ordinal);
         private readonly Dictionary<string, StrategySummary> _strategySummaries = new Dictionary<string, StrategySummary>(StringComparer.OrdinalIgnoreCase);
         private static readonly List<Observation> Empty = new List<Observation>();
@@ -859,23 +982,87 @@ namespace NeuralTrader.Swarm.Core.Learning
         /// </summary>
         internal List<Observation> Usable(string key) => _usableByPair.TryGetValue(key, out var list) ? list : Empty;
 
-        /// <summary>The model's observations for a pair, selected again only when the pair has new usable ones.</summary>
-        internal List<Observation> Selected(string key, Func<List<Observation>, List<Observation>> select)
+        internal const int RecentCount = 40;
+
+        internal const int BestOlderCount = TrajectoryStore.MaxModelObservations - RecentCount;
+
+        /// <summary>
+        /// The model's observations for a pair (see <see cref="TrajectoryStore.SelectObservations"/>), updated when the
+        /// pair has new usable ones: the observations that left the recent window are offered to the pair's best-older
+        /// buffer, in seq order, so the selection costs O(new observations), not a scan of all of them. Callers must
+        /// not modify it.
+        /// </summary>
+        internal List<Observation> Selected(string key)
         {
             var usable = Usable(key);
-            if (_selected.TryGetValue(key, out var cached) && cached.Count == usable.Count)
+            if (!_selected.TryGetValue(key, out var state))
             {
-                return cached.Selected;
+                state = new Selection();
+                _selected[key] = state;
             }
 
-            var selected = select(usable);
-            _selected[key] = (usable.Count, selected);
-            return selected;
+            if (state.Count == usable.Count && state.Observations != null)
+            {
+                return state.Observations;
+            }
+
+            if (usable.Count <= TrajectoryStore.MaxModelObservations)
+            {
+                state.Observations = usable.GetRange(0, usable.Count);
+            }
+            else
+            {
+                var older = usable.Count - RecentCount;
+                for (; state.Older < older; state.Older++)
+                {
+                    AddToBest(state.BestOlder, usable[state.Older]);
+                }
+
+                var selected = new List<Observation>(state.BestOlder);
+                selected.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+                selected.AddRange(usable.GetRange(older, RecentCount));
+                state.Observations = selected;
+            }
+
+            state.Count = usable.Count;
+            return state.Observations;
+        }
+
+        /// <summary>Keeps <paramref name="best"/> the <see cref="BestOlderCount"/> highest scores, by score descending, earlier first among equals.</summary>
+        internal static void AddToBest(List<Observation> best, Observation o)
+        {
+            if (best.Count == BestOlderCount && o.Score <= best[best.Count - 1].Score)
+            {
+                return;
+            }
+
+            var at = best.Count;
+            while (at > 0 && best[at - 1].Score < o.Score)
+            {
+                at--;
+            }
+
+            best.Insert(at, o);
+            if (best.Count > BestOlderCount)
+            {
+                best.RemoveAt(best.Count - 1);
+            }
         }
 
         internal List<Observation> ForStrategy(string strategy) => _byStrategy.TryGetValue(strategy, out var list) ? list : Empty;
 
         internal List<Observation> Pair(string key) => _byPair.TryGetValue(key, out var list) ? list : Empty;
+
+        private sealed class Selection
+        {
+            internal int Count { get; set; } = -1;
+
+            internal int Older { get; set; }
+
+            internal List<Observation> BestOlder { get; } = new List<Observation>(BestOlderCount + 1);
+
+            internal List<Observation>? Observations { get; set; }
+        }
     }
 }
 
