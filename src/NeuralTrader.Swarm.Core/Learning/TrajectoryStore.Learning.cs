@@ -36,6 +36,43 @@ namespace NeuralTrader.Swarm.Core.Learning
         [ThreadStatic]
         private static double[]? _predictScratch;
 
+        // Trajectories this instance appended, by id, until the index takes them in: their observations are then built
+        // from these instead of reading back, decrypting and parsing rows this process has just written (most of a
+        // Predict's cost during a swarm). Kept only once the index is in use, and bounded, so a store that only
+        // appends holds none.
+        private const int MaxOwnAppends = 10000;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Trajectory> _ownAppends =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, Trajectory>(StringComparer.Ordinal);
+        private volatile bool _indexInUse;
+
+        /// <summary>Remembers trajectories about to be appended (normalised, as stored) for the index.</summary>
+        private void RememberOwnAppends(IReadOnlyList<Trajectory> trajectories)
+        {
+            if (!_indexInUse || !CanReadPayloads)
+            {
+                return;
+            }
+
+            if (_ownAppends.Count + trajectories.Count > MaxOwnAppends)
+            {
+                _ownAppends.Clear();
+            }
+
+            foreach (var trajectory in trajectories)
+            {
+                _ownAppends[trajectory.Id] = trajectory;
+            }
+        }
+
+        /// <summary>Forgets those that were not inserted (already present, or the append failed).</summary>
+        private void ForgetOwnAppends(IEnumerable<string> ids)
+        {
+            foreach (var id in ids)
+            {
+                _ownAppends.TryRemove(id, out _);
+            }
+        }
+
         /// <summary>How many hyperparameter grid searches the learning model has run (tests check the reuse rule).</summary>
         internal long GridSearches => System.Threading.Interlocked.Read(ref _gridSearches);
 
@@ -218,6 +255,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         /// </summary>
         private LearningIndex SyncIndex()
         {
+            _indexInUse = true;
             var connection = ReadConnection();
             var dataVersion = Convert.ToInt64(_dataVersionCommand!.ExecuteScalar(), CultureInfo.InvariantCulture);
             if (dataVersion == _dataVersion)
@@ -245,6 +283,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 if (!string.Equals(generation, _index.Generation, StringComparison.Ordinal))
                 {
                     _index = new LearningIndex(generation);
+                    _ownAppends.Clear();
                     _suggestionCache.Clear();
                     _models.Clear();
                     _patternCache.Clear();
@@ -387,14 +426,16 @@ namespace NeuralTrader.Swarm.Core.Learning
                 return observation;
             }
 
-            Trajectory trajectory;
-            try
+            if (!_ownAppends.TryRemove(row.Id, out var trajectory))
             {
-                trajectory = DecodePayload(row, encapsulations);
-            }
-            catch (StoreException)
-            {
-                return observation;
+                try
+                {
+                    trajectory = DecodePayload(row, encapsulations);
+                }
+                catch (StoreException)
+                {
+                    return observation;
+                }
             }
 
             observation.Readable = true;

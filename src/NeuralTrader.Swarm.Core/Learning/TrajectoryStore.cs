@@ -170,7 +170,8 @@ namespace NeuralTrader.Swarm.Core.Learning
             {
                 ThrowIfDisposed();
                 var session = PrepareWriteKey();
-                // Serialise, encrypt and hash the content before taking the write lock; in parallel for larger batches.
+                // Serialise, encrypt and hash the content before taking the write lock, on this thread: a parallel loop's idle
+                // workers spin, taking CPU from other writer processes and from a swarm's agents.
                 var prepared = new (RecordRow Row, byte[] Digest)[trajectories.Count];
                 foreach (var trajectory in trajectories)
                 {
@@ -197,8 +198,22 @@ namespace NeuralTrader.Swarm.Core.Learning
                 }
 
                 var rows = new List<(RecordRow Row, byte[] Digest)>(prepared);
+                RememberOwnAppends(trajectories);
+                int inserted;
+                try
+                {
+                    inserted = WriteTransaction(() => InsertRows(rows, session));
+                }
+                catch
+                {
+                    ForgetOwnAppends(rows.Select(r => r.Row.Id));
+                    throw;
+                }
 
-                var inserted = WriteTransaction(() => InsertRows(rows, session));
+                if (inserted < rows.Count)
+                {
+                    ForgetOwnAppends(rows.Where(r => r.Row.Fingerprint.Length == 0).Select(r => r.Row.Id));
+                }
                 if (session != null)
                 {
                     session.Persisted = true;
