@@ -180,17 +180,28 @@ namespace NeuralTrader.Swarm.Core
             }
         }
 
-        private Task DrainAsync()
+        /// <summary>
+        /// Writes pending trajectories until none are left. A small batch waits a few milliseconds for more first
+        /// (group commit): each commit makes every agent's next prediction take in the new rows and refit, so a
+        /// commit per settled deployment cost more than the writing itself. Flushing still waits for everything.
+        /// </summary>
+        private async Task DrainAsync()
         {
             while (true)
             {
+                bool small;
+                lock (_pendingLock)
+                    small = _pending.Count < GroupCommitSize;
+                if (small)
+                    await Task.Delay(GroupCommitDelay).ConfigureAwait(false);
+
                 List<Trajectory> batch;
                 lock (_pendingLock)
                 {
                     if (_pending.Count == 0)
                     {
                         _draining = false;
-                        return Task.CompletedTask;
+                        return;
                     }
                     batch = _pending;
                     _pending = new List<Trajectory>();
@@ -206,6 +217,9 @@ namespace NeuralTrader.Swarm.Core
                 }
             }
         }
+
+        private const int GroupCommitSize = 64;
+        private static readonly TimeSpan GroupCommitDelay = TimeSpan.FromMilliseconds(10);
 
         private static ExecutionStatus StatusOf(DeploymentStatus status) => status switch
         {
