@@ -57,6 +57,7 @@ namespace NeuralTrader.Swarm.Bench
         private List<object?[]> _rows = new List<object?[]>();
         private StoreScenario.RawWriter _raw = null!;
         private int _next;
+        private readonly List<Trajectory> _batch = Enumerable.Range(0, StoreScenario.Batch).Select(i => Synthetic.Trajectory("b", i)).ToList();
 
         [GlobalSetup]
         public void Setup()
@@ -87,7 +88,10 @@ namespace NeuralTrader.Swarm.Bench
         {
             int start = _next;
             _next += StoreScenario.Batch;
-            return _store.AppendMany(Enumerable.Range(start, StoreScenario.Batch).Select(i => Synthetic.Trajectory("b", i)).ToList());
+            // Like the raw side, only the ids change per call: building trajectories is the caller's work, not the store's.
+            for (int i = 0; i < _batch.Count; i++)
+                _batch[i].Id = "b-" + (start + i);
+            return _store.AppendMany(_batch);
         }
 
         [Benchmark(Baseline = true, Description = "raw SQLite insert of the same 100 rows", OperationsPerInvoke = StoreScenario.Batch)]
