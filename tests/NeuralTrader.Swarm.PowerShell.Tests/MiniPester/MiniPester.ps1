@@ -14,7 +14,7 @@
 # functions share one session state, which keeps the Pester scoping rules (BeforeAll variables visible in It).
 # Only Core cmdlets and the language are used: the hosted engine has nothing else.
 
-if (-not (Test-Path variable:global:MiniPesterMode)) { $global:MiniPesterMode = 'Run' }
+if ($null -eq $global:MiniPesterMode) { $global:MiniPesterMode = 'Run' }
 $global:MiniPesterResults = [System.Collections.Generic.List[object]]::new()
 $global:MiniPesterStack = [System.Collections.Generic.List[object]]::new()
 $global:MiniPesterWarnings = [System.Collections.Generic.List[string]]::new()

@@ -134,7 +134,9 @@ Describe 'Stop-Swarm and Clear-Swarm' {
         while ($job.Output.Count -eq 0 -and [DateTime]::UtcNow -lt $deadline) { [System.Threading.Thread]::Sleep(50) }
         Stop-Swarm -Confirm:$false
         $null = $job | Wait-Job -Timeout 60
-        $job.State | Should -Be 'Stopped'
+        if ($job.State -ne 'Stopped') {
+            throw "The job ended $($job.State): $(@($job.Error | ForEach-Object { $_.FullyQualifiedErrorId + ': ' + $_.Exception }) -join ' | ')"
+        }
         # Deployments that had not settled end as Cancelled results; far fewer than 40 succeeded.
         @($job.Output | Where-Object Success).Count | Should -BeLessThan 40
         @($job.Output | Where-Object Status -EQ 'Cancelled').Count | Should -BeGreaterThan 0
