@@ -90,8 +90,10 @@ namespace NeuralTrader.Swarm.Core
                 result.Status = DeploymentStatus.Succeeded;
                 steps.Add(new OperationTiming(current, step.Elapsed.TotalMilliseconds, true));
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
+                // Whatever broke while the swarm was being cancelled (a sandbox killed under a write, say), the
+                // deployment was cancelled.
                 steps.Add(new OperationTiming(current, step.Elapsed.TotalMilliseconds, false));
                 await DiscardSandboxAsync().ConfigureAwait(false);
                 Fail(result, new SwarmException(SwarmErrorIds.DeploymentCancelled, SwarmErrorKind.Cancelled, "The deployment was cancelled.", deployment.Registration.Name));

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading;
@@ -183,9 +184,9 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
             }
             catch (SwarmException e) when (e.ErrorId == SwarmErrorIds.SandboxExited)
             {
-                _process.WaitForExit(2000);
+                var exited = Exited();
                 await StopAsync().ConfigureAwait(false);
-                throw Exited();
+                throw exited;
             }
             catch (SwarmException)
             {
@@ -193,13 +194,33 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                 await StopAsync().ConfigureAwait(false);
                 throw;
             }
+            catch (Exception e) when (e is IOException || e is ObjectDisposedException || e is InvalidOperationException)
+            {
+                // The pipe broke under the write or read: the process was killed (cleanup, Stop-Swarm) or died.
+                var exited = Exited();
+                await StopAsync().ConfigureAwait(false);
+                throw exited;
+            }
+        }
+
+        /// <summary>The exit code once the process has ended (waiting briefly), or "unknown" when cleanup got there first.</summary>
+        private string ExitCode()
+        {
+            try
+            {
+                return _process.WaitForExit(2000) ? _process.ExitCode.ToString(CultureInfo.InvariantCulture) : "unknown";
+            }
+            catch (InvalidOperationException)
+            {
+                return "unknown"; // stopped and released by StopAsync meanwhile
+            }
         }
 
         private SwarmException Exited()
         {
             string tail;
             lock (_stderrTail) tail = _stderrTail.ToString();
-            var code = HasExited ? _process.ExitCode.ToString(CultureInfo.InvariantCulture) : "unknown";
+            var code = ExitCode();
             if (tail.IndexOf("OutOfMemory", StringComparison.OrdinalIgnoreCase) >= 0 || tail.IndexOf("Out of memory", StringComparison.OrdinalIgnoreCase) >= 0)
                 return new SwarmException(SwarmErrorIds.SandboxOutOfMemory, SwarmErrorKind.ResourceLimit,
                     $"Sandbox {Id} ran out of memory (limit {_memoryLimitMb} MB) and exited with code {code}.", Info.Strategy);

@@ -66,6 +66,37 @@ namespace NeuralTrader.Swarm.Tests.Coordination
         }
 
         [Fact]
+        public async Task Cancelling_while_cleanup_kills_the_sandboxes_settles_every_deployment_without_throwing()
+        {
+            // Stop-Swarm cancels a swarm and cleans its sandboxes up at once: agents then write to runners that are
+            // being killed. Several rounds, because which agent meets a dead pipe is a race.
+            using var coordinator = new SwarmCoordinator(ProcessOptions(maxAgents: 4));
+            for (int round = 0; round < 8; round++)
+            {
+                using var cts = new CancellationTokenSource();
+                var requests = Enumerable.Range(0, 40).Select(i => new DeploymentRequest("momentum", "SPY",
+                    new Dictionary<string, object?> { ["lookback"] = 5 + i })).ToList();
+                Task cleanup = Task.CompletedTask;
+                int settled = 0;
+                var results = await coordinator.DeploySwarmAsync(requests, _ =>
+                {
+                    if (Interlocked.Increment(ref settled) == 2)
+                    {
+                        cts.Cancel();
+                        cleanup = coordinator.CleanupAsync();
+                    }
+                }, cts.Token);
+                await cleanup;
+
+                Assert.Equal(40, results.Count);
+                Assert.All(results, r => Assert.True(r.Success || r.Status == DeploymentStatus.Cancelled || r.ErrorId == SwarmErrorIds.SandboxExited,
+                    $"{r.Status} {r.ErrorId}: {r.Error}"));
+                Assert.Contains(results, r => r.Status == DeploymentStatus.Cancelled);
+            }
+            Assert.Empty(coordinator.GetSandboxes());
+        }
+
+        [Fact]
         public async Task Timeout_kills_the_child_process_and_reports_TimedOut()
         {
             var options = ProcessOptions();
