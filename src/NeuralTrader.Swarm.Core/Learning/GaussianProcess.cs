@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace NeuralTrader.Swarm.Core.Learning
 {
@@ -12,6 +14,11 @@ namespace NeuralTrader.Swarm.Core.Learning
         private static readonly double[] LengthScales = { 0.06, 0.12, 0.22, 0.4, 0.7 };
         private static readonly double[] Noises = { 1e-4, 1e-2, 0.1 };
         private static readonly double Sqrt5 = Math.Sqrt(5);
+
+        // MethodImplOptions.AggressiveOptimization, which netstandard2.0 does not name: the numeric loops are compiled
+        // fully optimised at once. Under tiering they still ran unoptimised after the first seconds of a session (often a
+        // swarm's whole life): scoring a suggestion's candidates took 3.5 ms instead of 1.3 (bench/, store scenario).
+        private const MethodImplOptions Hot = (MethodImplOptions)512;
 
         private readonly double[][] _x;
         private readonly double[] _alpha;
@@ -142,6 +149,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         }
 
         /// <summary>Strict lower triangle of the kernel matrix (the diagonal depends on the noise).</summary>
+        [MethodImpl(Hot)]
         private static void FillKernel(double[] kernel, double[] distances, int n, double lengthScale)
         {
             for (var i = 0; i < n; i++)
@@ -154,6 +162,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         }
 
         /// <summary>Adds the diagonal, factors <paramref name="k"/> in place and solves for alpha; false when not positive definite.</summary>
+        [MethodImpl(Hot)]
         private static bool TryFactor(double[] k, double[] z, int n, double noise, out double[] alpha, out double likelihood)
         {
             for (var i = 0; i < n; i++)
@@ -197,6 +206,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         /// Writes k(point, x_i) into <paramref name="kstar"/> and returns the posterior mean (O(n));
         /// <paramref name="maxK"/> is the largest kernel value, for <see cref="StdUpperBound"/>.
         /// </summary>
+        [MethodImpl(Hot)]
         private double KernelAndMean(double[] points, int offset, double[] kstar, out double maxK)
         {
             var n = _x.Length;
@@ -223,6 +233,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         }
 
         /// <summary>Posterior standard deviation from k* (O(n^2) forward substitution L v = k*; variance = 1 - v·v). Overwrites k*.</summary>
+        [MethodImpl(Hot)]
         private double StdFromKernel(double[] kstar)
         {
             var n = _x.Length;
@@ -254,6 +265,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         /// where EI with the bounded standard deviation could still beat the best so far; EI grows with the standard
         /// deviation, so the result is the exhaustive one. <paramref name="kstar"/> holds n values.
         /// </summary>
+        [MethodImpl(Hot)]
         internal void ScoreCandidates(double[] candidates, int start, int end, double xi, bool prune, double[] kstar, ref double bestEi, ref int eiIndex, ref double bestMean, ref int meanIndex)
         {
             var d = Dimensions;
@@ -316,6 +328,7 @@ namespace NeuralTrader.Swarm.Core.Learning
             return Math.Sqrt(sum);
         }
 
+        [MethodImpl(Hot)]
         private static double Matern(double r, double lengthScale)
         {
             var s = Sqrt5 * r / lengthScale;
@@ -323,6 +336,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         }
 
         /// <summary>In-place lower Cholesky factor of a flat row-major matrix (lower triangle read); false when not positive definite.</summary>
+        [MethodImpl(Hot)]
         private static bool Cholesky(double[] a, int n)
         {
             for (var i = 0; i < n; i++)
@@ -352,6 +366,7 @@ namespace NeuralTrader.Swarm.Core.Learning
             return true;
         }
 
+        [MethodImpl(Hot)]
         private static double[] Solve(double[] l, double[] b, int n)
         {
             var y = new double[n];
@@ -376,10 +391,30 @@ namespace NeuralTrader.Swarm.Core.Learning
             return x;
         }
 
+        /// <summary>
+        /// The inner product behind the Cholesky factor and the variance solve, where a suggestion spends most of its
+        /// time: two vector accumulators keep the adds from waiting on each other (scoring 552 candidates against 64
+        /// observations: 2.0 ms with the scalar loop, 1.3 ms with this).
+        /// </summary>
+        [MethodImpl(Hot)]
         private static double Dot(double[] a, int aOffset, double[] b, int bOffset, int length)
         {
+            var i = 0;
             double sum = 0;
-            for (var i = 0; i < length; i++)
+            var width = Vector<double>.Count;
+            if (Vector.IsHardwareAccelerated && length >= 2 * width)
+            {
+                Vector<double> even = Vector<double>.Zero, odd = Vector<double>.Zero;
+                for (; i <= length - (2 * width); i += 2 * width)
+                {
+                    even += new Vector<double>(a, aOffset + i) * new Vector<double>(b, bOffset + i);
+                    odd += new Vector<double>(a, aOffset + i + width) * new Vector<double>(b, bOffset + i + width);
+                }
+
+                sum = Vector.Dot(even + odd, Vector<double>.One);
+            }
+
+            for (; i < length; i++)
             {
                 sum += a[aOffset + i] * b[bOffset + i];
             }
@@ -391,16 +426,20 @@ namespace NeuralTrader.Swarm.Core.Learning
 
         internal static double NormalCdf(double z) => 0.5 * Erfc(-z / Math.Sqrt(2));
 
+        // A static array: a local initialiser allocates and fills a new array on every call, which showed up as most
+        // of a suggestion's time (EI is scored for ~500 candidates each time).
+        private static readonly double[] ErfcCoefficients = { -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277 };
+
+        [MethodImpl(Hot)]
         private static double Erfc(double x)
         {
             // Numerical Recipes erfc (Chebyshev), relative error < 1.2e-7.
             var z = Math.Abs(x);
             var t = 1 / (1 + (0.5 * z));
-            double[] c = { -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277 };
             double poly = 0;
-            for (var i = c.Length - 1; i >= 0; i--)
+            for (var i = ErfcCoefficients.Length - 1; i >= 0; i--)
             {
-                poly = c[i] + (t * poly);
+                poly = ErfcCoefficients[i] + (t * poly);
             }
 
             var r = t * Math.Exp((-z * z) + poly);
