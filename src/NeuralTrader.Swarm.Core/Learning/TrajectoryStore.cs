@@ -172,7 +172,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 var session = PrepareWriteKey();
                 // Serialise, encrypt and hash the content before taking the write lock, on this thread: a parallel loop's idle
                 // workers spin, taking CPU from other writer processes and from a swarm's agents.
-                var prepared = new (RecordRow Row, byte[] Digest)[trajectories.Count];
+                var rows = new List<(RecordRow Row, byte[] Digest)>(trajectories.Count);
                 foreach (var trajectory in trajectories)
                 {
                     if (trajectory is null)
@@ -180,24 +180,10 @@ namespace NeuralTrader.Swarm.Core.Learning
                         throw new ArgumentException("A trajectory in the batch is null.", nameof(trajectories));
                     }
 
-                    if (string.IsNullOrEmpty(trajectory.Id))
-                    {
-                        trajectory.Id = Guid.NewGuid().ToString("N");
-                    }
+                    var row = BuildRow(trajectory, session);
+                    rows.Add((row, row.ContentDigest()));
                 }
 
-                void Prepare(int i)
-                {
-                    var row = BuildRow(trajectories[i], session);
-                    prepared[i] = (row, row.ContentDigest());
-                }
-
-                for (var i = 0; i < trajectories.Count; i++)
-                {
-                    Prepare(i);
-                }
-
-                var rows = new List<(RecordRow Row, byte[] Digest)>(prepared);
                 RememberOwnAppends(trajectories);
                 int inserted;
                 try
@@ -214,6 +200,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 {
                     ForgetOwnAppends(rows.Where(r => r.Row.Fingerprint.Length == 0).Select(r => r.Row.Id));
                 }
+
                 if (session != null)
                 {
                     session.Persisted = true;
