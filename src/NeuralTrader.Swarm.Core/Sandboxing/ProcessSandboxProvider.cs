@@ -182,8 +182,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                 Info.State = "Idle";
                 return response;
             }
-            catch (SwarmException e) when (e.ErrorId == SwarmErrorIds.SandboxExited)
+            catch (Exception e) when (e is SwarmException s ? s.ErrorId == SwarmErrorIds.SandboxExited
+                                      : e is IOException || e is ObjectDisposedException || e is InvalidOperationException)
             {
+                // The process ended, or the pipe broke under the write or read because it was killed (cleanup,
+                // Stop-Swarm) or died: report how it exited.
                 var exited = Exited();
                 await StopAsync().ConfigureAwait(false);
                 throw exited;
@@ -193,13 +196,6 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                 // A protocol violation leaves the stream in an unknown state: the sandbox is not reused.
                 await StopAsync().ConfigureAwait(false);
                 throw;
-            }
-            catch (Exception e) when (e is IOException || e is ObjectDisposedException || e is InvalidOperationException)
-            {
-                // The pipe broke under the write or read: the process was killed (cleanup, Stop-Swarm) or died.
-                var exited = Exited();
-                await StopAsync().ConfigureAwait(false);
-                throw exited;
             }
         }
 
