@@ -69,19 +69,9 @@ namespace NeuralTrader.Swarm.Core.Learning
             }
         }
 
-        /// <summary>SHA3-512 of the canonical bytes: the record's content digest, computable in parallel before the write lock.</summary>
-        internal static byte[] ContentDigest(byte[] canonical)
-        {
-            var digest = new Sha3Digest(512);
-            digest.BlockUpdate(canonical, 0, canonical.Length);
-            var output = new byte[64];
-            digest.DoFinal(output, 0);
-            return output;
-        }
-
         /// <summary>
-        /// The same digest as <c>ContentDigest(CanonicalBytes())</c>, fed to the hash field by field: no copy of the
-        /// payload into a canonical buffer, and one digest object per thread instead of one per record.
+        /// The record's content digest, SHA3-512 of <see cref="CanonicalBytes"/>, fed to the hash field by field: no copy
+        /// of the payload into a canonical buffer, and one digest object per thread instead of one per record.
         /// </summary>
         internal byte[] ContentDigest()
         {

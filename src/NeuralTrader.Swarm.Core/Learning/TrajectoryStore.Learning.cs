@@ -942,7 +942,6 @@ namespace NeuralTrader.Swarm.Core.Learning
     internal sealed class LearningIndex
     {
         private readonly Dictionary<string, List<Observation>> _byPair = new Dictionary<string, List<Observation>>(StringComparer.Ordinal);
-        private readonly Dictionary<string, List<Observation>> _byStrategy = new Dictionary<string, List<Observation>>(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, List<Observation>> _usableByPair = new Dictionary<string, List<Observation>>(StringComparer.Ordinal);
         private readonly Dictionary<string, Selection> _selected = new Dictionary<string, Selection>(StringComparer.Ordinal);
         private readonly Dictionary<string, PairSummary> _pairSummaries = new Dictionary<string, PairSummary>(StringComparer.Ordinal);
@@ -973,13 +972,6 @@ namespace NeuralTrader.Swarm.Core.Learning
             }
 
             list.Add(observation);
-            if (!_byStrategy.TryGetValue(observation.Strategy, out var strategyList))
-            {
-                strategyList = new List<Observation>();
-                _byStrategy[observation.Strategy] = strategyList;
-            }
-
-            strategyList.Add(observation);
             if (!_strategySummaries.TryGetValue(observation.Strategy, out var strategySummary))
             {
                 strategySummary = new StrategySummary();
@@ -1089,8 +1081,6 @@ namespace NeuralTrader.Swarm.Core.Learning
                 best.RemoveAt(best.Count - 1);
             }
         }
-
-        internal List<Observation> ForStrategy(string strategy) => _byStrategy.TryGetValue(strategy, out var list) ? list : Empty;
 
         internal List<Observation> Pair(string key) => _byPair.TryGetValue(key, out var list) ? list : Empty;
 

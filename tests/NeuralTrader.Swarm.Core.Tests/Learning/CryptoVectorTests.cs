@@ -61,7 +61,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
                 "01" + "00000002" + "7231" + "0000000000000001" + "0000000000000002" + "00000001" + "73" + "00000003" + "535059" + "01"
                 + "3fe0000000000000" + "0000000000000001" + "00" + "00000000" + "00000000" + "00000002" + "7b7d" + "00000000",
                 CryptoPrimitives.ToHex(canonical));
-            var fingerprint = RecordRow.ComputeFingerprint(RecordRow.Genesis, RecordRow.ContentDigest(canonical));
+            var fingerprint = RecordRow.ComputeFingerprint(RecordRow.Genesis, row.ContentDigest());
             var expected = CryptoPrimitives.Sha3_512(Concat(Encoding.UTF8.GetBytes("NeuralTrader.Swarm/chain/v2"), new byte[64], CryptoPrimitives.Sha3_512(canonical)));
             Assert.Equal(CryptoPrimitives.ToHex(expected), CryptoPrimitives.ToHex(fingerprint));
         }
@@ -82,8 +82,10 @@ namespace NeuralTrader.Swarm.Tests.Learning
             foreach (var row in rows)
             {
                 // Twice: the per-thread digest must come back reset.
-                Assert.Equal(CryptoPrimitives.ToHex(RecordRow.ContentDigest(row.CanonicalBytes())), CryptoPrimitives.ToHex(row.ContentDigest()));
-                Assert.Equal(CryptoPrimitives.ToHex(CryptoPrimitives.Sha3_512(row.CanonicalBytes())), CryptoPrimitives.ToHex(row.ContentDigest()));
+                for (var i = 0; i < 2; i++)
+                {
+                    Assert.Equal(CryptoPrimitives.ToHex(CryptoPrimitives.Sha3_512(row.CanonicalBytes())), CryptoPrimitives.ToHex(row.ContentDigest()));
+                }
             }
         }
 
