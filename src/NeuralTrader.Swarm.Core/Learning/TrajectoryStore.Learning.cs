@@ -363,19 +363,13 @@ namespace NeuralTrader.Swarm.Core.Learning
                 return _readConnection;
             }
 
-            var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = Path,
-                Mode = SqliteOpenMode.ReadWrite,
-                Pooling = false,
-                DefaultTimeout = (int)Math.Max(1, Math.Ceiling(_busyTimeout.TotalSeconds)),
-            }.ToString());
+            var connection = new SqliteConnection(ConnectionString(Path, SqliteOpenMode.ReadWrite, _busyTimeout));
             try
             {
                 connection.Open();
                 using (var command = connection.CreateCommand())
                 {
-                    command.CommandText = "PRAGMA busy_timeout = " + ((int)Math.Min(int.MaxValue, _busyTimeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "; PRAGMA query_only = 1";
+                    command.CommandText = "PRAGMA busy_timeout = " + BusyTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture) + "; PRAGMA query_only = 1";
                     command.ExecuteNonQuery();
                 }
 

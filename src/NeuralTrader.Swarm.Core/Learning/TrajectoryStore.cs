@@ -113,14 +113,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 }
             }
 
-            var builder = new SqliteConnectionStringBuilder
-            {
-                DataSource = path,
-                Mode = SqliteOpenMode.ReadWriteCreate,
-                Pooling = false,
-                DefaultTimeout = (int)Math.Max(1, Math.Ceiling(options.BusyTimeout.TotalSeconds)),
-            };
-            var connection = new SqliteConnection(builder.ToString());
+            var connection = new SqliteConnection(ConnectionString(path, SqliteOpenMode.ReadWriteCreate, options.BusyTimeout));
             TrajectoryStore? store = null;
             try
             {
@@ -554,7 +547,7 @@ namespace NeuralTrader.Swarm.Core.Learning
 
         private void Initialize()
         {
-            Execute("PRAGMA busy_timeout = " + ((int)Math.Min(int.MaxValue, _busyTimeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture));
+            Execute("PRAGMA busy_timeout = " + BusyTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture));
             Retry(() =>
             {
                 var mode = Convert.ToString(Scalar("PRAGMA journal_mode = WAL"), CultureInfo.InvariantCulture);
@@ -1090,6 +1083,15 @@ namespace NeuralTrader.Swarm.Core.Learning
         }
 
         private int BusyTimeoutMilliseconds => (int)Math.Min(int.MaxValue, _busyTimeout.TotalMilliseconds);
+
+        /// <summary>The store's connections: no pooling (each store owns its connections), commands time out with the busy timeout.</summary>
+        private static string ConnectionString(string path, SqliteOpenMode mode, TimeSpan busyTimeout) => new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = mode,
+            Pooling = false,
+            DefaultTimeout = (int)Math.Max(1, Math.Ceiling(busyTimeout.TotalSeconds)),
+        }.ToString();
 
         private void Execute(string sql)
         {
