@@ -726,24 +726,8 @@ namespace NeuralTrader.Swarm.Core.Learning
         /// most recent plus the best of the rest (ties: the earlier), in seq order. <see cref="LearningIndex.Selected"/>
         /// keeps the same selection up to date incrementally.
         /// </summary>
-        internal static List<Observation> SelectObservations(List<Observation> usable, int count)
-        {
-            if (count <= MaxModelObservations)
-            {
-                return usable.GetRange(0, count);
-            }
-
-            var best = new List<Observation>(LearningIndex.BestOlderCount + 1);
-            var older = count - LearningIndex.RecentCount;
-            for (var i = 0; i < older; i++)
-            {
-                LearningIndex.AddToBest(best, usable[i]);
-            }
-
-            best.Sort((a, b) => a.Seq.CompareTo(b.Seq));
-            best.AddRange(usable.GetRange(older, LearningIndex.RecentCount));
-            return best;
-        }
+        internal static List<Observation> SelectObservations(List<Observation> usable, int count) =>
+            LearningIndex.Select(new LearningIndex.Selection(), usable, count);
 
         private static double[] Point(ParameterSpace space, Observation o)
         {
@@ -1033,30 +1017,36 @@ namespace NeuralTrader.Swarm.Core.Learning
                 return state.Observations;
             }
 
-            if (usable.Count <= TrajectoryStore.MaxModelObservations)
-            {
-                state.Observations = usable.GetRange(0, usable.Count);
-            }
-            else
-            {
-                var older = usable.Count - RecentCount;
-                for (; state.Older < older; state.Older++)
-                {
-                    AddToBest(state.BestOlder, usable[state.Older]);
-                }
-
-                var selected = new List<Observation>(state.BestOlder);
-                selected.Sort((a, b) => a.Seq.CompareTo(b.Seq));
-                selected.AddRange(usable.GetRange(older, RecentCount));
-                state.Observations = selected;
-            }
-
+            state.Observations = Select(state, usable, usable.Count);
             state.Count = usable.Count;
             return state.Observations;
         }
 
+        /// <summary>
+        /// The selection of the first <paramref name="count"/> usable observations, advancing <paramref name="state"/>'s
+        /// best-older buffer over those that left the recent window since it was last advanced (all of them for a new state).
+        /// </summary>
+        internal static List<Observation> Select(Selection state, List<Observation> usable, int count)
+        {
+            if (count <= TrajectoryStore.MaxModelObservations)
+            {
+                return usable.GetRange(0, count);
+            }
+
+            var older = count - RecentCount;
+            for (; state.Older < older; state.Older++)
+            {
+                AddToBest(state.BestOlder, usable[state.Older]);
+            }
+
+            var selected = new List<Observation>(state.BestOlder);
+            selected.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+            selected.AddRange(usable.GetRange(older, RecentCount));
+            return selected;
+        }
+
         /// <summary>Keeps <paramref name="best"/> the <see cref="BestOlderCount"/> highest scores, by score descending, earlier first among equals.</summary>
-        internal static void AddToBest(List<Observation> best, Observation o)
+        private static void AddToBest(List<Observation> best, Observation o)
         {
             if (best.Count == BestOlderCount && o.Score <= best[best.Count - 1].Score)
             {
@@ -1078,7 +1068,8 @@ namespace NeuralTrader.Swarm.Core.Learning
 
         internal List<Observation> Pair(string key) => _byPair.TryGetValue(key, out var list) ? list : Empty;
 
-        private sealed class Selection
+        /// <summary>A pair's selection and the best-older buffer it is built from.</summary>
+        internal sealed class Selection
         {
             internal int Count { get; set; } = -1;
 
