@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -42,8 +41,7 @@ namespace NeuralTrader.Swarm.Bench
             {
                 for (int round = 0; round <= rounds; round++)
                 {
-                    var batch = Enumerable.Range(0, 300).Select(i => new DeploymentRequest("momentum", "SPY",
-                        new Dictionary<string, object?> { ["lookback"] = 5 + rnd.Next(40), ["threshold"] = rnd.Next(5) * 0.005 })).ToList();
+                    var batch = SwarmThroughput.MomentumBatch(rnd, 300);
                     long t0 = Stopwatch.GetTimestamp();
                     var settled = await coordinator.DeploySwarmAsync(batch).ConfigureAwait(false);
                     double rate = batch.Count / Stopwatch.GetElapsedTime(t0).TotalSeconds;

@@ -36,6 +36,10 @@ namespace NeuralTrader.Swarm.Bench
             return dataDir;
         }
 
+        /// <summary>n momentum deployments on SPY with varied lookback and threshold, so learning sees distinct runs.</summary>
+        public static List<DeploymentRequest> MomentumBatch(Random rnd, int n) => Enumerable.Range(0, n).Select(i => new DeploymentRequest("momentum", "SPY",
+            new Dictionary<string, object?> { ["lookback"] = 5 + rnd.Next(40), ["threshold"] = rnd.Next(5) * 0.005 })).ToList();
+
         /// <param name="options">Isolation, data and store; MaxAgents and SandboxIdleTimeout are set here.</param>
         /// <param name="provider">A sandbox provider per coordinator (null for the one the options select).</param>
         public static async Task<Figures> MeasureAsync(SwarmOptions options, Func<NeuralTrader.Swarm.Core.Sandboxing.ISandboxProvider?> provider,
@@ -48,8 +52,7 @@ namespace NeuralTrader.Swarm.Bench
 
             async Task<double> SwarmAsync(SwarmCoordinator coordinator, int n)
             {
-                var batch = Enumerable.Range(0, n).Select(i => new DeploymentRequest("momentum", "SPY",
-                    new Dictionary<string, object?> { ["lookback"] = 5 + rnd.Next(40), ["threshold"] = rnd.Next(5) * 0.005 })).ToList();
+                var batch = MomentumBatch(rnd, n);
                 long t0 = Stopwatch.GetTimestamp();
                 var settled = await coordinator.DeploySwarmAsync(batch).ConfigureAwait(false);
                 double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
