@@ -65,7 +65,7 @@ switch ($Task) {
             if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed." }
         }
         else {
-            Write-Log 'Pester 5 is not installed: the script tests run through the in-repo MiniPester runner inside dotnet test.'
+            Write-Log 'Pester 5 is not on PSModulePath: dotnet test runs the script tests through .tools/ (see docs/module.md), or skips them.'
         }
         Invoke-Dotnet @('test', [System.IO.Path]::Combine($root, 'NeuralTrader.Psm.sln'), '-c', $Configuration, '-nologo')
     }

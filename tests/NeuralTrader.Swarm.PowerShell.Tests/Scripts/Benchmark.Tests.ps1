@@ -1,4 +1,4 @@
-# Pester 5 style; runs under Invoke-Pester, or MiniPester in the hosted engine (see ../MiniPester/MiniPester.ps1).
+# Pester 5; run by real Invoke-Pester 5.7.1 in real pwsh (PesterTests.cs, inside dotnet test).
 # Benchmarks, recommendations and the resilience options, for real in process sandboxes.
 
 BeforeAll {

@@ -1,4 +1,4 @@
-# Pester 5 style; runs under Invoke-Pester, or MiniPester in the hosted engine (see ../MiniPester/MiniPester.ps1).
+# Pester 5; run by real Invoke-Pester 5.7.1 in real pwsh (PesterTests.cs, inside dotnet test).
 
 BeforeAll {
     if (-not $global:ModuleManifest) {
@@ -42,7 +42,7 @@ Describe 'Swarm configuration' {
     }
 
     It 'rejects bad values at binding, naming the parameter' {
-        { Set-SwarmConfiguration -MaxAgents 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,NeuralTrader.Swarm.Commands.SetSwarmConfigurationCommand'
+        { Set-SwarmConfiguration -MaxAgents 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
         { Set-SwarmConfiguration -Isolation Hyperspace } | Should -Throw -ExpectedMessage '*Isolation*'
     }
 
@@ -66,7 +66,7 @@ Describe 'Swarm configuration' {
     It 'rejects a malformed key without echoing it' {
         $key = [securestring]::new()
         'correct horse battery staple'.ToCharArray() | ForEach-Object { $key.AppendChar($_) }
-        { Set-SwarmConfiguration -EncryptionKey $key } | Should -Throw -ErrorId 'InvalidArgument,NeuralTrader.Swarm.Commands.SetSwarmConfigurationCommand'
+        { Set-SwarmConfiguration -EncryptionKey $key } | Should -Throw -ErrorId 'InvalidArgument,*'
         $message = try { Set-SwarmConfiguration -EncryptionKey $key; '' } catch { $_.Exception.Message }
         $message | Should -Not -BeNullOrEmpty
         $message | Should -Not -Match 'horse'

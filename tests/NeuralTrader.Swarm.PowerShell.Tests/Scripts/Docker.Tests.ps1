@@ -1,4 +1,4 @@
-# Pester 5 style; runs under Invoke-Pester, or MiniPester in the hosted engine (see ../MiniPester/MiniPester.ps1).
+# Pester 5; run by real Invoke-Pester 5.7.1 in real pwsh (PesterTests.cs, inside dotnet test).
 # The Docker isolation at the PowerShell level, against the real engine. Without an engine (or without the native
 # runner the built-in image needs: build with -p:PublishNativeRunner=true, on by default when CI=true) these tests
 # are skipped and the reason is written as a warning; with NEURALTRADER_REQUIRE_DOCKER=1 they fail instead.
@@ -13,11 +13,7 @@ BeforeAll {
     $global:DockerTestStore = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'swarm-docker-tests-' + [guid]::NewGuid().ToString('N') + '.db')
     Set-SwarmConfiguration -Isolation Process -MaxAgents 2 -SandboxTimeout 120000 -StorePath $DockerTestStore
 
-    # Only Core cmdlets exist in the hosted engine: files through .NET, warnings through the runner's list.
-    function global:Write-TestNote([string] $Message) {
-        if ($null -ne $global:MiniPesterWarnings) { $global:MiniPesterWarnings.Add($Message) }
-        elseif (Get-Command Write-Warning -ErrorAction SilentlyContinue) { Write-Warning $Message }
-    }
+    function global:Write-TestNote([string] $Message) { Write-Warning $Message }
 
     function global:Get-DockerSkipReason {
         $docker = @(Get-Command docker -CommandType Application -ErrorAction SilentlyContinue)

