@@ -28,6 +28,13 @@ namespace NeuralTrader.Swarm.Core.Learning
     /// <summary>Default locations.</summary>
     internal static class StorePaths
     {
+        /// <summary>The store file for a configured path: the default when none, <c>swarm.db</c> inside an existing folder.</summary>
+        internal static string Resolve(string? path)
+        {
+            var full = System.IO.Path.GetFullPath(string.IsNullOrEmpty(path) ? Default() : path!);
+            return System.IO.Directory.Exists(full) ? System.IO.Path.Combine(full, "swarm.db") : full;
+        }
+
         internal static string Default()
         {
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))

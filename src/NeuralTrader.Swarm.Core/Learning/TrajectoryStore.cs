@@ -87,7 +87,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 throw new ArgumentNullException(nameof(options));
             }
 
-            var path = System.IO.Path.GetFullPath(string.IsNullOrEmpty(options.Path) ? DefaultPath : options.Path!);
+            var path = StorePaths.Resolve(options.Path);
             var directory = System.IO.Path.GetDirectoryName(path);
             if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
             {

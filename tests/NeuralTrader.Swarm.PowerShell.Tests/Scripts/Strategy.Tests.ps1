@@ -86,6 +86,21 @@ Describe 'Register-Strategy and Get-Strategy' {
         $err[0].Exception.Message | Should -Match 'SPY'
     }
 
+    It 'keeps the store as swarm.db inside an existing -StorePath folder, relative to the current location' {
+        $null = New-Item -ItemType Directory -Path TestDrive:/store
+        Push-Location TestDrive:/
+        try {
+            # In real pwsh Set-Location leaves the process directory alone: ./store must resolve against PowerShell's location.
+            Set-SwarmConfiguration -StorePath ./store
+            Register-Strategy -Name in-folder -Type momentum -Symbol SPY
+        }
+        finally {
+            Pop-Location
+            Set-SwarmConfiguration -StorePath $SwarmTestStore
+        }
+        Test-Path -LiteralPath (Join-Path (Get-Item TestDrive:/store).FullName 'swarm.db') | Should -BeTrue
+    }
+
     It 'errors for a name that is not registered' {
         { Get-Strategy -Name missing -ErrorAction Stop } | Should -Throw -ErrorId 'StrategyNotRegistered,*'
     }
