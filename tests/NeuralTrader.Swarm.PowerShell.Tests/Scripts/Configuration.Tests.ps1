@@ -47,8 +47,12 @@ Describe 'Swarm configuration' {
     }
 
     It 'resolves paths against the current location' {
-        Set-SwarmConfiguration -DataPath ./some-data
-        (Get-SwarmConfiguration).DataPath | Should -Be ([System.IO.Path]::Combine($ExecutionContext.SessionState.Path.CurrentFileSystemLocation.ProviderPath, 'some-data'))
+        # In real pwsh Push-Location leaves the process directory alone: ./module/data must resolve against PowerShell's location.
+        $moduleBase = Split-Path -Parent $ModuleManifest
+        Push-Location $moduleBase
+        try { Set-SwarmConfiguration -DataPath ./module/data }
+        finally { Pop-Location }
+        (Get-SwarmConfiguration).DataPath | Should -Be ([System.IO.Path]::Combine($moduleBase, 'module', 'data'))
     }
 
     It 'never shows the encryption key' {
