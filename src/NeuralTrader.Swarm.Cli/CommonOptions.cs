@@ -34,6 +34,7 @@ namespace NeuralTrader.Swarm.Cli
             StorePath = parse.GetValue(Store),
             DataPath = parse.GetValue(Data),
             Isolation = parse.GetValue(Isolation),
+            LoggerFactory = WarningLog.Instance,
         };
     }
 

@@ -44,6 +44,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                                 $"(publish one and set {SandboxImageBuilder.RunnerDirectoryVariable}, or use -Isolation Docker to see the details)");
                             return CreateProcess(options, coordinatorId, loggerFactory);
                         }
+                        FactoryLog.ChoseDocker(logger, endpoint);
                         return CreateDocker(options, coordinatorId, loggerFactory);
                     }
                     catch (SwarmException e) when (e.ErrorId == SwarmErrorIds.DockerUnavailable)
@@ -105,5 +106,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
     {
         [LoggerMessage(EventId = 320, Level = LogLevel.Warning, Message = "Docker is not available, so sandboxes run as child processes with weaker isolation (no network or filesystem confinement): {Reason}")]
         public static partial void FallingBackToProcess(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 321, Level = LogLevel.Information, Message = "Isolation Auto chose Docker: the engine at {Endpoint} answers, so every agent runs in a hardened container")]
+        public static partial void ChoseDocker(ILogger logger, Uri endpoint);
     }
 }

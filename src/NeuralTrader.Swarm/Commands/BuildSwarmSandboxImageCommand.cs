@@ -47,10 +47,10 @@ namespace NeuralTrader.Swarm.Commands
         {
             var endpoint = DockerEndpoint ?? SwarmSession.Current.Options.DockerEndpoint;
             var uri = Invoke(() => DockerEngine.ResolveEndpoint(endpoint));
-            var tag = SandboxImageBuilder.DefaultTag;
+            var runnerDirectory = RunnerDirectory == null ? null : GetUnresolvedProviderPathFromPSPath(RunnerDirectory);
+            var tag = Invoke(() => SandboxImageBuilder.ForEndpoint(endpoint, runnerDirectory).Tag);
             if (!ShouldProcess($"{tag} on {uri}", Force ? "Rebuild sandbox image" : "Build sandbox image if missing"))
                 return;
-            var runnerDirectory = RunnerDirectory == null ? null : GetUnresolvedProviderPathFromPSPath(RunnerDirectory);
             var logger = CmdletLoggerFactory.Instance.CreateLogger(typeof(SandboxImageBuilder).FullName!);
             var image = Run(async token =>
             {

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -39,12 +40,15 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         private readonly ILogger _logger;
         private readonly string? _runnerDirectory;
 
-        /// <summary>Creates a builder; <paramref name="tag"/> defaults to <see cref="DefaultTag"/>.</summary>
+        /// <summary>
+        /// Creates a builder; <paramref name="tag"/> defaults to <see cref="DefaultTag"/> plus a digest of the runner
+        /// found, so a rebuilt runner gets a new image instead of reusing a stale one of the same module version.
+        /// </summary>
         public SandboxImageBuilder(DockerClient client, string? runnerDirectory = null, string? tag = null, ILogger? logger = null)
         {
             _client = client;
             _runnerDirectory = runnerDirectory;
-            Tag = string.IsNullOrEmpty(tag) ? DefaultTag : tag!;
+            Tag = string.IsNullOrEmpty(tag) ? ContentTag() ?? DefaultTag : tag!;
             _logger = logger ?? NullLogger.Instance;
         }
 
@@ -57,6 +61,22 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
 
         /// <summary><c>neuraltrader-swarm-runner:&lt;module version&gt;</c>.</summary>
         public static string DefaultTag => Repository + ":" + SwarmLabels.ModuleVersion;
+
+        /// <summary><see cref="DefaultTag"/>-&lt;12 hex digits of the x64 runner's SHA-256&gt;, or null when no runner is at hand.</summary>
+        private string? ContentTag()
+        {
+            try
+            {
+                using var sha = SHA256.Create();
+                using var runner = File.OpenRead(Path.Combine(LocateRunnerDirectory("linux-x64"), RunnerFileName));
+                var hash = sha.ComputeHash(runner);
+                return DefaultTag + "-" + BitConverter.ToString(hash, 0, 6).Replace("-", "").ToLowerInvariant();
+            }
+            catch (SwarmException)
+            {
+                return null;
+            }
+        }
 
         /// <summary>The tag this builder builds.</summary>
         public string Tag { get; }
