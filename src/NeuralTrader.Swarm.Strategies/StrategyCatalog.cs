@@ -187,8 +187,10 @@ namespace NeuralTrader.Swarm.Strategies
                 result.Segments = new List<BacktestSegment>(segments.Count);
                 foreach (ValidationSegment segment in segments)
                 {
+                    long segmentStarted = Stopwatch.GetTimestamp();
                     var part = new BacktestResult();
                     Backtest(definition.Name, values, settings, data.Take(0, from + segment.End), from + segment.First, quiet, part);
+                    part.Metrics.ComputeMs = (Stopwatch.GetTimestamp() - segmentStarted) * 1000.0 / Stopwatch.Frequency;
                     result.Segments.Add(new BacktestSegment
                     {
                         Name = segment.Name,

@@ -72,7 +72,11 @@ namespace NeuralTrader.Swarm.Tests.Strategies
                 var options = new RunOptions { EquityPoints = 600, Validation = new ValidationOptions { WalkForward = 3 } };
                 BacktestResult a = StrategyCatalog.Run(strategy, Data, window, options);
                 BacktestResult b = StrategyCatalog.Run(strategy, altered, window, options);
-                a.Metrics.ComputeMs = b.Metrics.ComputeMs = 0;
+                foreach (BacktestMetrics m in new[] { a, b }.SelectMany(x => x.Segments!.Select(s => s.Metrics).Append(x.Metrics)))
+                {
+                    m.ComputeMs = 0;
+                }
+
                 Assert.Equal(JsonSerializer.Serialize(a), JsonSerializer.Serialize(b));
             }
         }
