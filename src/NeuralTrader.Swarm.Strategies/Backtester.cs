@@ -107,9 +107,7 @@ namespace NeuralTrader.Swarm.Strategies
             }
 
             var strategyReturns = default(ReturnStats);
-            var holdReturns = default(ReturnStats);
             var drawdown = new DrawdownTracker(settings.InitialCash, from);
-            var holdDrawdown = new DrawdownTracker(close[from], from);
             int exposed = 0;
             int pending = 0; // the warm-up's last decision is not filled at the window's first open
             equity[0] = settings.InitialCash;
@@ -122,13 +120,10 @@ namespace NeuralTrader.Swarm.Strategies
                 target = FillAndMark(book, decided, open.AsSpan(start, count), close.AsSpan(start, count), equity.Slice(1, count), start, pending, ref exposed);
                 pending = target;
 
-                // Bar returns of the strategy and of buy-and-hold; the window's first bar has none.
+                // Bar returns of the strategy; the window's first bar has none.
                 int first = start == from ? 1 : 0;
                 strategyReturns.Add(equity.Slice(first, count + 1 - first), scratch);
-                holdReturns.Add(close.AsSpan(start - 1 + first, count + 1 - first), scratch);
-
                 drawdown.Add(equity.Slice(1, count), start);
-                holdDrawdown.Add(close.AsSpan(start, count), start);
 
                 while (nextSample < start + count)
                 {
@@ -162,19 +157,67 @@ namespace NeuralTrader.Swarm.Strategies
             m.Trades = book.Entries;
             m.Fills = book.Fills;
             m.WinRate = book.ClosedTrips > 0 ? (double)book.Wins / book.ClosedTrips : 0.0;
-            double hold = (close[n - 1] / close[from]) - 1.0;
-            m.BuyAndHold = new BuyAndHoldMetrics
-            {
-                Return = hold,
-                AnnualizedReturn = Annualize(hold, years),
-                Sharpe = holdReturns.Sharpe(barsPerYear),
-                MaxDrawdown = holdDrawdown.Max,
-            };
+            m.BuyAndHold = HoldOf(series, from, scratch).ToMetrics();
 
             result.Position = book.Position;
             result.Signal = target > book.Position ? "Buy" : target < book.Position ? "Sell" : "Hold";
             result.Symbol = series.Symbol;
             return result;
+        }
+
+        /// <summary>
+        /// Buy-and-hold over bars [from, series.Count): the same for every strategy run on that window, so the
+        /// series keeps the last one computed (runs over a loaded dataset do not repeat it).
+        /// </summary>
+        private static HoldFigures HoldOf(PriceSeries series, int from, Span<double> scratch)
+        {
+            if (series.HoldCache is HoldFigures cached && cached.From == from)
+            {
+                return cached;
+            }
+
+            double[] close = series.Close;
+            int n = close.Length;
+            var returns = default(ReturnStats);
+            var drawdown = new DrawdownTracker(close[from], from);
+            int block = scratch.Length / 3;
+            for (int start = from; start < n; start += block)
+            {
+                int count = Math.Min(block, n - start);
+                int first = start == from ? 1 : 0;
+                returns.Add(close.AsSpan(start - 1 + first, count + 1 - first), scratch);
+                drawdown.Add(close.AsSpan(start, count), start);
+            }
+
+            double total = (close[n - 1] / close[from]) - 1.0;
+            var figures = new HoldFigures(from, total, Annualize(total, series.DaysBetween(from, n - 1) / 365.25), returns.Sharpe(series.BarsPerYear), drawdown.Max);
+            series.HoldCache = figures; // immutable, published whole: a race only computes it twice
+            return figures;
+        }
+
+        /// <summary>Buy-and-hold's figures for one window start.</summary>
+        private sealed class HoldFigures
+        {
+            public HoldFigures(int from, double total, double annualized, double sharpe, double maxDrawdown)
+            {
+                From = from;
+                Total = total;
+                Annualized = annualized;
+                Sharpe = sharpe;
+                MaxDrawdown = maxDrawdown;
+            }
+
+            public int From { get; }
+
+            public double Total { get; }
+
+            public double Annualized { get; }
+
+            public double Sharpe { get; }
+
+            public double MaxDrawdown { get; }
+
+            public BuyAndHoldMetrics ToMetrics() => new BuyAndHoldMetrics { Return = Total, AnnualizedReturn = Annualized, Sharpe = Sharpe, MaxDrawdown = MaxDrawdown };
         }
 
         /// <summary>(1 + total)^(1 / years) - 1; -1 when everything was lost, 0 over no time.</summary>
@@ -342,11 +385,7 @@ namespace NeuralTrader.Swarm.Strategies
                 VectorMath.Returns(levels, r);
                 double blockMean = VectorMath.Sum(r) / m;
                 double blockM2 = VectorMath.SumSquaredDeviations(r, blockMean);
-                foreach (double x in r)
-                {
-                    double down = Math.Min(x, 0.0);
-                    _downside += down * down;
-                }
+                _downside += VectorMath.SumSquaredNegatives(r);
 
                 if (_count == 0)
                 {

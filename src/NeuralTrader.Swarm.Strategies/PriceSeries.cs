@@ -16,6 +16,9 @@ namespace NeuralTrader.Swarm.Strategies
         private const int MaxCachedDates = 100000;
         private string?[]? _dateText;
 
+        /// <summary>The backtester's last buy-and-hold figures for this series (an immutable object it owns).</summary>
+        internal object? HoldCache;
+
         /// <summary>
         /// Creates a series and validates it: equal lengths, at least one bar, dates strictly ascending,
         /// finite positive prices, High &gt;= Low, finite non-negative volume.
