@@ -307,7 +307,7 @@ namespace NeuralTrader.Swarm.Bench
 
         private static readonly HashSet<string> NotTuned = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
-            "positionSize", "initialCash", "commissionPerTrade", "slippageBps", "seed",
+            "positionSize", "allocation", "initialCash", "commissionPerTrade", "slippageBps", "seed",
         };
 
         /// <summary>The same space the coordinator searches (SwarmLearning.SpaceOf, which is internal).</summary>

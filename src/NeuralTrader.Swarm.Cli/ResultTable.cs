@@ -14,7 +14,7 @@ namespace NeuralTrader.Swarm.Cli
         NeuralTrader.Swarm.Protocol.BacktestResult? Backtest)
     {
         public static ResultView From(DeploymentResult r) => new ResultView(r.Strategy, r.Symbol, r.Status.ToString(), r.Success,
-            r.Backtest?.Metrics.TotalReturn, r.Backtest?.Metrics.Sharpe, r.Backtest?.Metrics.MaxDrawdown, r.Backtest?.Metrics.TradeCount,
+            r.Backtest?.Metrics.TotalReturn, r.Backtest?.Metrics.Sharpe, r.Backtest?.Metrics.MaxDrawdown, r.Backtest?.Metrics.Trades,
             r.Backtest?.Signal, r.Duration.TotalMilliseconds, r.AgentId, r.SandboxId, r.Error, r.ErrorId, r.Parameters, r.UsedSuggestion, r.Score, r.TrajectoryId, r.Backtest);
     }
 
@@ -36,7 +36,7 @@ namespace NeuralTrader.Swarm.Cli
             {
                 r.Strategy, r.Symbol, r.Status.ToString(),
                 Percent(r.Backtest?.Metrics.TotalReturn), Number(r.Backtest?.Metrics.Sharpe), Percent(r.Backtest?.Metrics.MaxDrawdown),
-                r.Backtest?.Metrics.TradeCount.ToString(CultureInfo.InvariantCulture) ?? "", r.Backtest?.Signal ?? "",
+                r.Backtest?.Metrics.Trades.ToString(CultureInfo.InvariantCulture) ?? "", r.Backtest?.Signal ?? "",
                 r.Duration.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture), r.AgentId, r.Error ?? "",
             }).ToList();
             var header = new[] { "Strategy", "Symbol", "Status", "Return", "Sharpe", "MaxDD", "Trades", "Signal", "ms", "Agent", "Error" };

@@ -49,14 +49,36 @@ namespace NeuralTrader.Swarm.Protocol
         public int? DelayMs { get; set; }
         /// <summary>Allocate this many megabytes before answering; used by tests for the memory limit.</summary>
         public int? AllocateMb { get; set; }
+        /// <summary>
+        /// Out-of-sample validation: the window is also scored in in-sample and out-of-sample segments
+        /// (<see cref="BacktestResult.Segments"/>). Null for none. See docs/strategies.md.
+        /// </summary>
+        public ValidationOptions? Validation { get; set; }
     }
 
-    /// <summary>Daily bars in columns; dates are ISO yyyy-MM-dd.</summary>
+    /// <summary>
+    /// A validation scheme over the run's window: either a hold-out <see cref="Split"/> or
+    /// <see cref="WalkForward"/> folds, never both.
+    /// </summary>
+    public sealed class ValidationOptions
+    {
+        /// <summary>Hold-out share at the end of the window (0.3: the first 70 % of bars in sample, the last 30 % out of sample).</summary>
+        public double? Split { get; set; }
+        /// <summary>Number of walk-forward folds: the window is cut into folds + 1 equal blocks, fold k is tested on block k.</summary>
+        public int? WalkForward { get; set; }
+        /// <summary>Walk-forward mode: <c>anchored</c> (default; in sample = every block before the test block) or <c>rolling</c> (the one block before it).</summary>
+        public string? Mode { get; set; }
+    }
+
+    /// <summary>
+    /// Bars in columns. Dates are ISO: <c>yyyy-MM-dd</c> for daily bars, <c>yyyy-MM-ddTHH:mm[:ss]</c> with an
+    /// optional offset (<c>Z</c>, <c>-05:00</c>) for intraday bars (protocol 2).
+    /// </summary>
     public sealed class PriceData
     {
         /// <summary>Symbol the bars belong to.</summary>
         public string? Symbol { get; set; }
-        /// <summary>Bar dates, ascending.</summary>
+        /// <summary>Bar timestamps, ascending.</summary>
         public string[]? Dates { get; set; }
         /// <summary>Opening prices.</summary>
         public double[]? Open { get; set; }
@@ -172,41 +194,92 @@ namespace NeuralTrader.Swarm.Protocol
         public List<TradeRecord> Trades { get; set; } = new List<TradeRecord>();
         /// <summary>Downsampled equity curve.</summary>
         public List<EquityPoint> Equity { get; set; } = new List<EquityPoint>();
+        /// <summary>In- and out-of-sample segments when <see cref="RunOptions.Validation"/> asked for them; null otherwise.</summary>
+        public List<BacktestSegment>? Segments { get; set; }
     }
 
-    /// <summary>Backtest metrics over the chosen window.</summary>
+    /// <summary>Sample kinds of a <see cref="BacktestSegment"/>.</summary>
+    public static class SegmentSamples
+    {
+        /// <summary>Bars a search may tune on.</summary>
+        public const string In = "in";
+        /// <summary>Bars held out to judge what was tuned.</summary>
+        public const string Out = "out";
+    }
+
+    /// <summary>One validation segment: a sub-window of the run scored on its own (fresh cash, indicators warmed up on earlier bars).</summary>
+    public sealed class BacktestSegment
+    {
+        /// <summary>in-sample / out-of-sample for a split; fold-1-in, fold-1-out, ... for walk-forward.</summary>
+        public string Name { get; set; } = "";
+        /// <summary><see cref="SegmentSamples.In"/> or <see cref="SegmentSamples.Out"/>.</summary>
+        public string Sample { get; set; } = SegmentSamples.In;
+        /// <summary>Walk-forward fold (1-based); null for a split.</summary>
+        public int? Fold { get; set; }
+        /// <summary>Index of the segment's first bar in the run's window (0 = the window's first bar).</summary>
+        public int FirstBar { get; set; }
+        /// <summary>The segment's metrics (its own period, bars and buy-and-hold).</summary>
+        public BacktestMetrics Metrics { get; set; } = new BacktestMetrics();
+    }
+
+    /// <summary>Backtest metrics over the chosen window. Exact definitions: docs/strategies.md.</summary>
     public sealed class BacktestMetrics
     {
-        /// <summary>Final equity / initial cash - 1.</summary>
-        public double TotalReturn { get; set; }
-        /// <summary>(1 + total)^(252 / bars) - 1.</summary>
-        public double AnnualizedReturn { get; set; }
-        /// <summary>Mean / sample stdev of daily equity returns times sqrt(252); 0 when flat.</summary>
-        public double Sharpe { get; set; }
-        /// <summary>Largest peak-to-trough fall of equity, as a fraction (0.25 = 25%).</summary>
-        public double MaxDrawdown { get; set; }
-        /// <summary>Number of fills that opened or closed a position.</summary>
-        public int TradeCount { get; set; }
-        /// <summary>Winning closed round trips / closed round trips.</summary>
-        public double WinRate { get; set; }
-        /// <summary>Fraction of bars with a position.</summary>
-        public double Exposure { get; set; }
-        /// <summary>Last close / first close - 1 over the same window.</summary>
-        public double BuyAndHoldReturn { get; set; }
-        /// <summary>Sharpe of holding the symbol over the same window (close-to-close daily returns).</summary>
-        public double BuyAndHoldSharpe { get; set; }
+        /// <summary>First bar's date (yyyy-MM-dd) or timestamp (intraday).</summary>
+        public string StartDate { get; set; } = "";
+        /// <summary>Last bar's date or timestamp.</summary>
+        public string EndDate { get; set; } = "";
         /// <summary>Bars in the window.</summary>
         public int Bars { get; set; }
+        /// <summary>Bar interval detected from the data: 1min, 5min, 15min, 30min, 1h or 1d (or the nearest description).</summary>
+        public string Interval { get; set; } = "";
+        /// <summary>Bars per year used to annualise volatility, Sharpe and Sortino (252 trading days times the bars of a session).</summary>
+        public double BarsPerYear { get; set; }
         /// <summary>Equity after the last bar.</summary>
         public double FinalEquity { get; set; }
-        /// <summary>First bar's date.</summary>
-        public string StartDate { get; set; } = "";
-        /// <summary>Last bar's date.</summary>
-        public string EndDate { get; set; } = "";
+        /// <summary>Final equity / initial cash - 1.</summary>
+        public double TotalReturn { get; set; }
+        /// <summary>(1 + total)^(365.25 / calendar days from the first to the last bar) - 1.</summary>
+        public double AnnualizedReturn { get; set; }
+        /// <summary>Sample standard deviation of the bar returns times sqrt(barsPerYear).</summary>
+        public double Volatility { get; set; }
+        /// <summary>Mean / sample stdev of the bar returns times sqrt(barsPerYear); 0 when flat.</summary>
+        public double Sharpe { get; set; }
+        /// <summary>Mean / downside deviation of the bar returns times sqrt(barsPerYear); 0 when no return is negative.</summary>
+        public double Sortino { get; set; }
+        /// <summary>Largest peak-to-trough fall of equity, as a fraction (0.25 = 25%).</summary>
+        public double MaxDrawdown { get; set; }
+        /// <summary>Date of the peak before the largest fall (null without a fall).</summary>
+        public string? MaxDrawdownPeakDate { get; set; }
+        /// <summary>Date of the trough of the largest fall (null without a fall).</summary>
+        public string? MaxDrawdownTroughDate { get; set; }
+        /// <summary>Fraction of bars with a position.</summary>
+        public double Exposure { get; set; }
+        /// <summary>Round trips: positions opened, including one still open at the end.</summary>
+        public int Trades { get; set; }
+        /// <summary>Fills: every entry and every exit (a reversal is two).</summary>
+        public int Fills { get; set; }
+        /// <summary>Winning closed round trips / closed round trips.</summary>
+        public double WinRate { get; set; }
+        /// <summary>Holding the symbol from the first bar's close to the last bar's close over the same window.</summary>
+        public BuyAndHoldMetrics BuyAndHold { get; set; } = new BuyAndHoldMetrics();
         /// <summary>Time spent computing inside the runner, milliseconds.</summary>
         public double ComputeMs { get; set; }
         /// <summary>For forecasting strategies: share of bars whose direction was predicted right (null otherwise).</summary>
         public double? DirectionalAccuracy { get; set; }
+    }
+
+    /// <summary>Buy-and-hold over a backtest's window, computed like the strategy's metrics.</summary>
+    public sealed class BuyAndHoldMetrics
+    {
+        /// <summary>Last close / first close - 1.</summary>
+        public double Return { get; set; }
+        /// <summary>Calendar-annualised, as the strategy's.</summary>
+        public double AnnualizedReturn { get; set; }
+        /// <summary>Sharpe of the close-to-close bar returns.</summary>
+        public double Sharpe { get; set; }
+        /// <summary>Largest peak-to-trough fall of the close.</summary>
+        public double MaxDrawdown { get; set; }
     }
 
     /// <summary>One fill-to-fill round trip; an open trade has no exit.</summary>
@@ -249,8 +322,12 @@ namespace NeuralTrader.Swarm.Protocol
     /// <summary>Protocol constants.</summary>
     public static class RunnerProtocol
     {
-        /// <summary>Version of this protocol, reported by ping.</summary>
-        public const int Version = 1;
+        /// <summary>
+        /// Version of this protocol, reported by ping. 2 added intraday timestamps, validation segments and
+        /// the metrics of docs/strategies.md; every addition is optional, so a version-1 runner still serves
+        /// daily runs without validation.
+        /// </summary>
+        public const int Version = 2;
         /// <summary>Longest request or response line either side accepts (16 MiB: ten years of bars fit many times over).</summary>
         public const int MaxLineBytes = 16 * 1024 * 1024;
     }

@@ -76,8 +76,10 @@ namespace NeuralTrader.Swarm.Runner
             {
                 try
                 {
+                    // SPY.csv is dataset SPY; SPY.5min.csv is dataset SPY.5min, as the coordinator names them.
                     PriceSeries series = CsvPriceReader.ReadFile(file);
-                    handler.AddDataset(series.Symbol, series);
+                    (string symbol, string? interval) = CsvPriceReader.ParseFileName(file);
+                    handler.AddDataset(interval is null ? symbol : symbol + "." + interval, series);
                     log.Info("preloaded " + series);
                 }
                 catch (MarketDataException ex)
@@ -102,7 +104,8 @@ on stderr. Protocol: docs/runner-protocol.md.
 Usage: NeuralTrader.Swarm.Runner [--version | --help]
 
 Environment:
-  NEURALTRADER_RUNNER_DATA       folder of <SYMBOL>.csv files loaded as datasets at start (optional)
+  NEURALTRADER_RUNNER_DATA       folder of <SYMBOL>.csv (daily) and <SYMBOL>.<interval>.csv files
+                                 loaded as datasets SYMBOL and SYMBOL.<interval> at start (optional)
   NEURALTRADER_RUNNER_LOG_LEVEL  trace, debug, info (default), warning or error
 
 Example:

@@ -25,7 +25,10 @@ namespace NeuralTrader.Swarm.Strategies
     /// <summary>Settings shared by every strategy.</summary>
     internal struct CommonSettings
     {
+        /// <summary>Shares per position; 0 when sized by <see cref="Allocation"/>.</summary>
         public double PositionSize;
+        /// <summary>Fraction of equity per position; used when <see cref="PositionSize"/> is 0.</summary>
+        public double Allocation;
         public double InitialCash;
         public double Commission;
         public double SlippageBps;
@@ -44,10 +47,15 @@ namespace NeuralTrader.Swarm.Strategies
         /// <summary>Bars per block: the block buffers (about 18 KB) stay in the L1 cache.</summary>
         internal const int Block = 512;
 
+        /// <summary>
+        /// Backtests the window of bars [<paramref name="from"/>, series.Count). The signal also decides the
+        /// bars before the window (its warm-up: indicators see them), but nothing is filled before the window:
+        /// cash starts at the window's first close, and the first possible fill is at the open of its second bar.
+        /// </summary>
         // SkipLocalsInit: every buffer element is written before it is read, and clearing ~9 KB of stack
         // was a visible share of a one-year (252-bar) run.
         [SkipLocalsInit]
-        public static BacktestResult Run<TSignal>(ref TSignal signal, PriceSeries series, in CommonSettings settings, RunOptions options, BacktestResult result)
+        public static BacktestResult Run<TSignal>(ref TSignal signal, PriceSeries series, int from, in CommonSettings settings, RunOptions options, BacktestResult result)
             where TSignal : struct, ISignal
         {
             double[] open = series.Open;
@@ -58,11 +66,17 @@ namespace NeuralTrader.Swarm.Strategies
                 throw new ArgumentException("open and close differ in length", nameof(series));
             }
 
+            if (from < 0 || from >= n)
+            {
+                throw new ArgumentOutOfRangeException(nameof(from));
+            }
+
+            int bars = n - from;
             var book = new Book(series, settings, options.IncludeTrades ? result.Trades : null);
 
-            // Equity curve sampling: points k = 0..p-1 at bar floor(k (n-1) / (p-1)); first and last always.
-            int points = options.EquityPoints <= 0 ? 0 : Math.Min(Math.Max(options.EquityPoints, 2), n);
-            if (n == 1 && points > 0)
+            // Equity curve sampling: points k = 0..p-1 at window bar floor(k (bars-1) / (p-1)); first and last always.
+            int points = options.EquityPoints <= 0 ? 0 : Math.Min(Math.Max(options.EquityPoints, 2), bars);
+            if (bars == 1 && points > 0)
             {
                 points = 1;
             }
@@ -74,7 +88,7 @@ namespace NeuralTrader.Swarm.Strategies
             }
 
             int sampleK = 0;
-            int nextSample = points > 0 ? 0 : int.MaxValue;
+            int nextSample = points > 0 ? from : int.MaxValue;
 
             // Sized to the series so a one-year run does not clear buffers it never uses.
             int block = Math.Min(n, Block);
@@ -82,33 +96,40 @@ namespace NeuralTrader.Swarm.Strategies
             Span<double> equity = stackalloc double[block + 1]; // [0] is the previous block's last equity
             Span<double> scratch = stackalloc double[3 * block];
 
-            var strategyReturns = default(ReturnStats);
-            var holdReturns = default(ReturnStats);
-            double peak = settings.InitialCash;
-            double maxDrawdown = 0;
-            int exposed = 0;
+            // Warm-up: the signal sees the bars before the window; its decisions there are never filled.
             int target = 0;
+            for (int start = 0; start < from; start += block)
+            {
+                int count = Math.Min(block, from - start);
+                Span<int> decided = targets.Slice(0, count);
+                signal.Decide(start, decided, target, scratch);
+                target = decided[count - 1];
+            }
+
+            var strategyReturns = default(ReturnStats);
+            var drawdown = new DrawdownTracker(settings.InitialCash, from);
+            int exposed = 0;
+            int pending = 0; // the warm-up's last decision is not filled at the window's first open
             equity[0] = settings.InitialCash;
-            for (int start = 0; start < n; start += block)
+            for (int start = from; start < n; start += block)
             {
                 int count = Math.Min(block, n - start);
                 Span<int> decided = targets.Slice(0, count);
                 signal.Decide(start, decided, target, scratch);
 
-                target = FillAndMark(book, decided, open.AsSpan(start, count), close.AsSpan(start, count), equity.Slice(1, count), start, target, ref exposed);
+                target = FillAndMark(book, decided, open.AsSpan(start, count), close.AsSpan(start, count), equity.Slice(1, count), start, pending, ref exposed);
+                pending = target;
 
-                // Daily returns of the strategy and of buy-and-hold; bar 0 has none.
-                int first = start == 0 ? 1 : 0;
+                // Bar returns of the strategy; the window's first bar has none.
+                int first = start == from ? 1 : 0;
                 strategyReturns.Add(equity.Slice(first, count + 1 - first), scratch);
-                holdReturns.Add(close.AsSpan(start - 1 + first, count + 1 - first), scratch);
-
-                Drawdown(equity.Slice(1, count), ref peak, ref maxDrawdown);
+                drawdown.Add(equity.Slice(1, count), start);
 
                 while (nextSample < start + count)
                 {
                     curve.Add(new EquityPoint { Date = series.DateText(nextSample), Equity = equity[nextSample - start + 1] });
                     sampleK++;
-                    nextSample = sampleK >= points ? int.MaxValue : points == 1 ? n - 1 : (int)((long)sampleK * (n - 1) / (points - 1));
+                    nextSample = sampleK >= points ? int.MaxValue : from + (points == 1 ? bars - 1 : (int)((long)sampleK * (bars - 1) / (points - 1)));
                 }
 
                 equity[0] = equity[count];
@@ -116,25 +137,92 @@ namespace NeuralTrader.Swarm.Strategies
 
             BacktestMetrics m = result.Metrics;
             double finalEquity = equity[0];
-            m.Bars = n;
+            double years = series.DaysBetween(from, n - 1) / 365.25;
+            double barsPerYear = series.BarsPerYear;
+            m.StartDate = series.DateText(from);
+            m.EndDate = series.DateText(n - 1);
+            m.Bars = bars;
+            m.Interval = series.Interval;
+            m.BarsPerYear = barsPerYear;
             m.FinalEquity = finalEquity;
             m.TotalReturn = (finalEquity / settings.InitialCash) - 1.0;
-            m.AnnualizedReturn = 1.0 + m.TotalReturn > 0 ? Math.Pow(1.0 + m.TotalReturn, 252.0 / n) - 1.0 : -1.0;
-            m.Sharpe = strategyReturns.Sharpe();
-            m.MaxDrawdown = maxDrawdown;
-            m.TradeCount = book.Fills;
+            m.AnnualizedReturn = Annualize(m.TotalReturn, years);
+            m.Volatility = strategyReturns.Volatility(barsPerYear);
+            m.Sharpe = strategyReturns.Sharpe(barsPerYear);
+            m.Sortino = strategyReturns.Sortino(barsPerYear);
+            m.MaxDrawdown = drawdown.Max;
+            m.MaxDrawdownPeakDate = drawdown.Max > 0 ? series.DateText(drawdown.MaxPeakBar) : null;
+            m.MaxDrawdownTroughDate = drawdown.Max > 0 ? series.DateText(drawdown.MaxTroughBar) : null;
+            m.Exposure = (double)exposed / bars;
+            m.Trades = book.Entries;
+            m.Fills = book.Fills;
             m.WinRate = book.ClosedTrips > 0 ? (double)book.Wins / book.ClosedTrips : 0.0;
-            m.Exposure = (double)exposed / n;
-            m.BuyAndHoldReturn = (close[n - 1] / close[0]) - 1.0;
-            m.BuyAndHoldSharpe = holdReturns.Sharpe();
-            m.StartDate = series.DateText(0);
-            m.EndDate = series.DateText(n - 1);
+            m.BuyAndHold = HoldOf(series, from, scratch).ToMetrics();
 
             result.Position = book.Position;
             result.Signal = target > book.Position ? "Buy" : target < book.Position ? "Sell" : "Hold";
             result.Symbol = series.Symbol;
             return result;
         }
+
+        /// <summary>
+        /// Buy-and-hold over bars [from, series.Count): the same for every strategy run on that window, so the
+        /// series keeps the last one computed (runs over a loaded dataset do not repeat it).
+        /// </summary>
+        private static HoldFigures HoldOf(PriceSeries series, int from, Span<double> scratch)
+        {
+            if (series.HoldCache is HoldFigures cached && cached.From == from)
+            {
+                return cached;
+            }
+
+            double[] close = series.Close;
+            int n = close.Length;
+            var returns = default(ReturnStats);
+            var drawdown = new DrawdownTracker(close[from], from);
+            int block = scratch.Length / 3;
+            for (int start = from; start < n; start += block)
+            {
+                int count = Math.Min(block, n - start);
+                int first = start == from ? 1 : 0;
+                returns.Add(close.AsSpan(start - 1 + first, count + 1 - first), scratch);
+                drawdown.Add(close.AsSpan(start, count), start);
+            }
+
+            double total = (close[n - 1] / close[from]) - 1.0;
+            var figures = new HoldFigures(from, total, Annualize(total, series.DaysBetween(from, n - 1) / 365.25), returns.Sharpe(series.BarsPerYear), drawdown.Max);
+            series.HoldCache = figures; // immutable, published whole: a race only computes it twice
+            return figures;
+        }
+
+        /// <summary>Buy-and-hold's figures for one window start.</summary>
+        private sealed class HoldFigures
+        {
+            public HoldFigures(int from, double total, double annualized, double sharpe, double maxDrawdown)
+            {
+                From = from;
+                Total = total;
+                Annualized = annualized;
+                Sharpe = sharpe;
+                MaxDrawdown = maxDrawdown;
+            }
+
+            public int From { get; }
+
+            public double Total { get; }
+
+            public double Annualized { get; }
+
+            public double Sharpe { get; }
+
+            public double MaxDrawdown { get; }
+
+            public BuyAndHoldMetrics ToMetrics() => new BuyAndHoldMetrics { Return = Total, AnnualizedReturn = Annualized, Sharpe = Sharpe, MaxDrawdown = MaxDrawdown };
+        }
+
+        /// <summary>(1 + total)^(1 / years) - 1; -1 when everything was lost, 0 over no time.</summary>
+        internal static double Annualize(double totalReturn, double years) =>
+            !(years > 0) ? 0.0 : 1.0 + totalReturn > 0 ? Math.Pow(1.0 + totalReturn, 1.0 / years) - 1.0 : -1.0;
 
         // The per-bar loops live in small methods of their own: inside Run, which has too many live values,
         // the JIT kept the running peak and target on the stack, adding a store/load to every bar's chain.
@@ -174,31 +262,6 @@ namespace NeuralTrader.Swarm.Strategies
             return target;
         }
 
-        /// <summary>Running peak (starting at initial cash) and the largest fall from it as a fraction of the peak.</summary>
-        private static void Drawdown(ReadOnlySpan<double> equity, ref double peak, ref double maxDrawdown)
-        {
-            double p = peak;
-            double worst = maxDrawdown;
-            foreach (double e in equity)
-            {
-                // A max, not a branch on new highs (unpredictable on a rising curve). MaxNative is one
-                // maxsd; Math.Max's NaN and -0 handling adds two dependent instructions to the chain, and
-                // equity is never NaN (prices are validated finite and positive).
-#if NET
-                p = double.MaxNative(p, e);
-#else
-                p = e > p ? e : p;
-#endif
-                if (p - e > worst * p)
-                {
-                    worst = (p - e) / p;
-                }
-            }
-
-            peak = p;
-            maxDrawdown = worst;
-        }
-
         /// <summary>
         /// Runs a decision table over per-bar codes: target = table[(target + 1) * stride + code]. A load
         /// instead of data-dependent branches, which the random signs of real returns keep mispredicting.
@@ -214,60 +277,13 @@ namespace NeuralTrader.Swarm.Strategies
             return target;
         }
 
-        /// <summary>
-        /// Mean and sum of squared deviations of a stream of returns, added a block at a time: two passes
-        /// over each block (mean, then squared deviations) merged with Chan et al.'s pairwise update. As
-        /// accurate as a per-value Welford update, without its division on every value.
-        /// </summary>
-        private struct ReturnStats
-        {
-            private long _count;
-            private double _mean;
-            private double _m2;
-
-            /// <summary>Adds the returns levels[i + 1] / levels[i] - 1 (0 where levels[i] is 0).</summary>
-            public void Add(ReadOnlySpan<double> levels, Span<double> scratch)
-            {
-                int m = levels.Length - 1;
-                if (m <= 0)
-                {
-                    return;
-                }
-
-                Span<double> r = scratch.Slice(0, m);
-                VectorMath.Returns(levels, r);
-                double blockMean = VectorMath.Sum(r) / m;
-                double blockM2 = VectorMath.SumSquaredDeviations(r, blockMean);
-                if (_count == 0)
-                {
-                    _mean = blockMean;
-                    _m2 = blockM2;
-                }
-                else
-                {
-                    double total = _count + m;
-                    double delta = blockMean - _mean;
-                    _mean += delta * (m / total);
-                    _m2 += blockM2 + (delta * delta * (_count * (m / total)));
-                }
-
-                _count += m;
-            }
-
-            /// <summary>Mean / sample standard deviation times sqrt(252); 0 when the deviation is 0.</summary>
-            public readonly double Sharpe()
-            {
-                double sd = _count > 1 ? Math.Sqrt(_m2 / (_count - 1)) : 0.0;
-                return sd > 1e-15 ? _mean / sd * Math.Sqrt(252.0) : 0.0;
-            }
-        }
-
         /// <summary>Cash, position and round-trip bookkeeping; touched only on fills.</summary>
         private sealed class Book
         {
             private readonly PriceSeries _series;
             private readonly List<TradeRecord>? _trades;
             private readonly double _size;
+            private readonly double _allocation;
             private readonly double _commission;
             private readonly double _slip;
             private double _entryPrice;
@@ -278,6 +294,7 @@ namespace NeuralTrader.Swarm.Strategies
                 _series = series;
                 _trades = trades;
                 _size = settings.PositionSize;
+                _allocation = settings.Allocation;
                 _commission = settings.Commission;
                 _slip = settings.SlippageBps / 10000.0;
                 Cash = settings.InitialCash;
@@ -287,6 +304,7 @@ namespace NeuralTrader.Swarm.Strategies
             public double Shares;
             public int Position;
             public int Fills;
+            public int Entries;
             public int ClosedTrips;
             public int Wins;
 
@@ -324,17 +342,22 @@ namespace NeuralTrader.Swarm.Strategies
                 {
                     // Entry: a long buys above the open, a short sells below it.
                     double price = target > 0 ? openPrice * (1.0 + _slip) : openPrice * (1.0 - _slip);
-                    Shares = target * _size;
+
+                    // Flat here, so cash is the equity: the position is worth allocation x equity less the
+                    // entry's commission (fractional shares), or positionSize shares when given.
+                    double quantity = _size > 0 ? _size : Math.Max(0.0, (_allocation * Cash) - _commission) / price;
+                    Shares = target * quantity;
                     Cash -= (Shares * price) + _commission;
                     _entryPrice = price;
                     Position = target;
                     Fills++;
+                    Entries++;
                     if (_trades != null)
                     {
                         _open = new TradeRecord
                         {
                             Side = target > 0 ? "Long" : "Short",
-                            Quantity = _size,
+                            Quantity = quantity,
                             EntryDate = _series.DateText(t),
                             EntryPrice = price,
                         };

@@ -6,7 +6,9 @@ using System.IO;
 namespace NeuralTrader.Swarm.Strategies
 {
     /// <summary>
-    /// Reads Yahoo-style daily CSV files: a header naming <c>Date, Open, High, Low, Close, Volume</c>
+    /// Reads Yahoo-style CSV files of daily or intraday bars: a header naming <c>Date, Open, High, Low, Close, Volume</c>
+    /// (the time column may also be called <c>Datetime</c>, <c>Timestamp</c> or <c>Time</c>; values are
+    /// yyyy-MM-dd dates or ISO timestamps with an optional offset)
     /// (an <c>Adj Close</c>/<c>AdjClose</c> column and other extra columns are allowed and ignored) in any
     /// order, case-insensitive, values in invariant culture. Every problem is reported as a
     /// <see cref="MarketDataException"/> naming the file, the line and the problem.
@@ -25,9 +27,12 @@ namespace NeuralTrader.Swarm.Strategies
 
         private static readonly string[] ColumnNames = { "Date", "Open", "High", "Low", "Close", "Volume" };
 
+        // Intraday exports name the time column differently (yfinance: Datetime).
+        private static readonly string[] DateAliases = { "Date", "Datetime", "Timestamp", "Time" };
+
         /// <summary>Reads a CSV file.</summary>
         /// <param name="path">The file.</param>
-        /// <param name="symbol">Symbol of the series; defaults to the file name without extension, upper-cased.</param>
+        /// <param name="symbol">Symbol of the series; defaults to the file name's symbol (<see cref="SymbolFromPath"/>).</param>
         /// <exception cref="MarketDataException">The file is missing, unreadable or invalid.</exception>
         public static PriceSeries ReadFile(string path, string? symbol = null)
         {
@@ -60,8 +65,28 @@ namespace NeuralTrader.Swarm.Strategies
             }
         }
 
-        /// <summary>The symbol a file stands for: its name without extension, upper-cased.</summary>
-        public static string SymbolFromPath(string path) => Path.GetFileNameWithoutExtension(path).ToUpperInvariant();
+        /// <summary>
+        /// The symbol a file stands for: its name without extension, upper-cased, and without an interval
+        /// suffix (<c>SPY.5min.csv</c> is SPY).
+        /// </summary>
+        public static string SymbolFromPath(string path) => ParseFileName(path).Symbol;
+
+        /// <summary>
+        /// The symbol and interval a file name declares: <c>SYMBOL.csv</c> is daily (interval null),
+        /// <c>SYMBOL.&lt;interval&gt;.csv</c> names one of <see cref="BarIntervals.Names"/>. Any other dotted name
+        /// (<c>BRK.B.csv</c>) is a daily symbol.
+        /// </summary>
+        public static (string Symbol, string? Interval) ParseFileName(string path)
+        {
+            string name = Path.GetFileNameWithoutExtension(path);
+            int dot = name.LastIndexOf('.');
+            if (dot > 0 && BarIntervals.TryParse(name.Substring(dot + 1), out int minutes))
+            {
+                return (name.Substring(0, dot).ToUpperInvariant(), BarIntervals.Name(minutes));
+            }
+
+            return (name.ToUpperInvariant(), null);
+        }
 
         /// <summary>Reads CSV text.</summary>
         /// <param name="reader">The text.</param>
@@ -108,7 +133,10 @@ namespace NeuralTrader.Swarm.Strategies
 
                 for (int c = 0; c < ColumnNames.Length; c++)
                 {
-                    if (string.Equals(name, ColumnNames[c], StringComparison.OrdinalIgnoreCase))
+                    bool matches = c == (int)Column.Date
+                        ? Array.Exists(DateAliases, a => string.Equals(name, a, StringComparison.OrdinalIgnoreCase))
+                        : string.Equals(name, ColumnNames[c], StringComparison.OrdinalIgnoreCase);
+                    if (matches)
                     {
                         if (map[c] >= 0)
                         {
@@ -134,6 +162,9 @@ namespace NeuralTrader.Swarm.Strategies
             }
 
             var dates = new List<DateTime>(4096);
+            var offsets = new List<TimeSpan>(4096);
+            int firstWithOffset = 0, firstWithoutOffset = 0; // line numbers; offsets must be all or none on intraday data
+            bool intraday = false;
             var open = new List<double>(4096);
             var high = new List<double>(4096);
             var low = new List<double>(4096);
@@ -176,9 +207,9 @@ namespace NeuralTrader.Swarm.Strategies
                     }
                 }
 
-                if (!PriceSeries.TryParseDate(raw[(int)Column.Date], out DateTime date))
+                if (!PriceSeries.TryParseTimestamp(raw[(int)Column.Date], out DateTime date, out TimeSpan? offset))
                 {
-                    throw new MarketDataException(sourceName, lineNumber, "Date '" + raw[(int)Column.Date] + "' is not a valid date (expected yyyy-MM-dd)");
+                    throw new MarketDataException(sourceName, lineNumber, "Date '" + raw[(int)Column.Date] + "' is not a valid date (expected yyyy-MM-dd, or yyyy-MM-dd HH:mm[:ss] with an optional offset such as -05:00 or Z)");
                 }
 
                 if (dates.Count > 0)
@@ -186,14 +217,26 @@ namespace NeuralTrader.Swarm.Strategies
                     DateTime previous = dates[dates.Count - 1];
                     if (date == previous)
                     {
-                        throw new MarketDataException(sourceName, lineNumber, "Date " + PriceSeries.FormatDate(date) + " is a duplicate of the previous row");
+                        throw new MarketDataException(sourceName, lineNumber, "Date " + PriceSeries.FormatStamp(date) + " is a duplicate of the previous row");
                     }
 
                     if (date < previous)
                     {
-                        throw new MarketDataException(sourceName, lineNumber, "Date " + PriceSeries.FormatDate(date) + " is before the previous row's " + PriceSeries.FormatDate(previous) + "; dates must be in ascending order");
+                        throw new MarketDataException(sourceName, lineNumber, "Date " + PriceSeries.FormatStamp(date) + " is before the previous row's " + PriceSeries.FormatStamp(previous) + "; dates must be in ascending order (local clock time as written)");
                     }
                 }
+
+                if (offset.HasValue && firstWithOffset == 0)
+                {
+                    firstWithOffset = lineNumber;
+                }
+                else if (!offset.HasValue && firstWithoutOffset == 0)
+                {
+                    firstWithoutOffset = lineNumber;
+                }
+
+                intraday |= date.TimeOfDay != TimeSpan.Zero;
+                offsets.Add(offset ?? TimeSpan.Zero);
 
                 for (int c = (int)Column.Open; c <= (int)Column.Close; c++)
                 {
@@ -226,7 +269,13 @@ namespace NeuralTrader.Swarm.Strategies
                 throw new MarketDataException(sourceName, lineNumber, "no data rows after the header");
             }
 
-            return new PriceSeries(symbol, dates.ToArray(), open.ToArray(), high.ToArray(), low.ToArray(), close.ToArray(), volume.ToArray());
+            if (intraday && firstWithOffset > 0 && firstWithoutOffset > 0)
+            {
+                throw new MarketDataException(sourceName, Math.Max(firstWithOffset, firstWithoutOffset), "the timestamp " + (firstWithOffset > firstWithoutOffset ? "has" : "lacks")
+                    + " a UTC offset unlike the rows before it; give every intraday row an offset or none");
+            }
+
+            return new PriceSeries(symbol, dates.ToArray(), firstWithOffset > 0 ? offsets.ToArray() : null, open.ToArray(), high.ToArray(), low.ToArray(), close.ToArray(), volume.ToArray());
         }
 
         private static bool IsNumber(string text) => double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _);

@@ -122,11 +122,11 @@ namespace NeuralTrader.Swarm.Strategies
         /// </summary>
         internal static int FirstDecisionBar(int lags, int trainWindow) => FirstFeatureBar(lags) + 1 + MinTrain(trainWindow);
 
-        /// <summary>Directional accuracy over bars with a prediction, a next bar and a non-zero next return.</summary>
-        public double? DirectionalAccuracy()
+        /// <summary>Directional accuracy over bars from <paramref name="from"/> on with a prediction, a next bar and a non-zero next return.</summary>
+        public double? DirectionalAccuracy(int from = 0)
         {
             int right = 0, total = 0;
-            for (int t = 0; t + 1 < _n; t++)
+            for (int t = from; t + 1 < _n; t++)
             {
                 double p = Predictions[t];
                 double actual = _returns[t + 1];

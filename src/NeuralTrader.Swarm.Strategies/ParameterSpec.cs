@@ -15,8 +15,13 @@ namespace NeuralTrader.Swarm.Strategies
         public const string Number = "number";
         /// <summary>true/false, also accepted as 1/0.</summary>
         public const string Boolean = "boolean";
-        /// <summary>An ISO yyyy-MM-dd date; reported in effective parameters as the number yyyyMMdd.</summary>
+        /// <summary>
+        /// An ISO yyyy-MM-dd date, or a timestamp yyyy-MM-ddTHH:mm[:ss] for intraday data; reported in effective
+        /// parameters as the number yyyyMMdd (or yyyyMMddHHmmss when it has a time of day).
+        /// </summary>
         public const string Date = "date";
+        /// <summary>A bar interval (1min, 5min, 15min, 30min, 1h, 1d); reported in effective parameters as minutes.</summary>
+        public const string Interval = "interval";
     }
 
     internal sealed class ParameterSpec
@@ -70,6 +75,9 @@ namespace NeuralTrader.Swarm.Strategies
                 case ParameterKinds.Date:
                     result = ToDateNumber(strategy, value);
                     break;
+                case ParameterKinds.Interval:
+                    result = ToIntervalMinutes(strategy, value);
+                    break;
                 default:
                     result = ToNumber(strategy, value);
                     if (double.IsNaN(result) || double.IsInfinity(result))
@@ -113,10 +121,18 @@ namespace NeuralTrader.Swarm.Strategies
 
         internal static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
-        internal static DateTime DateFromNumber(double yyyymmdd)
+        /// <summary>Decodes yyyyMMdd or yyyyMMddHHmmss (see <see cref="ParameterKinds.Date"/>).</summary>
+        internal static DateTime DateFromNumber(double number)
         {
-            int v = (int)yyyymmdd;
-            return new DateTime(v / 10000, v / 100 % 100, v % 100);
+            long v = (long)number;
+            if (v < 100000000L)
+            {
+                return new DateTime((int)(v / 10000), (int)(v / 100 % 100), (int)(v % 100));
+            }
+
+            long day = v / 1000000;
+            long time = v % 1000000;
+            return new DateTime((int)(day / 10000), (int)(day / 100 % 100), (int)(day % 100), (int)(time / 10000), (int)(time / 100 % 100), (int)(time % 100));
         }
 
         private static string Describe(object value)
@@ -252,10 +268,10 @@ namespace NeuralTrader.Swarm.Strategies
             switch (value)
             {
                 case DateTime dt:
-                    date = dt.Date;
+                    date = dt;
                     break;
                 case DateTimeOffset dto:
-                    date = dto.Date;
+                    date = dto.DateTime;
                     break;
                 case JsonElement e when e.ValueKind == JsonValueKind.String:
                     date = ParseDate(strategy, e.GetString() ?? "");
@@ -270,17 +286,40 @@ namespace NeuralTrader.Swarm.Strategies
                     break;
             }
 
-            return (date.Year * 10000) + (date.Month * 100) + date.Day;
+            // Whole seconds: the number keeps yyyyMMddHHmmss exactly (below 2^53).
+            long day = (date.Year * 10000L) + (date.Month * 100) + date.Day;
+            TimeSpan time = date.TimeOfDay;
+            return time == TimeSpan.Zero ? day : (day * 1000000L) + (time.Hours * 10000) + (time.Minutes * 100) + time.Seconds;
         }
 
         private DateTime ParseDate(string strategy, string text)
         {
-            if (PriceSeries.TryParseDate(text.Trim(), out DateTime date))
+            // An offset is not compared: windows are cut on the local clock time the data is written in.
+            if (PriceSeries.TryParseTimestamp(text.Trim(), out DateTime date, out _))
             {
                 return date;
             }
 
-            throw Error(strategy, "must be a yyyy-MM-dd date, got '" + Truncate(text) + "'");
+            throw Error(strategy, "must be a yyyy-MM-dd date (or yyyy-MM-ddTHH:mm for intraday data), got '" + Truncate(text) + "'");
+        }
+
+        private double ToIntervalMinutes(string strategy, object value)
+        {
+            string text = value is JsonElement e && e.ValueKind == JsonValueKind.String ? e.GetString() ?? ""
+                : value is JsonElement other ? other.GetRawText()
+                : value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value.ToString() ?? "";
+            if (BarIntervals.TryParse(text, out int minutes))
+            {
+                return minutes;
+            }
+
+            // Effective parameters report minutes; passing them back must work.
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && BarIntervals.IsKnown(number))
+            {
+                return number;
+            }
+
+            throw Error(strategy, "must be one of " + string.Join(", ", BarIntervals.Names) + ", got '" + Truncate(text) + "'");
         }
 
         private static bool IsNumeric(TypeCode code) => code >= TypeCode.SByte && code <= TypeCode.Decimal;

@@ -5,8 +5,10 @@ using NeuralTrader.Swarm.Protocol;
 namespace NeuralTrader.Swarm.Strategies
 {
     /// <summary>
-    /// Daily OHLCV bars of one symbol in columns, dates ascending. Instances are validated on
-    /// construction and treated as immutable: callers must not change the arrays afterwards.
+    /// OHLCV bars of one symbol in columns, timestamps ascending: daily bars (dates only) or intraday bars
+    /// (local clock time as written in the data, with an optional UTC offset per bar). The bar
+    /// <see cref="Interval"/> and <see cref="BarsPerYear"/> are detected from the data. Instances are
+    /// validated on construction and treated as immutable: callers must not change the arrays afterwards.
     /// </summary>
     public sealed class PriceSeries
     {
@@ -14,12 +16,26 @@ namespace NeuralTrader.Swarm.Strategies
         private const int MaxCachedDates = 100000;
         private string?[]? _dateText;
 
+        /// <summary>The backtester's last buy-and-hold figures for this series (an immutable object it owns).</summary>
+        internal object? HoldCache;
+
         /// <summary>
         /// Creates a series and validates it: equal lengths, at least one bar, dates strictly ascending,
         /// finite positive prices, High &gt;= Low, finite non-negative volume.
         /// </summary>
         /// <exception cref="StrategyException">Code <see cref="RunnerErrorCodes.InvalidData"/> naming the bar and problem.</exception>
         public PriceSeries(string symbol, DateTime[] dates, double[] open, double[] high, double[] low, double[] close, double[] volume)
+            : this(symbol, dates, null, open, high, low, close, volume)
+        {
+        }
+
+        /// <summary>
+        /// Creates a series whose timestamps carry UTC offsets (<paramref name="offsets"/>[i] belongs to
+        /// <paramref name="dates"/>[i], the local clock time), validating it as the other constructor does.
+        /// Offsets are dropped for daily data (every time at midnight).
+        /// </summary>
+        /// <exception cref="StrategyException">Code <see cref="RunnerErrorCodes.InvalidData"/> naming the bar and problem.</exception>
+        public PriceSeries(string symbol, DateTime[] dates, TimeSpan[]? offsets, double[] open, double[] high, double[] low, double[] close, double[] volume)
         {
             Symbol = symbol ?? "";
             Dates = dates ?? throw Invalid("dates are missing");
@@ -28,20 +44,31 @@ namespace NeuralTrader.Swarm.Strategies
             Low = low ?? throw Invalid("low prices are missing");
             Close = close ?? throw Invalid("close prices are missing");
             Volume = volume ?? throw Invalid("volumes are missing");
+            if (offsets != null && offsets.Length != dates.Length)
+            {
+                throw Invalid("offsets has " + offsets.Length.ToString(CultureInfo.InvariantCulture) + " values but there are " + dates.Length.ToString(CultureInfo.InvariantCulture) + " dates");
+            }
+
             Validate();
+            IsIntraday = Array.Exists(dates, d => d.TimeOfDay != TimeSpan.Zero);
+            Offsets = IsIntraday ? offsets : null;
+            (IntervalMinutes, BarsPerYear) = DetectInterval();
         }
 
         // Used by Slice: the arrays come from an already validated series.
-        private PriceSeries(string symbol, DateTime[] dates, double[] open, double[] high, double[] low, double[] close, double[] volume, bool trusted)
+        private PriceSeries(PriceSeries parent, int from, int n)
         {
-            _ = trusted;
-            Symbol = symbol;
-            Dates = dates;
-            Open = open;
-            High = high;
-            Low = low;
-            Close = close;
-            Volume = volume;
+            Symbol = parent.Symbol;
+            Dates = Copy(parent.Dates, from, n);
+            Offsets = parent.Offsets is null ? null : Copy(parent.Offsets, from, n);
+            Open = Copy(parent.Open, from, n);
+            High = Copy(parent.High, from, n);
+            Low = Copy(parent.Low, from, n);
+            Close = Copy(parent.Close, from, n);
+            Volume = Copy(parent.Volume, from, n);
+            IsIntraday = parent.IsIntraday;
+            IntervalMinutes = parent.IntervalMinutes;
+            BarsPerYear = parent.BarsPerYear;
         }
 
         /// <summary>Symbol the bars belong to (upper case for files read by <see cref="CsvPriceReader"/>).</summary>
@@ -50,8 +77,26 @@ namespace NeuralTrader.Swarm.Strategies
         /// <summary>Number of bars.</summary>
         public int Count => Dates.Length;
 
-        /// <summary>Bar dates (date part only), strictly ascending.</summary>
+        /// <summary>Bar timestamps, strictly ascending: dates only for daily bars, the local clock time as written for intraday bars.</summary>
         public DateTime[] Dates { get; }
+
+        /// <summary>UTC offsets of <see cref="Dates"/> when the intraday data carried them; null otherwise.</summary>
+        public TimeSpan[]? Offsets { get; }
+
+        /// <summary>True when the bars carry a time of day.</summary>
+        public bool IsIntraday { get; }
+
+        /// <summary>Minutes per bar detected from the data (the most common gap within a day; 1440 for daily bars).</summary>
+        public int IntervalMinutes { get; }
+
+        /// <summary>The bar interval's name: 1min, 5min, 15min, 30min, 1h, 1d (or Nmin / Nh for others).</summary>
+        public string Interval => BarIntervals.Name(IntervalMinutes);
+
+        /// <summary>
+        /// Bars per year for annualising: 252 trading days times the bars of a session (the median number of
+        /// bars per calendar day in the data; 1 for daily bars).
+        /// </summary>
+        public double BarsPerYear { get; }
 
         /// <summary>Opening prices.</summary>
         public double[] Open { get; }
@@ -75,49 +120,41 @@ namespace NeuralTrader.Swarm.Strategies
         public DateTime EndDate => Dates[Dates.Length - 1];
 
         /// <summary>
-        /// The bars whose dates lie in [<paramref name="start"/>, <paramref name="end"/>] (both inclusive,
-        /// either open-ended when null). Returns this instance when nothing is cut.
+        /// The bars whose timestamps lie in [<paramref name="start"/>, <paramref name="end"/>] (both inclusive,
+        /// either open-ended when null; an <paramref name="end"/> at midnight includes that whole day). Returns
+        /// this instance when nothing is cut.
         /// </summary>
         /// <exception cref="StrategyException">Code <see cref="RunnerErrorCodes.InvalidParameter"/> when no bar is selected.</exception>
         public PriceSeries Slice(DateTime? start, DateTime? end)
         {
-            int from = 0;
-            int to = Count; // exclusive
-            if (start.HasValue)
-            {
-                from = LowerBound(start.Value.Date);
-            }
+            (int from, int to) = Range(start, end);
+            return from == 0 && to == Count ? this : new PriceSeries(this, from, to - from);
+        }
 
-            if (end.HasValue)
-            {
-                to = LowerBound(end.Value.Date.AddDays(1));
-            }
-
+        /// <summary>The bars [from, to) selected by start/end as <see cref="Slice"/> selects them.</summary>
+        /// <exception cref="StrategyException">Code <see cref="RunnerErrorCodes.InvalidParameter"/> when no bar is selected.</exception>
+        internal (int From, int To) Range(DateTime? start, DateTime? end)
+        {
+            int from = start.HasValue ? LowerBound(start.Value) : 0;
+            int to = !end.HasValue ? Count
+                : end.Value.TimeOfDay == TimeSpan.Zero ? LowerBound(end.Value.Date.AddDays(1))
+                : LowerBound(end.Value.AddTicks(1));
             if (from >= to)
             {
                 throw new StrategyException(
                     RunnerErrorCodes.InvalidParameter,
-                    "start/end (" + FormatDate(start) + " .. " + FormatDate(end) + ") select no bars of " + Symbol
-                    + "; its data covers " + Dates[0].ToString(DateFormat, CultureInfo.InvariantCulture)
-                    + " .. " + EndDate.ToString(DateFormat, CultureInfo.InvariantCulture));
+                    "start/end (" + FormatStamp(start) + " .. " + FormatStamp(end) + ") select no bars of " + Symbol
+                    + "; its data covers " + DateText(0) + " .. " + DateText(Count - 1));
             }
 
-            if (from == 0 && to == Count)
-            {
-                return this;
-            }
-
-            int n = to - from;
-            return new PriceSeries(
-                Symbol,
-                Copy(Dates, from, n),
-                Copy(Open, from, n),
-                Copy(High, from, n),
-                Copy(Low, from, n),
-                Copy(Close, from, n),
-                Copy(Volume, from, n),
-                trusted: true);
+            return (from, to);
         }
+
+        /// <summary>The bars [from, to) as a series of their own.</summary>
+        internal PriceSeries Take(int from, int to) => from == 0 && to == Count ? this : new PriceSeries(this, from, to - from);
+
+        /// <summary>Calendar days from bar <paramref name="first"/> to bar <paramref name="last"/> (offsets applied when known).</summary>
+        internal double DaysBetween(int first, int last) => (Instant(last) - Instant(first)).TotalDays;
 
         /// <summary>Builds a series from protocol price data, validating it.</summary>
         /// <exception cref="StrategyException">Code <see cref="RunnerErrorCodes.InvalidData"/> naming the field, bar and problem.</exception>
@@ -136,25 +173,46 @@ namespace NeuralTrader.Swarm.Strategies
             double[] close = Require(data.Close, "close", n);
             double[] volume = Require(data.Volume, "volume", n);
             var dates = new DateTime[n];
+            var offsets = new TimeSpan[n];
+            int withOffset = -1, withoutOffset = -1; // first indexes; offsets must be all or none on intraday data
+            bool intraday = false;
             for (int i = 0; i < n; i++)
             {
                 string? s = dateText[i];
-                if (s is null || !TryParseDate(s, out dates[i]))
+                if (s is null || !TryParseTimestamp(s, out dates[i], out TimeSpan? offset))
                 {
-                    throw Invalid("data.dates[" + i.ToString(CultureInfo.InvariantCulture) + "] '" + s + "' is not a yyyy-MM-dd date");
+                    throw Invalid("data.dates[" + i.ToString(CultureInfo.InvariantCulture) + "] '" + s + "' is not a yyyy-MM-dd date or ISO timestamp");
                 }
+
+                if (offset.HasValue && withOffset < 0)
+                {
+                    withOffset = i;
+                }
+                else if (!offset.HasValue && withoutOffset < 0)
+                {
+                    withoutOffset = i;
+                }
+
+                intraday |= dates[i].TimeOfDay != TimeSpan.Zero;
+                offsets[i] = offset ?? TimeSpan.Zero;
             }
 
-            return new PriceSeries(data.Symbol ?? "", dates, open, high, low, close, volume);
+            if (intraday && withOffset >= 0 && withoutOffset >= 0)
+            {
+                int at = Math.Max(withOffset, withoutOffset);
+                throw Invalid("data.dates[" + at.ToString(CultureInfo.InvariantCulture) + "] '" + dateText[at] + "': either every intraday timestamp has a UTC offset or none has");
+            }
+
+            return new PriceSeries(data.Symbol ?? "", dates, withOffset >= 0 ? offsets : null, open, high, low, close, volume);
         }
 
-        /// <summary>Converts to protocol price data (dates as yyyy-MM-dd; the arrays are shared, not copied).</summary>
+        /// <summary>Converts to protocol price data (dates as yyyy-MM-dd, intraday timestamps as ISO with their offsets; the arrays are shared, not copied).</summary>
         public PriceData ToPriceData()
         {
             var dates = new string[Count];
             for (int i = 0; i < dates.Length; i++)
             {
-                dates[i] = Dates[i].ToString(DateFormat, CultureInfo.InvariantCulture);
+                dates[i] = DateText(i);
             }
 
             return new PriceData
@@ -172,25 +230,118 @@ namespace NeuralTrader.Swarm.Strategies
         /// <inheritdoc />
         public override string ToString() => Count == 0
             ? Symbol + " (empty)"
-            : Symbol + " " + Count.ToString(CultureInfo.InvariantCulture) + " bars "
-              + StartDate.ToString(DateFormat, CultureInfo.InvariantCulture) + " .. " + EndDate.ToString(DateFormat, CultureInfo.InvariantCulture);
+            : Symbol + " " + Count.ToString(CultureInfo.InvariantCulture) + " " + Interval + " bars "
+              + DateText(0) + " .. " + DateText(Count - 1);
 
-        internal static bool TryParseDate(string s, out DateTime date)
+        /// <summary>
+        /// Parses yyyy-MM-dd, optionally followed by ' ' or 'T', a time HH:mm[:ss[.fffffff]] and an offset
+        /// (Z, +hh:mm, -hh:mm, +hhmm, +hh). Other text falls back to an invariant-culture parse without offset.
+        /// </summary>
+        internal static bool TryParseTimestamp(string text, out DateTime local, out TimeSpan? offset)
         {
-            // The protocol and bundled files use yyyy-MM-dd; a time or offset suffix (as some yfinance
-            // exports write, e.g. "2020-01-02 00:00:00-05:00") is ignored, the calendar date is kept.
+            offset = null;
+            string s = text.Trim();
             if (s.Length >= 10 && s[4] == '-' && s[7] == '-' && (s.Length == 10 || s[10] == ' ' || s[10] == 'T'))
             {
-                return DateTime.TryParseExact(s.Substring(0, 10), DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+                if (!DateTime.TryParseExact(s.Substring(0, 10), DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out local))
+                {
+                    return false;
+                }
+
+                if (s.Length == 10)
+                {
+                    return true;
+                }
+
+                string rest = s.Substring(11);
+                int zone = rest.Length;
+                if (rest.EndsWith("Z", StringComparison.OrdinalIgnoreCase))
+                {
+                    zone = rest.Length - 1;
+                    offset = TimeSpan.Zero;
+                }
+                else
+                {
+                    int sign = rest.LastIndexOfAny(new[] { '+', '-' });
+                    if (sign > 0)
+                    {
+                        zone = sign;
+                        if (!TryParseOffset(rest.Substring(sign), out TimeSpan parsed))
+                        {
+                            return false;
+                        }
+
+                        offset = parsed;
+                    }
+                }
+
+                if (!TimeSpan.TryParseExact(rest.Substring(0, zone).Trim(), TimeFormats, CultureInfo.InvariantCulture, out TimeSpan time) || time >= TimeSpan.FromDays(1))
+                {
+                    return false;
+                }
+
+                local = local.Add(time);
+                return true;
             }
 
-            if (DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out date))
+            if (DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out local))
             {
-                date = date.Date;
+                local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
                 return true;
             }
 
             return false;
+        }
+
+        private static readonly string[] TimeFormats = { @"hh\:mm", @"hh\:mm\:ss", @"hh\:mm\:ss\.FFFFFFF" };
+
+        private static bool TryParseOffset(string text, out TimeSpan offset)
+        {
+            // +hh:mm, +hhmm or +hh; ISO allows no more than 14 hours either way.
+            offset = TimeSpan.Zero;
+            string digits = text.Substring(1).Replace(":", "");
+            if ((digits.Length != 2 && digits.Length != 4) || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int value))
+            {
+                return false;
+            }
+
+            int hours = digits.Length == 2 ? value : value / 100;
+            int minutes = digits.Length == 2 ? 0 : value % 100;
+            if (hours > 14 || minutes > 59)
+            {
+                return false;
+            }
+
+            offset = new TimeSpan(hours, minutes, 0);
+            if (text[0] == '-')
+            {
+                offset = offset.Negate();
+            }
+
+            return true;
+        }
+
+        /// <summary>yyyy-MM-dd for a date at midnight, yyyy-MM-ddTHH:mm:ss otherwise, with the offset when given.</summary>
+        internal static string FormatStamp(DateTime stamp, TimeSpan? offset = null)
+        {
+            if (stamp.TimeOfDay == TimeSpan.Zero && !offset.HasValue)
+            {
+                return FormatDate(stamp);
+            }
+
+            string text = stamp.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+            if (stamp.Ticks % TimeSpan.TicksPerSecond != 0)
+            {
+                text = stamp.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+            }
+
+            if (offset.HasValue)
+            {
+                TimeSpan o = offset.Value;
+                text += o == TimeSpan.Zero ? "Z" : (o < TimeSpan.Zero ? "-" : "+") + o.Duration().ToString(@"hh\:mm", CultureInfo.InvariantCulture);
+            }
+
+            return text;
         }
 
         internal static string FormatDate(DateTime date)
@@ -213,14 +364,14 @@ namespace NeuralTrader.Swarm.Strategies
         }
 
         /// <summary>
-        /// Bar i's date as yyyy-MM-dd. Cached per bar for series of up to 100,000 bars, so runs over a
+        /// Bar i's date as yyyy-MM-dd (intraday: yyyy-MM-ddTHH:mm:ss with the offset when known). Cached per bar for series of up to 100,000 bars, so runs over a
         /// loaded dataset stop formatting dates after the first; longer series format on demand.
         /// </summary>
         internal string DateText(int i)
         {
             if (Dates.Length > MaxCachedDates)
             {
-                return FormatDate(Dates[i]);
+                return FormatBar(i);
             }
 
             string?[]? cache = _dateText;
@@ -230,10 +381,67 @@ namespace NeuralTrader.Swarm.Strategies
                 _dateText = cache; // a benign race: two threads may each fill a cache; both are correct.
             }
 
-            return cache[i] ??= FormatDate(Dates[i]);
+            return cache[i] ??= FormatBar(i);
         }
 
-        private static string FormatDate(DateTime? date) => date.HasValue ? FormatDate(date.Value) : "*";
+        private string FormatBar(int i) => !IsIntraday ? FormatDate(Dates[i]) : FormatStamp(Dates[i], Offsets?[i]);
+
+        private static string FormatStamp(DateTime? stamp) => stamp.HasValue ? FormatStamp(stamp.Value) : "*";
+
+        private DateTime Instant(int i) => Offsets is null ? Dates[i] : Dates[i] - Offsets[i];
+
+        /// <summary>
+        /// The interval: the most common gap between consecutive bars of the same calendar day (the smaller on
+        /// a tie), and bars per year: 252 times the median of bars per day. Data with at most one bar a day
+        /// is daily.
+        /// </summary>
+        private (int Minutes, double BarsPerYear) DetectInterval()
+        {
+            if (!IsIntraday)
+            {
+                return (BarIntervals.Daily, BarIntervals.TradingDaysPerYear);
+            }
+
+            var gaps = new System.Collections.Generic.Dictionary<int, int>();
+            var perDay = new System.Collections.Generic.List<int>();
+            int run = 1;
+            for (int i = 1; i < Dates.Length; i++)
+            {
+                if (Dates[i].Date != Dates[i - 1].Date)
+                {
+                    perDay.Add(run);
+                    run = 1;
+                    continue;
+                }
+
+                run++;
+                int gap = (int)Math.Round((Instant(i) - Instant(i - 1)).TotalMinutes);
+                gaps.TryGetValue(gap, out int seen);
+                gaps[gap] = seen + 1;
+            }
+
+            perDay.Add(run);
+            if (gaps.Count == 0)
+            {
+                return (BarIntervals.Daily, BarIntervals.TradingDaysPerYear);
+            }
+
+            int best = 0;
+            int bestCount = 0;
+            foreach (var pair in gaps)
+            {
+                if (pair.Key > 0 && (pair.Value > bestCount || (pair.Value == bestCount && pair.Key < best)))
+                {
+                    best = pair.Key;
+                    bestCount = pair.Value;
+                }
+            }
+
+            perDay.Sort();
+            int middle = perDay.Count / 2;
+            double median = perDay.Count % 2 == 1 ? perDay[middle] : (perDay[middle - 1] + perDay[middle]) / 2.0;
+            return (Math.Max(best, 1), BarIntervals.TradingDaysPerYear * median);
+        }
 
         private void Validate()
         {
@@ -250,14 +458,9 @@ namespace NeuralTrader.Swarm.Strategies
             CheckLength(Volume, "volume", n);
             for (int i = 0; i < n; i++)
             {
-                if (Dates[i].TimeOfDay != TimeSpan.Zero)
-                {
-                    throw Invalid("bar " + Bar(i) + ": date " + Dates[i].ToString("o", CultureInfo.InvariantCulture) + " has a time of day; daily bars carry dates only");
-                }
-
                 if (i > 0 && Dates[i] <= Dates[i - 1])
                 {
-                    throw Invalid("bar " + Bar(i) + ": date " + FormatDate(Dates[i]) + (Dates[i] == Dates[i - 1] ? " is a duplicate" : " is before the previous date " + FormatDate(Dates[i - 1])) + "; dates must ascend");
+                    throw Invalid("bar " + Bar(i) + ": date " + FormatStamp(Dates[i]) + (Dates[i] == Dates[i - 1] ? " is a duplicate" : " is before the previous date " + FormatStamp(Dates[i - 1])) + "; dates must ascend");
                 }
 
                 CheckPrice(Open[i], "open", i);
@@ -277,7 +480,7 @@ namespace NeuralTrader.Swarm.Strategies
             }
         }
 
-        private string Bar(int i) => i.ToString(CultureInfo.InvariantCulture) + " (" + FormatDate(Dates[i]) + ")";
+        private string Bar(int i) => i.ToString(CultureInfo.InvariantCulture) + " (" + FormatStamp(Dates[i]) + ")";
 
         private void CheckPrice(double value, string field, int i)
         {
@@ -308,7 +511,7 @@ namespace NeuralTrader.Swarm.Strategies
             return values;
         }
 
-        private int LowerBound(DateTime date)
+        internal int LowerBound(DateTime date)
         {
             int index = Array.BinarySearch(Dates, date);
             return index >= 0 ? index : ~index;

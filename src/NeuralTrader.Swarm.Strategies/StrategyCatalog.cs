@@ -20,15 +20,20 @@ namespace NeuralTrader.Swarm.Strategies
         /// <summary>Type name of the neural-forecast strategy.</summary>
         public const string NeuralForecast = "neural-forecast";
 
+        /// <summary>The allocation used when neither allocation nor positionSize is given: fully invested.</summary>
+        public const double DefaultAllocation = 1.0;
+
         private static readonly ParameterSpec[] Common =
         {
-            new ParameterSpec("positionSize", ParameterKinds.Number, 10, 0.000001, 1e9, "Shares per position (long or short)."),
+            new ParameterSpec("allocation", ParameterKinds.Number, null, 0.0001, 1, "Fraction of equity each position is worth at entry, commission included (fractional shares); 1, fully invested, unless positionSize is given."),
+            new ParameterSpec("positionSize", ParameterKinds.Number, null, 0.000001, 1e9, "Shares per position (long or short) instead of allocation; give one of the two."),
             new ParameterSpec("initialCash", ParameterKinds.Number, 100000, 1, 1e12, "Starting cash; returns are relative to it."),
             new ParameterSpec("commissionPerTrade", ParameterKinds.Number, 0, 0, 1e6, "Cash charged per fill (entry and exit each count)."),
             new ParameterSpec("slippageBps", ParameterKinds.Number, 0, 0, 1000, "Fill price moved against you by this many basis points of the open."),
             new ParameterSpec("allowShort", ParameterKinds.Boolean, 0, 0, 1, "Go short on sell signals instead of flat."),
-            new ParameterSpec("start", ParameterKinds.Date, null, null, null, "First date of the backtest window (yyyy-MM-dd, inclusive)."),
-            new ParameterSpec("end", ParameterKinds.Date, null, null, null, "Last date of the backtest window (yyyy-MM-dd, inclusive)."),
+            new ParameterSpec("start", ParameterKinds.Date, null, null, null, "First date of the backtest window (yyyy-MM-dd or yyyy-MM-ddTHH:mm, inclusive); earlier bars only warm indicators up."),
+            new ParameterSpec("end", ParameterKinds.Date, null, null, null, "Last date of the backtest window (yyyy-MM-dd, the whole day, or yyyy-MM-ddTHH:mm, inclusive)."),
+            new ParameterSpec("interval", ParameterKinds.Interval, null, null, null, "Bar interval the data must have: 1min, 5min, 15min, 30min, 1h or 1d (selects SYMBOL.<interval>.csv)."),
         };
 
         private static readonly Definition[] Definitions =
@@ -99,11 +104,11 @@ namespace NeuralTrader.Swarm.Strategies
 
         /// <summary>
         /// Validates parameters and returns the full effective set (defaults filled in; booleans as 0/1;
-        /// dates as the number yyyyMMdd and only when given).
+        /// dates as the number yyyyMMdd[HHmmss] and intervals as minutes, only when given).
         /// </summary>
         /// <param name="type">Strategy type.</param>
         /// <param name="parameters">Name/value pairs (names case-insensitive). Values may be numbers, strings, booleans, JsonElement or anything whose invariant string parses.</param>
-        /// <param name="barCount">Bars the strategy will run on (after any start/end slicing); lookbacks must be shorter.</param>
+        /// <param name="barCount">Bars available up to the window's end (warm-up included); lookbacks must be shorter.</param>
         /// <exception cref="StrategyException">Unknown strategy, or code <see cref="RunnerErrorCodes.InvalidParameter"/> naming the parameter and the valid range.</exception>
         public static IReadOnlyDictionary<string, double> Validate(string type, IEnumerable<KeyValuePair<string, object?>>? parameters, int barCount)
         {
@@ -114,10 +119,32 @@ namespace NeuralTrader.Swarm.Strategies
         }
 
         /// <summary>
-        /// Backtests a strategy: validates the parameters, slices the series to start/end, runs the
-        /// single-pass backtest and returns metrics, trades, the equity curve and the live signal.
+        /// Validates parameters against the data they will run on: the interval, the start/end window (it must
+        /// hold bars), the warm-up, and the validation scheme of <paramref name="options"/> (its segments must
+        /// fit the window). Returns the effective parameters.
         /// </summary>
-        /// <exception cref="StrategyException">Unknown strategy or invalid parameter.</exception>
+        /// <exception cref="StrategyException">Unknown strategy, or code <see cref="RunnerErrorCodes.InvalidParameter"/> naming what was wrong.</exception>
+        public static IReadOnlyDictionary<string, double> Validate(string type, IEnumerable<KeyValuePair<string, object?>>? parameters, PriceSeries series, RunOptions? options = null)
+        {
+            if (series is null)
+            {
+                throw new ArgumentNullException(nameof(series));
+            }
+
+            Definition definition = Definitions[IndexOf(type)];
+            Dictionary<string, double> values = Parse(definition, parameters);
+            (int from, int to) = Window(definition, values, series);
+            ValidationScheme.From(options?.Validation)?.Segments(to - from);
+            return values;
+        }
+
+        /// <summary>
+        /// Backtests a strategy: validates the parameters, cuts the start/end window (earlier bars warm the
+        /// indicators up), runs the single-pass backtest and returns metrics, trades, the equity curve, the
+        /// live signal and, when <see cref="RunOptions.Validation"/> names a scheme, the in- and
+        /// out-of-sample segments.
+        /// </summary>
+        /// <exception cref="StrategyException">Unknown strategy, invalid parameter or validation scheme.</exception>
         public static BacktestResult Run(string type, PriceSeries series, IEnumerable<KeyValuePair<string, object?>>? parameters, RunOptions? options = null)
         {
             if (series is null)
@@ -129,15 +156,17 @@ namespace NeuralTrader.Swarm.Strategies
             int index = IndexOf(type);
             Definition definition = Definitions[index];
             Dictionary<string, double> values = Parse(definition, parameters);
-            DateTime? start = values.TryGetValue("start", out double s) ? ParameterSpec.DateFromNumber(s) : (DateTime?)null;
-            DateTime? end = values.TryGetValue("end", out double e) ? ParameterSpec.DateFromNumber(e) : (DateTime?)null;
-            PriceSeries window = series.Slice(start, end);
-            CheckBars(definition, values, window.Count);
-
+            (int from, int to) = Window(definition, values, series);
             options ??= new RunOptions();
+            ValidationScheme? scheme = ValidationScheme.From(options.Validation);
+            IReadOnlyList<ValidationSegment>? segments = scheme?.Segments(to - from);
+
+            // Only the bars up to the window's end exist for the strategy: nothing after it can leak in.
+            PriceSeries data = series.Take(0, to);
             var settings = new CommonSettings
             {
-                PositionSize = values["positionSize"],
+                PositionSize = values.TryGetValue("positionSize", out double size) ? size : 0,
+                Allocation = values.TryGetValue("allocation", out double allocation) ? allocation : 0,
                 InitialCash = values["initialCash"],
                 Commission = values["commissionPerTrade"],
                 SlippageBps = values["slippageBps"],
@@ -146,30 +175,60 @@ namespace NeuralTrader.Swarm.Strategies
             var result = new BacktestResult
             {
                 Strategy = definition.Name,
-                Symbol = window.Symbol,
+                Symbol = data.Symbol,
                 Parameters = values,
             };
 
-            switch (definition.Name)
+            Backtest(definition.Name, values, settings, data, from, options, result);
+            if (segments != null)
+            {
+                // Each segment is a backtest of its own (fresh cash), warmed up on every bar before it.
+                var quiet = new RunOptions { IncludeTrades = false, EquityPoints = 0 };
+                result.Segments = new List<BacktestSegment>(segments.Count);
+                foreach (ValidationSegment segment in segments)
+                {
+                    long segmentStarted = Stopwatch.GetTimestamp();
+                    var part = new BacktestResult();
+                    Backtest(definition.Name, values, settings, data.Take(0, from + segment.End), from + segment.First, quiet, part);
+                    part.Metrics.ComputeMs = (Stopwatch.GetTimestamp() - segmentStarted) * 1000.0 / Stopwatch.Frequency;
+                    result.Segments.Add(new BacktestSegment
+                    {
+                        Name = segment.Name,
+                        Sample = segment.Sample,
+                        Fold = segment.Fold,
+                        FirstBar = segment.First,
+                        Metrics = part.Metrics,
+                    });
+                }
+            }
+
+            result.Metrics.ComputeMs = (Stopwatch.GetTimestamp() - started) * 1000.0 / Stopwatch.Frequency;
+            return result;
+        }
+
+        /// <summary>Runs one strategy over bars [from, data.Count) of <paramref name="data"/>, warmed up on the bars before.</summary>
+        private static void Backtest(string name, Dictionary<string, double> values, in CommonSettings settings, PriceSeries data, int from, RunOptions options, BacktestResult result)
+        {
+            switch (name)
             {
                 case Momentum:
                 {
-                    var signal = new MomentumSignal(window.Close, (int)values["lookback"], values["threshold"], settings.AllowShort);
-                    Backtester.Run(ref signal, window, settings, options, result);
+                    var signal = new MomentumSignal(data.Close, (int)values["lookback"], values["threshold"], settings.AllowShort);
+                    Backtester.Run(ref signal, data, from, settings, options, result);
                     break;
                 }
 
                 case MeanReversion:
                 {
-                    var signal = new MeanReversionSignal(window.Close, (int)values["lookback"], values["entryZ"], values["exitZ"], settings.AllowShort);
-                    Backtester.Run(ref signal, window, settings, options, result);
+                    var signal = new MeanReversionSignal(data.Close, (int)values["lookback"], values["entryZ"], values["exitZ"], settings.AllowShort);
+                    Backtester.Run(ref signal, data, from, settings, options, result);
                     break;
                 }
 
                 default:
                 {
                     var model = new NeuralForecaster(
-                        window.Close,
+                        data.Close,
                         (int)values["lags"],
                         (int)values["hidden"],
                         (int)values["trainWindow"],
@@ -180,14 +239,32 @@ namespace NeuralTrader.Swarm.Strategies
                         (int)values["seed"],
                         settings.AllowShort);
                     var signal = new NeuralSignal(model);
-                    Backtester.Run(ref signal, window, settings, options, result);
-                    result.Metrics.DirectionalAccuracy = model.DirectionalAccuracy();
+                    Backtester.Run(ref signal, data, from, settings, options, result);
+                    result.Metrics.DirectionalAccuracy = model.DirectionalAccuracy(from);
                     break;
                 }
             }
+        }
 
-            result.Metrics.ComputeMs = (Stopwatch.GetTimestamp() - started) * 1000.0 / Stopwatch.Frequency;
-            return result;
+        /// <summary>
+        /// The window's bars [from, to) of the series after checking the requested interval against the data's
+        /// and the warm-up against the bars up to the window's end.
+        /// </summary>
+        private static (int From, int To) Window(Definition definition, Dictionary<string, double> values, PriceSeries series)
+        {
+            if (values.TryGetValue("interval", out double minutes) && (int)minutes != series.IntervalMinutes)
+            {
+                throw new StrategyException(
+                    RunnerErrorCodes.InvalidParameter,
+                    "Parameter 'interval' of " + definition.Name + " is " + BarIntervals.Name((int)minutes) + " but the data of " + series.Symbol
+                    + " has " + series.Interval + " bars; load " + series.Symbol + "." + BarIntervals.Name((int)minutes) + ".csv or drop 'interval'.");
+            }
+
+            DateTime? start = values.TryGetValue("start", out double s) ? ParameterSpec.DateFromNumber(s) : (DateTime?)null;
+            DateTime? end = values.TryGetValue("end", out double e) ? ParameterSpec.DateFromNumber(e) : (DateTime?)null;
+            (int from, int to) = series.Count == 0 ? (0, 0) : series.Range(start, end);
+            CheckBars(definition, values, to);
+            return (from, to);
         }
 
         /// <summary>Bars needed before the strategy can make its first decision (the warm-up), for the given parameters.</summary>
@@ -255,6 +332,20 @@ namespace NeuralTrader.Swarm.Strategies
                 }
             }
 
+            // Sizing: explicit shares or a fraction of equity, fully invested unless told otherwise.
+            bool hasSize = values.ContainsKey("positionSize");
+            if (hasSize && values.ContainsKey("allocation"))
+            {
+                throw new StrategyException(
+                    RunnerErrorCodes.InvalidParameter,
+                    "Parameters 'positionSize' and 'allocation' of " + definition.Name + " are both given; give one: positionSize is shares per position, allocation a fraction of equity (default 1, fully invested).");
+            }
+
+            if (!hasSize && !values.ContainsKey("allocation"))
+            {
+                values["allocation"] = DefaultAllocation;
+            }
+
             if (values.TryGetValue("start", out double start) && values.TryGetValue("end", out double end) && start > end)
             {
                 throw new StrategyException(
@@ -272,6 +363,7 @@ namespace NeuralTrader.Swarm.Strategies
                 throw new StrategyException(RunnerErrorCodes.InvalidData, "The price series has no bars.");
             }
 
+            // barCount counts the bars up to the window's end, warm-up included.
             // Both lookback strategies need lookback < bars (momentum compares Close_t with Close_{t-lookback};
             // mean-reversion would otherwise decide only on the last bar); neural-forecast needs its warm-up.
             int first = definition.Name == NeuralForecast ? FirstDecisionBar(definition.Name, values) : (int)values["lookback"];
@@ -293,11 +385,11 @@ namespace NeuralTrader.Swarm.Strategies
             throw new StrategyException(
                 RunnerErrorCodes.InvalidParameter,
                 "Parameter 'lookback' of " + definition.Name + " is " + lookback.ToString(CultureInfo.InvariantCulture)
-                + " but must be less than the number of bars (" + count + "); use a lookback between "
+                + " but must be less than the number of bars up to the window's end (" + count + "); use a lookback between "
                 + ParameterSpec.Num(definition.Find("lookback")!.Min ?? 1) + " and " + (barCount - 1).ToString(CultureInfo.InvariantCulture) + " or more data.");
         }
 
-        private static string DateText(double yyyymmdd) => PriceSeries.FormatDate(ParameterSpec.DateFromNumber(yyyymmdd));
+        private static string DateText(double number) => PriceSeries.FormatStamp(ParameterSpec.DateFromNumber(number));
 
         private static StrategyInfo[] BuildInfos()
         {

@@ -58,6 +58,28 @@ namespace NeuralTrader.Swarm.Strategies
             return sum;
         }
 
+        /// <summary>Sum of min(x[i], 0)^2: the downside of returns against a target of 0.</summary>
+        public static double SumSquaredNegatives(ReadOnlySpan<double> x)
+        {
+            ReadOnlySpan<Vector<double>> xv = MemoryMarshal.Cast<double, Vector<double>>(x);
+            int vectors = Vectors(xv);
+            Vector<double> acc = Vector<double>.Zero;
+            for (int k = 0; k < vectors; k++)
+            {
+                Vector<double> d = Vector.Min(xv[k], Vector<double>.Zero);
+                acc += d * d;
+            }
+
+            double sum = Vector.Dot(acc, Vector<double>.One);
+            for (int i = vectors * Vector<double>.Count; i < x.Length; i++)
+            {
+                double d = x[i] < 0 ? x[i] : 0.0;
+                sum += d * d;
+            }
+
+            return sum;
+        }
+
         /// <summary>Sum of (x[i] - mean)^2.</summary>
         public static double SumSquaredDeviations(ReadOnlySpan<double> x, double mean)
         {

@@ -234,7 +234,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                     TotalReturn = m?.TotalReturn,
                     Sharpe = m?.Sharpe,
                     MaxDrawdown = m?.MaxDrawdown,
-                    Trades = m?.TradeCount,
+                    Trades = m?.Trades,
                 };
             });
 
@@ -251,7 +251,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                     Strategy = r.Strategy,
                     Symbol = r.Symbol,
                     TotalReturn = r.Backtest!.Metrics.TotalReturn,
-                    BuyAndHoldReturn = r.Backtest.Metrics.BuyAndHoldReturn,
+                    BuyAndHoldReturn = r.Backtest.Metrics.BuyAndHold.Return,
                     Points = r.Backtest.Equity.ToList(),
                 });
             }

@@ -56,9 +56,9 @@ namespace NeuralTrader.Swarm.Core
 
                 current = "load-data";
                 step.Restart();
-                if (deployment.Image == null && _loaded.Add(deployment.Symbol))
+                if (deployment.Image == null && _loaded.Add(deployment.Dataset))
                 {
-                    var load = new RunnerRequest { Id = NextId(), Op = RunnerOps.Load, Dataset = deployment.Symbol, Data = deployment.Series!.ToPriceData() };
+                    var load = new RunnerRequest { Id = NextId(), Op = RunnerOps.Load, Dataset = deployment.Dataset, Data = deployment.Series!.ToPriceData() };
                     var loaded = await sandbox.SendAsync(load, _options.SandboxTimeout, cancellationToken).ConfigureAwait(false);
                     if (!loaded.Ok)
                         throw RunnerFailure(loaded.Error, deployment);
@@ -72,7 +72,7 @@ namespace NeuralTrader.Swarm.Core
                     Id = NextId(),
                     Op = RunnerOps.Run,
                     Strategy = deployment.Registration.Type,
-                    Dataset = deployment.Symbol,
+                    Dataset = deployment.Dataset,
                     Parameters = deployment.ProtocolParameters,
                     Options = deployment.RunOptions,
                 };
@@ -204,6 +204,9 @@ namespace NeuralTrader.Swarm.Core
         public string Symbol { get; }
         public IReadOnlyDictionary<string, object?> Parameters { get; private set; }
         public PriceSeries? Series { get; }
+
+        /// <summary>The runner's dataset name: the symbol for daily bars, SYMBOL.interval for intraday ones (both may be loaded at once).</summary>
+        public string Dataset => Series == null || !Series.IsIntraday ? Symbol : Symbol + "." + Series.Interval;
         public string? Image => Registration.Image;
         public Dictionary<string, JsonElement> ProtocolParameters { get; private set; }
         public RunOptions? RunOptions => Request.Options;

@@ -99,8 +99,10 @@ namespace NeuralTrader.Swarm.Core
             {
                 // Built-in types are checked now so a typo fails at registration, not at deployment.
                 resolvedType = BuiltInType(type, name);
-                var barCounts = symbolList.Select(symbol => GetSeries(symbol).Count).ToList();
-                Validate(resolvedType, parameterMap, name, barCounts.Count > 0 ? barCounts.Min() : int.MaxValue);
+                if (symbolList.Count == 0)
+                    Validate(resolvedType, parameterMap, name, int.MaxValue);
+                foreach (var symbol in symbolList)
+                    Validate(resolvedType, parameterMap, name, GetSeries(symbol, IntervalOf(parameterMap)), null);
             }
             if (symbolList.Count == 0)
                 symbolList.Add(StrategyRegistry.DefaultSymbol);
@@ -152,7 +154,7 @@ namespace NeuralTrader.Swarm.Core
         private async Task WorkAsync(ConcurrentQueue<int> queue, IReadOnlyList<DeploymentRequest> requests,
             DeploymentResult[] results, Action<DeploymentResult>? onResult, CancellationToken cancellationToken)
         {
-            var agent = _idle.Take() ?? new Agent(NewAgentId(), _provider.Value, Options, _prices.Get);
+            var agent = _idle.Take() ?? new Agent(NewAgentId(), _provider.Value, Options, symbol => _prices.Get(symbol));
             try
             {
                 while (queue.TryDequeue(out int index))
@@ -231,21 +233,35 @@ namespace NeuralTrader.Swarm.Core
             PriceSeries? series = null;
             if (registration.Image == null)
             {
-                series = GetSeries(symbol);
-                Validate(registration.Type, parameters, registration.Name, series.Count);
+                series = GetSeries(symbol, IntervalOf(parameters));
+                Validate(registration.Type, parameters, registration.Name, series, request.Options);
             }
             else if (_prices.Symbols.Contains(symbol, StringComparer.OrdinalIgnoreCase))
             {
-                series = GetSeries(symbol);
+                series = GetSeries(symbol, IntervalOf(parameters));
             }
             return new ResolvedDeployment(index, request, registration, symbol, parameters, series);
         }
 
-        private PriceSeries GetSeries(string symbol)
+        /// <summary>The bar interval a deployment's parameters ask for (null for the daily file, or when unreadable: validation reports that).</summary>
+        private static string? IntervalOf(IDictionary<string, object?> parameters)
+        {
+            if (!parameters.TryGetValue("interval", out var value) || value == null)
+                return null;
+            var text = value is System.Text.Json.JsonElement e
+                ? (e.ValueKind == System.Text.Json.JsonValueKind.String ? e.GetString() : e.GetRawText())
+                : Convert.ToString(value, CultureInfo.InvariantCulture);
+            if (BarIntervals.TryParse(text, out var minutes))
+                return BarIntervals.Name(minutes);
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && BarIntervals.IsKnown(number)
+                ? BarIntervals.Name((int)number) : null;
+        }
+
+        private PriceSeries GetSeries(string symbol, string? interval = null)
         {
             try
             {
-                return _prices.Get(symbol);
+                return _prices.Get(symbol, interval);
             }
             catch (MarketDataException e)
             {
@@ -271,6 +287,19 @@ namespace NeuralTrader.Swarm.Core
             try
             {
                 StrategyCatalog.Validate(type, parameters, barCount);
+            }
+            catch (StrategyException e)
+            {
+                throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument,
+                    $"Strategy '{name}': {e.Message}", name, e);
+            }
+        }
+
+        private static void Validate(string type, IDictionary<string, object?> parameters, string name, PriceSeries series, NeuralTrader.Swarm.Protocol.RunOptions? options)
+        {
+            try
+            {
+                StrategyCatalog.Validate(type, parameters, series, options);
             }
             catch (StrategyException e)
             {

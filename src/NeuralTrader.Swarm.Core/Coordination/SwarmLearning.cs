@@ -85,7 +85,7 @@ namespace NeuralTrader.Swarm.Core
         /// <summary>Money management and costs are the user's choice, not something to optimise for a score.</summary>
         private static readonly HashSet<string> NotTuned = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
-            "positionSize", "initialCash", "commissionPerTrade", "slippageBps", "seed",
+            "positionSize", "allocation", "initialCash", "commissionPerTrade", "slippageBps", "seed",
         };
 
         /// <summary>A suggestion for a built-in strategy, with the user's parameters held fixed.</summary>
@@ -230,23 +230,56 @@ namespace NeuralTrader.Swarm.Core
             _ => ExecutionStatus.Failed,
         };
 
-        private static Dictionary<string, double> MetricsOf(DeploymentResult result)
+        /// <summary>
+        /// The backtest's metrics under stable camelCase keys (the store's trajectories and the patterns read
+        /// them). With validation, the in- and out-of-sample segments add <c>inSample.*</c> and
+        /// <c>outOfSample.*</c>: each the mean over that sample's segments (one each for a split, one per fold
+        /// for walk-forward), plus <c>validationSegments</c>.
+        /// </summary>
+        internal static Dictionary<string, double> MetricsOf(DeploymentResult result)
         {
             var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["durationMs"] = result.Duration.TotalMilliseconds };
             if (result.Backtest?.Metrics is { } m)
             {
-                metrics["totalReturn"] = m.TotalReturn;
-                metrics["annualizedReturn"] = m.AnnualizedReturn;
-                metrics["sharpe"] = m.Sharpe;
-                metrics["maxDrawdown"] = m.MaxDrawdown;
-                metrics["trades"] = m.TradeCount;
-                metrics["winRate"] = m.WinRate;
-                metrics["exposure"] = m.Exposure;
-                metrics["buyAndHoldReturn"] = m.BuyAndHoldReturn;
-                metrics["buyAndHoldSharpe"] = m.BuyAndHoldSharpe;
+                AddMetrics(metrics, "", m);
                 metrics["bars"] = m.Bars;
+                metrics["barsPerYear"] = m.BarsPerYear;
+                metrics["fills"] = m.Fills;
+            }
+            if (result.Backtest?.Segments is { Count: > 0 } segments)
+            {
+                metrics["validationSegments"] = segments.Count;
+                foreach (var sample in segments.GroupBy(g => g.Sample))
+                {
+                    var prefix = sample.Key == NeuralTrader.Swarm.Protocol.SegmentSamples.Out ? "outOfSample." : "inSample.";
+                    var mean = new Dictionary<string, double>(StringComparer.Ordinal);
+                    foreach (var segment in sample)
+                        AddMetrics(mean, prefix, segment.Metrics);
+                    int count = sample.Count();
+                    foreach (var key in mean.Keys.ToList())
+                        metrics[key] = mean[key] / count;
+                }
             }
             return metrics;
+        }
+
+        /// <summary>Adds (sums into) the metrics a trader compares, under <paramref name="prefix"/>.</summary>
+        private static void AddMetrics(Dictionary<string, double> into, string prefix, NeuralTrader.Swarm.Protocol.BacktestMetrics m)
+        {
+            void Add(string key, double value) => into[prefix + key] = (into.TryGetValue(prefix + key, out var sum) ? sum : 0) + value;
+            Add("totalReturn", m.TotalReturn);
+            Add("annualizedReturn", m.AnnualizedReturn);
+            Add("volatility", m.Volatility);
+            Add("sharpe", m.Sharpe);
+            Add("sortino", m.Sortino);
+            Add("maxDrawdown", m.MaxDrawdown);
+            Add("trades", m.Trades);
+            Add("winRate", m.WinRate);
+            Add("exposure", m.Exposure);
+            Add("buyAndHoldReturn", m.BuyAndHold.Return);
+            Add("buyAndHoldAnnualizedReturn", m.BuyAndHold.AnnualizedReturn);
+            Add("buyAndHoldSharpe", m.BuyAndHold.Sharpe);
+            Add("buyAndHoldMaxDrawdown", m.BuyAndHold.MaxDrawdown);
         }
 
         /// <summary>The numeric parameters (dates and text are context, not search dimensions).</summary>

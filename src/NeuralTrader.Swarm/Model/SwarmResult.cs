@@ -21,7 +21,7 @@ namespace NeuralTrader.Swarm
             TotalReturn = metrics?.TotalReturn;
             Sharpe = metrics?.Sharpe;
             MaxDrawdown = metrics?.MaxDrawdown;
-            Trades = metrics?.TradeCount;
+            Trades = metrics?.Trades;
             Signal = result.Backtest?.Signal;
             Duration = result.Duration;
             AgentId = result.AgentId;
@@ -55,7 +55,7 @@ namespace NeuralTrader.Swarm
         public double? Sharpe { get; }
         /// <summary>Largest peak-to-trough fall of equity as a fraction.</summary>
         public double? MaxDrawdown { get; }
-        /// <summary>Fills that opened or closed a position.</summary>
+        /// <summary>Round trips (positions opened, one still open included); fills are in Backtest.Metrics.Fills.</summary>
         public int? Trades { get; }
         /// <summary>Buy, Sell or Hold: the decision on the last bar.</summary>
         public string? Signal { get; }

@@ -67,7 +67,7 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
                 Strategy = strategy,
                 Symbol = symbol,
                 Signal = "Hold",
-                Metrics = new BacktestMetrics { TotalReturn = equity / 100000 - 1, Sharpe = drift * 500, MaxDrawdown = 0.1, TradeCount = 12, BuyAndHoldReturn = 0.2, Bars = 600 },
+                Metrics = new BacktestMetrics { TotalReturn = equity / 100000 - 1, Sharpe = drift * 500, MaxDrawdown = 0.1, Trades = 6, Fills = 12, BuyAndHold = new BuyAndHoldMetrics { Return = 0.2 }, Bars = 600 },
                 Equity = points,
             };
         }

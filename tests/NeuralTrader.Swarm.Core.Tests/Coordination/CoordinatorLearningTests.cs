@@ -77,9 +77,9 @@ namespace NeuralTrader.Swarm.Tests.Coordination
 
             var metrics = result.Backtest!.Metrics;
             // z = Sharpe + (Sharpe - buy-and-hold Sharpe): recomputed here from the reported metrics.
-            double z = metrics.Sharpe + (metrics.Sharpe - metrics.BuyAndHoldSharpe);
+            double z = metrics.Sharpe + (metrics.Sharpe - metrics.BuyAndHold.Sharpe);
             Assert.Equal(1 / (1 + Math.Exp(-z)), result.Score!.Value, 12);
-            Assert.InRange(metrics.BuyAndHoldSharpe, 0.3, 1.5); // SPY 2015-2026, total-return adjusted
+            Assert.InRange(metrics.BuyAndHold.Sharpe, 0.3, 1.5); // SPY 2015-2026, total-return adjusted
         }
 
         [Fact]

@@ -125,6 +125,30 @@ namespace NeuralTrader.Swarm.Tests.Runner
         }
 
         [Fact]
+        public void PreloadsIntradayFilesAsSymbolDotInterval()
+        {
+            // An intraday file written by IntradayFiles' documented rule (no licensed sample can be bundled).
+            string folder = Path.Combine(Path.GetTempPath(), "nt-preload-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(folder);
+            try
+            {
+                File.Copy(Path.Combine(Strategies.TestSeries.DataDirectory, "SPY.csv"), Path.Combine(folder, "SPY.csv"));
+                Strategies.IntradayFiles.Write(folder, "SPY.5min.csv", 5, sessions: 3);
+                using var runner = new RunnerProcessTests(("NEURALTRADER_RUNNER_DATA", folder));
+                RunnerResponse intraday = runner.Send("{\"id\":\"i\",\"op\":\"run\",\"strategy\":\"momentum\",\"dataset\":\"SPY.5min\",\"parameters\":{\"interval\":\"5min\",\"lookback\":6},\"options\":{\"equityPoints\":0}}");
+                Assert.True(intraday.Ok, intraday.Error?.Message);
+                Assert.Equal("5min", intraday.Result!.Metrics.Interval);
+                Assert.Equal(3 * 78, intraday.Result.Metrics.Bars);
+                RunnerResponse daily = runner.Send("{\"id\":\"d\",\"op\":\"run\",\"strategy\":\"momentum\",\"dataset\":\"SPY\",\"options\":{\"equityPoints\":0}}");
+                Assert.Equal("1d", daily.Result!.Metrics.Interval);
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
+        [Fact]
         public void AllocationAboveTheHeapLimitIsAnErrorAndTheRunnerKeepsServing()
         {
             // 96 MiB GC heap limit (hex, and without 0x: Native AOT ignores a 0x-prefixed value); ask for 300 MiB.

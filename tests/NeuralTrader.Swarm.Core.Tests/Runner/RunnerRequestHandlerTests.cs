@@ -48,7 +48,8 @@ namespace NeuralTrader.Swarm.Tests.Runner
             Assert.True(ping.Ok);
             Assert.Equal("p1", ping.Id);
             Assert.Equal("NeuralTrader.Swarm.Runner/test", ping.Runner);
-            Assert.Equal(1, ping.Protocol);
+            Assert.Equal(RunnerProtocol.Version, ping.Protocol);
+            Assert.Equal(2, ping.Protocol);
 
             RunnerResponse describe = Send("{\"id\":\"d\",\"op\":\"describe\"}").Response;
             Assert.Equal(new[] { "momentum", "mean-reversion", "neural-forecast" }, describe.Strategies!.Select(s => s.Name));
@@ -127,7 +128,7 @@ namespace NeuralTrader.Swarm.Tests.Runner
             AssertError("{\"id\":\"e2\",\"op\":\"run\",\"strategy\":\"arbitrage\",\"data\":" + data + "}", RunnerErrorCodes.UnknownStrategy, "e2", "Known strategies: momentum, mean-reversion, neural-forecast");
             AssertError("{\"id\":\"e3\",\"op\":\"run\",\"strategy\":\"momentum\",\"data\":" + data + ",\"parameters\":{\"lookback\":-5}}", RunnerErrorCodes.InvalidParameter, "e3", "Parameter 'lookback' of momentum is out of range: must be between 1 and 1000, got -5.");
             AssertError("{\"id\":\"e4\",\"op\":\"run\",\"strategy\":\"momentum\",\"data\":" + data + ",\"parameters\":{\"threshold\":\"abc\"}}", RunnerErrorCodes.InvalidParameter, "e4", "got 'abc'");
-            AssertError("{\"id\":\"e5\",\"op\":\"run\",\"strategy\":\"momentum\",\"data\":" + data + ",\"parameters\":{\"lookback\":500}}", RunnerErrorCodes.InvalidParameter, "e5", "less than the number of bars (124)");
+            AssertError("{\"id\":\"e5\",\"op\":\"run\",\"strategy\":\"momentum\",\"data\":" + data + ",\"parameters\":{\"lookback\":500}}", RunnerErrorCodes.InvalidParameter, "e5", "less than the number of bars up to the window's end (124)");
             AssertError("{\"id\":\"e6\",\"op\":\"run\",\"strategy\":\"momentum\",\"data\":" + data + ",\"parameters\":{\"wat\":1}}", RunnerErrorCodes.InvalidParameter, "e6", "Unknown parameter 'wat'");
             AssertError("{\"id\":\"e7\",\"op\":\"run\",\"strategy\":\"momentum\",\"dataset\":\"NOPE\"}", RunnerErrorCodes.UnknownDataset, "e7", "No dataset 'NOPE' is loaded (loaded: none)");
             AssertError("{\"id\":\"e8\",\"op\":\"load\",\"dataset\":\"BAD\",\"data\":{\"dates\":[\"2020-01-02\"],\"open\":[1],\"high\":[1],\"low\":[2],\"close\":[1],\"volume\":[1]}}", RunnerErrorCodes.InvalidData, "e8", "high 1 is below low 2");
@@ -158,7 +159,7 @@ namespace NeuralTrader.Swarm.Tests.Runner
         public void ResponsesUseCamelCaseAndOmitNulls()
         {
             string line = Send("{\"id\":\"c\",\"op\":\"ping\"}").Line;
-            Assert.Equal("{\"id\":\"c\",\"ok\":true,\"runner\":\"NeuralTrader.Swarm.Runner/test\",\"protocol\":1}\n", line);
+            Assert.Equal("{\"id\":\"c\",\"ok\":true,\"runner\":\"NeuralTrader.Swarm.Runner/test\",\"protocol\":2}\n", line);
         }
     }
 }

@@ -22,9 +22,9 @@ namespace NeuralTrader.Swarm.Tests.Strategies
             Assert.Equal(2600, m.Bars);
             Assert.Equal("2015-11-23", m.StartDate);
             Assert.Equal("2026-03-27", m.EndDate);
-            Assert.Equal(634.09 / 175.666794 - 1, m.BuyAndHoldReturn, 3);
-            Assert.True(m.TradeCount > 0, "no trades");
-            Assert.Equal(m.TradeCount, r.Trades.Count(t => t.ExitDate != null) * 2 + r.Trades.Count(t => t.ExitDate == null));
+            Assert.Equal(634.09 / 175.666794 - 1, m.BuyAndHold.Return, 3);
+            Assert.True(m.Fills > 0, "no trades");
+            Assert.Equal(m.Fills, r.Trades.Count(t => t.ExitDate != null) * 2 + r.Trades.Count(t => t.ExitDate == null));
             Assert.InRange(m.WinRate, 0, 1);
             Assert.InRange(m.Exposure, 0.01, 1);
             Assert.InRange(m.MaxDrawdown, 0, 1);

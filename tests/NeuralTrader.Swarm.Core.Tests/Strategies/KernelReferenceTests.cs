@@ -11,6 +11,8 @@ namespace NeuralTrader.Swarm.Tests.Strategies
     /// The optimised kernels (blocked, vectorised, single pass) against a straightforward reference that
     /// follows docs/strategies.md literally: per-bar windows re-summed, the whole equity curve materialised,
     /// metrics from textbook two-pass formulas. Long random series cross the kernel's internal block edges.
+    /// Every case runs with both sizings (the default allocation of equity and explicit positionSize shares)
+    /// and once more on a window that starts a third of the way in (warm-up on the bars before it).
     /// </summary>
     public class KernelReferenceTests
     {
@@ -34,7 +36,10 @@ namespace NeuralTrader.Swarm.Tests.Strategies
         public void RandomWalkMatchesReference(string strategy, int bars, int seed, int lookback, double a, double b, bool allowShort, double commission, double slippage, int points)
         {
             PriceSeries series = RandomWalk(bars, seed);
-            AssertMatches(strategy, series, lookback, a, b, allowShort, commission, slippage, points);
+            AssertMatches(strategy, series, lookback, a, b, allowShort, commission, slippage, points, positionSize: null, from: 0);
+            AssertMatches(strategy, series, lookback, a, b, allowShort, commission, slippage, points, positionSize: 10, from: 0);
+            int from = Math.Max(bars / 3, lookback / 2);
+            AssertMatches(strategy, series, lookback, a, b, allowShort, commission, slippage, points, positionSize: null, from: from);
         }
 
         [Theory]
@@ -44,7 +49,9 @@ namespace NeuralTrader.Swarm.Tests.Strategies
         [InlineData("mean-reversion", 10, 1.0, 0.0, true)]
         public void SpyMatchesReference(string strategy, int lookback, double a, double b, bool allowShort)
         {
-            AssertMatches(strategy, Spy, lookback, a, b, allowShort, 1.0, 2.0, 100);
+            AssertMatches(strategy, Spy, lookback, a, b, allowShort, 1.0, 2.0, 100, positionSize: null, from: 0);
+            AssertMatches(strategy, Spy, lookback, a, b, allowShort, 1.0, 2.0, 100, positionSize: 10, from: 0);
+            AssertMatches(strategy, Spy, lookback, a, b, allowShort, 1.0, 2.0, 100, positionSize: null, from: Spy.Count - 504);
         }
 
         [Fact]
@@ -54,15 +61,15 @@ namespace NeuralTrader.Swarm.Tests.Strategies
             foreach (string strategy in new[] { "momentum", "mean-reversion" })
             {
                 BacktestResult r = StrategyCatalog.Run(strategy, FromOpenClose(flat, flat), null);
-                Assert.Equal(0, r.Metrics.TradeCount);
+                Assert.Equal(0, r.Metrics.Fills);
                 Assert.Equal(0, r.Metrics.Sharpe);
-                Assert.Equal(0, r.Metrics.BuyAndHoldSharpe);
+                Assert.Equal(0, r.Metrics.BuyAndHold.Sharpe);
                 Assert.Equal(0, r.Metrics.MaxDrawdown);
                 Assert.Equal("Hold", r.Signal);
             }
         }
 
-        private static void AssertMatches(string strategy, PriceSeries series, int lookback, double a, double b, bool allowShort, double commission, double slippage, int points)
+        private static void AssertMatches(string strategy, PriceSeries series, int lookback, double a, double b, bool allowShort, double commission, double slippage, int points, double? positionSize, int from)
         {
             var parameters = new List<(string, object?)> { ("lookback", lookback), ("allowShort", allowShort), ("commissionPerTrade", commission), ("slippageBps", slippage) };
             if (strategy == "momentum")
@@ -75,26 +82,47 @@ namespace NeuralTrader.Swarm.Tests.Strategies
                 parameters.Add(("exitZ", b));
             }
 
+            if (positionSize.HasValue)
+            {
+                parameters.Add(("positionSize", positionSize.Value));
+            }
+
+            if (from > 0)
+            {
+                parameters.Add(("start", series.Dates[from].ToString("yyyy-MM-dd")));
+            }
+
             BacktestResult actual = StrategyCatalog.Run(strategy, series, P(parameters.ToArray()), new RunOptions { IncludeTrades = true, EquityPoints = points });
             int[] targets = strategy == "momentum"
                 ? MomentumTargets(series.Close, lookback, a, allowShort)
                 : MeanReversionTargets(series.Close, lookback, a, b, allowShort);
-            Reference expected = Backtest(series, targets, 10, 100000, commission, slippage, points);
+            Reference expected = Backtest(series, targets, from, positionSize ?? 0, 1.0, 100000, commission, slippage, points);
 
             Assert.True(expected.Fills > 4, "the fixture should trade: " + expected.Fills);
             BacktestMetrics m = actual.Metrics;
-            Assert.Equal(expected.Fills, m.TradeCount);
+            Assert.Equal(expected.Fills, m.Fills);
+            Assert.Equal(expected.Trades.Count, m.Trades);
             Assert.Equal(expected.Position, actual.Position);
             Assert.Equal(expected.Signal, actual.Signal);
-            Assert.Equal(series.Count, m.Bars);
+            Assert.Equal(series.Count - from, m.Bars);
+            Assert.Equal(series.Dates[from].ToString("yyyy-MM-dd"), m.StartDate);
+            Assert.Equal("1d", m.Interval);
+            Assert.Equal(252, m.BarsPerYear);
             Close(expected.FinalEquity, m.FinalEquity);
             Close(expected.FinalEquity / 100000 - 1, m.TotalReturn);
+            Close(expected.AnnualizedReturn, m.AnnualizedReturn);
+            Close(expected.Volatility, m.Volatility);
             Close(expected.Sharpe, m.Sharpe);
+            Close(expected.Sortino, m.Sortino);
             Close(expected.MaxDrawdown, m.MaxDrawdown);
+            Assert.Equal(expected.PeakDate, m.MaxDrawdownPeakDate);
+            Assert.Equal(expected.TroughDate, m.MaxDrawdownTroughDate);
             Close(expected.WinRate, m.WinRate);
             Close(expected.Exposure, m.Exposure);
-            Close(expected.BuyAndHoldSharpe, m.BuyAndHoldSharpe);
-            Close(series.Close[series.Count - 1] / series.Close[0] - 1, m.BuyAndHoldReturn);
+            Close(expected.BuyAndHoldSharpe, m.BuyAndHold.Sharpe);
+            Close(expected.BuyAndHoldReturn, m.BuyAndHold.Return);
+            Close(expected.BuyAndHoldAnnualized, m.BuyAndHold.AnnualizedReturn);
+            Close(expected.BuyAndHoldDrawdown, m.BuyAndHold.MaxDrawdown);
 
             Assert.Equal(expected.Equity.Count, actual.Equity.Count);
             for (int i = 0; i < expected.Equity.Count; i++)
@@ -108,7 +136,7 @@ namespace NeuralTrader.Swarm.Tests.Strategies
             {
                 TradeRecord e = expected.Trades[i], t = actual.Trades[i];
                 Assert.Equal(e.Side, t.Side);
-                Assert.Equal(e.Quantity, t.Quantity);
+                Close(e.Quantity, t.Quantity);
                 Assert.Equal(e.EntryDate, t.EntryDate);
                 Close(e.EntryPrice, t.EntryPrice);
                 Assert.Equal(e.ExitDate, t.ExitDate);
@@ -208,47 +236,61 @@ namespace NeuralTrader.Swarm.Tests.Strategies
             public int Position;
             public string Signal = "";
             public double FinalEquity;
+            public double AnnualizedReturn;
+            public double Volatility;
             public double Sharpe;
+            public double Sortino;
             public double BuyAndHoldSharpe;
+            public double BuyAndHoldReturn;
+            public double BuyAndHoldAnnualized;
+            public double BuyAndHoldDrawdown;
             public double MaxDrawdown;
+            public string? PeakDate;
+            public string? TroughDate;
             public double WinRate;
             public double Exposure;
             public List<EquityPoint> Equity = new List<EquityPoint>();
             public List<TradeRecord> Trades = new List<TradeRecord>();
         }
 
-        private static Reference Backtest(PriceSeries s, int[] targets, double size, double initialCash, double commission, double slippageBps, int points)
+        // Bars [from, n) traded; targets decided on every bar (the warm-up's too), the first fill at from + 1.
+        // size > 0: shares per position; otherwise allocation x cash (flat at an entry) less the commission.
+        private static Reference Backtest(PriceSeries s, int[] targets, int from, double size, double allocation, double initialCash, double commission, double slippageBps, int points)
         {
-            int n = s.Count;
+            int n = s.Count - from;
             var r = new Reference();
             var equity = new double[n];
-            double cash = initialCash, slip = slippageBps / 10000;
+            double cash = initialCash, slip = slippageBps / 10000, shares = 0;
             int position = 0, wins = 0, closed = 0, exposed = 0;
             TradeRecord? open = null;
-            for (int t = 0; t < n; t++)
+            for (int k = 0; k < n; k++)
             {
-                int wanted = t == 0 ? 0 : targets[t - 1];
+                int t = from + k;
+                int wanted = k == 0 ? 0 : targets[t - 1];
                 if (wanted != position)
                 {
                     string date = s.Dates[t].ToString("yyyy-MM-dd");
                     if (position != 0)
                     {
                         double exit = s.Open[t] * (position > 0 ? 1 - slip : 1 + slip);
-                        cash += position * size * exit - commission;
-                        double pnl = position * size * (exit - open!.EntryPrice) - 2 * commission;
+                        cash += shares * exit - commission;
+                        double pnl = shares * (exit - open!.EntryPrice) - 2 * commission;
                         open.ExitDate = date;
                         open.ExitPrice = exit;
                         open.Pnl = pnl;
                         closed++;
                         wins += pnl > 0 ? 1 : 0;
                         r.Fills++;
+                        shares = 0;
                     }
 
                     if (wanted != 0)
                     {
                         double entry = s.Open[t] * (wanted > 0 ? 1 + slip : 1 - slip);
-                        cash -= wanted * size * entry + commission;
-                        open = new TradeRecord { Side = wanted > 0 ? "Long" : "Short", Quantity = size, EntryDate = date, EntryPrice = entry };
+                        double quantity = size > 0 ? size : Math.Max(0, allocation * cash - commission) / entry;
+                        shares = wanted * quantity;
+                        cash -= shares * entry + commission;
+                        open = new TradeRecord { Side = wanted > 0 ? "Long" : "Short", Quantity = quantity, EntryDate = date, EntryPrice = entry };
                         r.Trades.Add(open);
                         r.Fills++;
                     }
@@ -256,37 +298,64 @@ namespace NeuralTrader.Swarm.Tests.Strategies
                     position = wanted;
                 }
 
-                equity[t] = cash + position * size * s.Close[t];
+                equity[k] = cash + shares * s.Close[t];
                 exposed += position != 0 ? 1 : 0;
             }
 
+            double years = (s.Dates[s.Count - 1] - s.Dates[from]).TotalDays / 365.25;
+            double[] closes = s.Close.Skip(from).ToArray();
             r.Position = position;
-            int last = targets[n - 1];
+            int last = targets[s.Count - 1];
             r.Signal = last > position ? "Buy" : last < position ? "Sell" : "Hold";
             r.FinalEquity = equity[n - 1];
+            r.AnnualizedReturn = Math.Pow(r.FinalEquity / initialCash, 1 / years) - 1;
             r.Exposure = (double)exposed / n;
             r.WinRate = closed > 0 ? (double)wins / closed : 0;
-            r.Sharpe = SharpeOf(equity);
-            r.BuyAndHoldSharpe = SharpeOf(s.Close);
-            double peak = initialCash;
-            foreach (double e in equity)
-            {
-                peak = Math.Max(peak, e);
-                r.MaxDrawdown = Math.Max(r.MaxDrawdown, (peak - e) / peak);
-            }
+            (r.Sharpe, r.Sortino, r.Volatility) = RatiosOf(equity);
+            r.BuyAndHoldSharpe = RatiosOf(closes).Sharpe;
+            r.BuyAndHoldReturn = closes[n - 1] / closes[0] - 1;
+            r.BuyAndHoldAnnualized = Math.Pow(closes[n - 1] / closes[0], 1 / years) - 1;
+            r.BuyAndHoldDrawdown = DrawdownOf(closes, closes[0]).Max;
+            int peakBar, troughBar;
+            (r.MaxDrawdown, peakBar, troughBar) = DrawdownOf(equity, initialCash);
+            r.PeakDate = r.MaxDrawdown > 0 ? s.Dates[from + peakBar].ToString("yyyy-MM-dd") : null;
+            r.TroughDate = r.MaxDrawdown > 0 ? s.Dates[from + troughBar].ToString("yyyy-MM-dd") : null;
 
             // Equity points: the first and last bar always (so at least 2), at most every bar.
             int p = points <= 0 ? 0 : n == 1 ? 1 : Math.Min(Math.Max(points, 2), n);
             for (int k = 0; k < p; k++)
             {
                 int bar = p == 1 ? n - 1 : (int)((long)k * (n - 1) / (p - 1));
-                r.Equity.Add(new EquityPoint { Date = s.Dates[bar].ToString("yyyy-MM-dd"), Equity = equity[bar] });
+                r.Equity.Add(new EquityPoint { Date = s.Dates[from + bar].ToString("yyyy-MM-dd"), Equity = equity[bar] });
             }
 
             return r;
         }
 
-        private static double SharpeOf(double[] levels)
+        // The deepest fall; its peak is the last bar at the peak level before the trough (the start level counts as bar 0).
+        private static (double Max, int Peak, int Trough) DrawdownOf(double[] levels, double start)
+        {
+            double peak = start, max = 0;
+            int peakBar = 0, bestPeak = 0, bestTrough = 0;
+            for (int t = 0; t < levels.Length; t++)
+            {
+                if (levels[t] >= peak)
+                {
+                    peak = levels[t];
+                    peakBar = t;
+                }
+
+                double fall = (peak - levels[t]) / peak;
+                if (fall > max)
+                {
+                    (max, bestPeak, bestTrough) = (fall, peakBar, t);
+                }
+            }
+
+            return (max, bestPeak, bestTrough);
+        }
+
+        private static (double Sharpe, double Sortino, double Volatility) RatiosOf(double[] levels)
         {
             var returns = new double[levels.Length - 1];
             for (int t = 1; t < levels.Length; t++)
@@ -296,7 +365,8 @@ namespace NeuralTrader.Swarm.Tests.Strategies
 
             double mean = returns.Average();
             double sd = Math.Sqrt(returns.Sum(x => (x - mean) * (x - mean)) / (returns.Length - 1));
-            return sd > 1e-15 ? mean / sd * Math.Sqrt(252) : 0;
+            double downside = Math.Sqrt(returns.Sum(x => Math.Min(x, 0) * Math.Min(x, 0)) / returns.Length);
+            return (sd > 1e-15 ? mean / sd * Math.Sqrt(252) : 0, downside > 1e-15 ? mean / downside * Math.Sqrt(252) : 0, sd * Math.Sqrt(252));
         }
     }
 }

@@ -38,7 +38,7 @@ namespace NeuralTrader.Swarm.Tests.Strategies
             Assert.Equal(new[] { 1000.0, 1000, 1000, 1000, 1010, 1020, 1025 }, r.Equity.Select(p => Math.Round(p.Equity, 9)).ToArray());
             Assert.Equal(0.025, r.Metrics.TotalReturn, 12);
             Assert.Equal(1.0, r.Metrics.WinRate);
-            Assert.Equal(2, r.Metrics.TradeCount);
+            Assert.Equal(2, r.Metrics.Fills);
             Assert.Equal(2.0 / 7, r.Metrics.Exposure, 12);
             Assert.Equal(0, r.Metrics.MaxDrawdown);
             Assert.Equal("Hold", r.Signal);
@@ -75,7 +75,7 @@ namespace NeuralTrader.Swarm.Tests.Strategies
                 FromOpenClose(open, close),
                 P(("lookback", 3), ("entryZ", 1.0), ("exitZ", 0.0)));
             Assert.Empty(longOnly.Trades);
-            Assert.Equal(0, longOnly.Metrics.TradeCount);
+            Assert.Equal(0, longOnly.Metrics.Fills);
             Assert.Equal(0, longOnly.Metrics.Sharpe);                // flat equity: sd 0 -> Sharpe 0
             Assert.Equal(0, longOnly.Metrics.TotalReturn);
         }
@@ -151,7 +151,7 @@ namespace NeuralTrader.Swarm.Tests.Strategies
             }
 
             Assert.True(fills > 50, "the fixture should trade: " + fills);
-            Assert.Equal(fills, r.Metrics.TradeCount);
+            Assert.Equal(fills, r.Metrics.Fills);
             Assert.Equal(targets[n - 2], r.Position);
         }
     }

@@ -52,12 +52,20 @@ namespace NeuralTrader.Swarm.Tests.Strategies
             BacktestMetrics m = r.Metrics;
             Assert.Equal(8, m.Bars);
             Assert.Equal(-0.06, m.TotalReturn, 12);                 // 940 / 1000 - 1
-            Assert.Equal(2, m.TradeCount);                          // one buy fill, one sell fill
+            Assert.Equal(2, m.Fills);                               // one buy fill, one sell fill
+            Assert.Equal(1, m.Trades);                              // one round trip
             Assert.Equal(0, m.WinRate);                             // the only round trip lost
             Assert.Equal(0.25, m.Exposure, 12);                     // long at the closes of t3 and t4: 2 / 8
             Assert.Equal(80.0 / 1010.0, m.MaxDrawdown, 12);         // peak 1010 (t3) to 930 (t4)
-            Assert.Equal(0.12, m.BuyAndHoldReturn, 12);             // 112 / 100 - 1
-            Assert.Equal(Math.Pow(0.94, 252.0 / 8) - 1, m.AnnualizedReturn, 12);
+            Assert.Equal("2020-01-04", m.MaxDrawdownPeakDate);
+            Assert.Equal("2020-01-05", m.MaxDrawdownTroughDate);
+            Assert.Equal(0.12, m.BuyAndHold.Return, 12);            // 112 / 100 - 1
+            Assert.Equal(12.0 / 112, m.BuyAndHold.MaxDrawdown, 12); // close 112 (t3) to 100 (t5)
+            // Calendar annualisation: 2020-01-01 to 2020-01-08 is 7 days.
+            Assert.Equal(Math.Pow(0.94, 365.25 / 7) - 1, m.AnnualizedReturn, 12);
+            Assert.Equal(Math.Pow(1.12, 365.25 / 7) - 1, m.BuyAndHold.AnnualizedReturn, 9);
+            Assert.Equal("1d", m.Interval);
+            Assert.Equal(252, m.BarsPerYear);
             Assert.Equal(940, m.FinalEquity, 9);
             Assert.Equal("2020-01-01", m.StartDate);
             Assert.Equal("2020-01-08", m.EndDate);
@@ -67,10 +75,56 @@ namespace NeuralTrader.Swarm.Tests.Strategies
             double mean = returns.Average();
             double sd = Math.Sqrt(returns.Sum(x => (x - mean) * (x - mean)) / (returns.Length - 1));
             Assert.Equal(mean / sd * Math.Sqrt(252), m.Sharpe, 10);
+            Assert.Equal(sd * Math.Sqrt(252), m.Volatility, 10);
+
+            // Sortino: the downside deviation is sqrt(sum of squared negative returns / all 7 returns).
+            double down = (930.0 / 1010) - 1;
+            Assert.Equal(mean / Math.Sqrt(down * down / 7) * Math.Sqrt(252), m.Sortino, 10);
+
+            // Buy-and-hold's Sharpe from the closes' own returns.
+            double[] hold = Enumerable.Range(1, 7).Select(t => (Close[t] / Close[t - 1]) - 1).ToArray();
+            double holdMean = hold.Average();
+            double holdSd = Math.Sqrt(hold.Sum(x => (x - holdMean) * (x - holdMean)) / 6);
+            Assert.Equal(holdMean / holdSd * Math.Sqrt(252), m.BuyAndHold.Sharpe, 10);
 
             Assert.Equal("Buy", r.Signal);                          // decision on the last bar, not filled
             Assert.Equal(0, r.Position);
             Assert.Null(m.DirectionalAccuracy);
+        }
+
+        [Fact]
+        public void DefaultSizingInvestsAllEquityInFractionalShares()
+        {
+            var parameters = P(("lookback", 2), ("threshold", 0.05), ("initialCash", 1000));
+            BacktestResult r = StrategyCatalog.Run("momentum", FromOpenClose(Open, Close), parameters, new RunOptions { EquityPoints = 100 });
+
+            // Buy 1000 / 111 shares at t3's open (cash 0); sell them at 105 (cash 1000 * 105 / 111).
+            TradeRecord trade = Assert.Single(r.Trades);
+            Assert.Equal(1000.0 / 111, trade.Quantity, 12);
+            Assert.Equal(1000.0 / 111 * (105 - 111), trade.Pnl!.Value, 9);
+            Assert.Equal(1000.0 / 111 * 112, r.Equity[3].Equity, 9);
+            Assert.Equal(1000.0 * 105 / 111, r.Metrics.FinalEquity, 9);
+            Assert.Equal((105.0 / 111) - 1, r.Metrics.TotalReturn, 12);
+            Assert.Equal(1.0, r.Parameters["allocation"]);
+            Assert.False(r.Parameters.ContainsKey("positionSize"));
+
+            // Half the equity: 500 / 111 shares, 500 kept in cash.
+            BacktestResult half = StrategyCatalog.Run("momentum", FromOpenClose(Open, Close), P(("lookback", 2), ("threshold", 0.05), ("initialCash", 1000), ("allocation", 0.5)));
+            Assert.Equal(500 + (500.0 * 105 / 111), half.Metrics.FinalEquity, 9);
+
+            // A commission comes out of the allocation: (1000 - 1) / 111 shares, cash 0 after the entry.
+            BacktestResult costs = StrategyCatalog.Run("momentum", FromOpenClose(Open, Close), P(("lookback", 2), ("threshold", 0.05), ("initialCash", 1000), ("commissionPerTrade", 1)));
+            Assert.Equal(999.0 / 111, costs.Trades[0].Quantity, 12);
+            Assert.Equal((999.0 * 105 / 111) - 1, costs.Metrics.FinalEquity, 9);
+        }
+
+        [Fact]
+        public void PositionSizeAndAllocationTogetherAreRejected()
+        {
+            StrategyException e = Assert.Throws<StrategyException>(() =>
+                StrategyCatalog.Run("momentum", FromOpenClose(Open, Close), P(("lookback", 2), ("positionSize", 10), ("allocation", 0.5))));
+            Assert.Equal(RunnerErrorCodes.InvalidParameter, e.Code);
+            Assert.Contains("'positionSize' and 'allocation' of momentum are both given", e.Message);
         }
 
         [Fact]
@@ -85,7 +139,7 @@ namespace NeuralTrader.Swarm.Tests.Strategies
             Assert.Equal("Short", r.Trades[1].Side);
             Assert.Equal(105, r.Trades[1].EntryPrice, 9);
             Assert.Null(r.Trades[1].ExitDate);                      // still open
-            Assert.Equal(3, r.Metrics.TradeCount);                  // buy, sell, sell short
+            Assert.Equal(3, r.Metrics.Fills);                  // buy, sell, sell short
             Assert.Equal(-1, r.Position);
             Assert.Equal("Buy", r.Signal);                          // long wanted, short held
             Assert.Equal(5.0 / 8, r.Metrics.Exposure, 12);          // long at t3, t4; short at t5, t6, t7
@@ -118,12 +172,14 @@ namespace NeuralTrader.Swarm.Tests.Strategies
             Assert.Equal(100000, r.Equity[0].Equity);
             Assert.Equal(r.Equity.Count, r.Equity.Select(p => p.Date).Distinct().Count());
             Assert.Empty(r.Trades);
-            Assert.True(r.Metrics.TradeCount > 0);
+            Assert.True(r.Metrics.Fills > 0);
 
             BacktestResult none = StrategyCatalog.Run("momentum", spy, null, new RunOptions { EquityPoints = 0 });
             Assert.Empty(none.Equity);
             Assert.Equal(r.Metrics.FinalEquity, none.Metrics.FinalEquity);
-            Assert.Equal(none.Metrics.TradeCount, none.Trades.Count(t => t.ExitDate != null) * 2 + none.Trades.Count(t => t.ExitDate == null));
+            Assert.Equal(none.Metrics.Fills, none.Trades.Count(t => t.ExitDate != null) * 2 + none.Trades.Count(t => t.ExitDate == null));
+            Assert.Equal(none.Metrics.Trades, none.Trades.Count);
+            Assert.True(none.Metrics.Fills >= 2 * none.Metrics.Trades - 1 && none.Metrics.Fills <= 2 * none.Metrics.Trades);
         }
 
         [Fact]

@@ -29,7 +29,7 @@ namespace NeuralTrader.Swarm.Tests.Strategies
             PriceSeries original = FromReturns(returns);
             var options = new RunOptions { EquityPoints = n, IncludeTrades = true };
             BacktestResult full = StrategyCatalog.Run(strategy, original, P(parameters), options);
-            Assert.True(full.Metrics.TradeCount >= 4, strategy + " should trade on the fixture, traded " + full.Metrics.TradeCount);
+            Assert.True(full.Metrics.Fills >= 4, strategy + " should trade on the fixture, traded " + full.Metrics.Fills);
 
             var random = new Random(99);
             for (int t = 60; t < n - 1; t += 9)
