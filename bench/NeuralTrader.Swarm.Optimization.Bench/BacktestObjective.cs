@@ -21,6 +21,7 @@ namespace NeuralTrader.Swarm.Optimization.Bench
     {
         private readonly PriceSeries _series;
         private readonly ConcurrentDictionary<string, (double InSample, double OutOfSample)> _cache = new ConcurrentDictionary<string, (double, double)>(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, double[]> _folds = new ConcurrentDictionary<string, double[]>(StringComparer.Ordinal);
 
         public BacktestObjective(PriceSeries series, string strategy, double tuneFraction)
         {
@@ -52,6 +53,23 @@ namespace NeuralTrader.Swarm.Optimization.Bench
 
         public (double InSample, double OutOfSample) Score(IReadOnlyDictionary<string, double> parameters) =>
             _cache.GetOrAdd(Key(parameters), _ => Run(parameters));
+
+        /// <summary>Sharpe on each of <paramref name="count"/> equal consecutive parts of the in-sample window.</summary>
+        public double[] Folds(IReadOnlyDictionary<string, double> parameters, int count) =>
+            _folds.GetOrAdd(Key(parameters) + "#" + count.ToString(CultureInfo.InvariantCulture), _ =>
+            {
+                var result = StrategyCatalog.Run(Strategy, _series, Arguments(parameters), new RunOptions { IncludeTrades = false, EquityPoints = _series.Count });
+                var equity = result.Equity.Select(e => e.Equity).ToArray();
+                var folds = new double[count];
+                for (var f = 0; f < count; f++)
+                {
+                    var from = 1 + ((Split - 1) * f / count);
+                    var to = 1 + ((Split - 1) * (f + 1) / count);
+                    folds[f] = Sharpe(equity, from, to);
+                }
+
+                return folds;
+            });
 
         /// <summary>The largest difference between the in-sample score and the backtester's own Sharpe on a run that ends at the split.</summary>
         public double SelfCheck(IEnumerable<IReadOnlyDictionary<string, double>> samples)

@@ -38,6 +38,23 @@ namespace NeuralTrader.Swarm.Optimization.Bench
             var output = Arg(args, "--out");
             var dataDir = Arg(args, "--data") ?? Path.Combine(AppContext.BaseDirectory, "data");
 
+            if (args.Contains("--landscape"))
+            {
+                return Landscape(dataDir, symbols, strategies[0], full);
+            }
+
+            if (args.Contains("--calibration"))
+            {
+                Console.WriteLine(Calibration.Run(dataDir, symbols, strategies, seeds, trials));
+                return 0;
+            }
+
+            if (args.Contains("--study"))
+            {
+                var splits = (Arg(args, "--splits") ?? "0.5,0.6").Split(',').Select(v => double.Parse(v, Inv)).ToArray();
+                return ChoiceStudy.Run(dataDir, symbols, strategies, seeds, trials, splits, threads);
+            }
+
             var started = DateTime.UtcNow;
             var report = new StringBuilder();
             report.AppendLine("# Optimisation benchmark " + started.ToString("yyyy-MM-dd HH:mm", Inv) + " UTC").AppendLine();
@@ -189,7 +206,17 @@ namespace NeuralTrader.Swarm.Optimization.Bench
             }
 
             var choice = method.Choose(history);
+            if (Environment.GetEnvironmentVariable("OPT_BENCH_VERBOSE") == "1" && method is EngineSearch)
+            {
+                Console.WriteLine(BayesianSearch.Recommend(space, history).Reason);
+            }
+
             var (choiceIn, choiceOut) = objective.Score(choice);
+            if (Environment.GetEnvironmentVariable("OPT_BENCH_CHOICES") == "1")
+            {
+                Console.WriteLine(string.Format(Inv, "    {0,-14} choice {1}  IS {2:0.000}  OOS {3:0.000}", method.Name, string.Join(" ", choice.Select(p => p.Key + "=" + p.Value.ToString("0.###", Inv))), choiceIn, choiceOut));
+            }
+
             return new RunResult(history.Max(o => o.Score), choiceIn, choiceOut, repeats, bounds, history.Count, searchMs);
         }
 
@@ -235,6 +262,37 @@ namespace NeuralTrader.Swarm.Optimization.Bench
             Parallel.For(0, points.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i => scores[i] = objective.Score(points[i]).InSample);
             best = scores.Max();
             return best;
+        }
+
+        /// <summary>Diagnostic: in- and out-of-sample scores over a coarse grid of the first two dimensions (others at their defaults).</summary>
+        private static int Landscape(string dataDir, string[] symbols, string strategy, bool full)
+        {
+            var space = full ? SearchSpace.Full(strategy) : SearchSpace.For(strategy);
+            var a = space.Dimensions[0];
+            var b = space.Dimensions[1];
+            foreach (var symbol in symbols)
+            {
+                var objective = new BacktestObjective(CsvPriceReader.ReadFile(Path.Combine(dataDir, symbol + ".csv")), strategy, 0.7);
+                foreach (var window in new[] { "IS", "OOS" })
+                {
+                    Console.WriteLine(symbol + " " + window + ": rows " + a.Name + ", columns " + b.Name);
+                    var columns = Enumerable.Range(0, 11).Select(j => b.FromUnit(j / 10.0)).ToArray();
+                    Console.WriteLine("        " + string.Join(" ", columns.Select(c => c.ToString("0.###", Inv).PadLeft(6))));
+                    for (var i = 0; i <= 20; i++)
+                    {
+                        var av = a.FromUnit(i / 20.0);
+                        var cells = columns.Select(c =>
+                        {
+                            var p = new Dictionary<string, double>(space.Defaults.ToDictionary(x => x.Key, x => x.Value), StringComparer.Ordinal) { [a.Name] = av, [b.Name] = c };
+                            var (inS, outS) = objective.Score(p);
+                            return (window == "IS" ? inS : outS).ToString("0.00", Inv).PadLeft(6);
+                        });
+                        Console.WriteLine(av.ToString("0.###", Inv).PadLeft(7) + " " + string.Join(" ", cells));
+                    }
+                }
+            }
+
+            return 0;
         }
 
         private static string? Arg(string[] args, string name)

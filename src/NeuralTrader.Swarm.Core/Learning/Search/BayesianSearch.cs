@@ -75,7 +75,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
             }
 
             var free = constraint.FreeCount;
-            var initial = opts.InitialTrials > 0 ? opts.InitialTrials : Math.Max(6, (2 * free) + 2);
+            var initial = InitialTrials(opts, free);
             var random = new Random(StableHash.Of("search", seed.ToString(CultureInfo.InvariantCulture), observations.Count.ToString(CultureInfo.InvariantCulture), pendingList.Count.ToString(CultureInfo.InvariantCulture)));
             var results = new List<SearchSuggestion>();
             if (observations.Count < initial || free == 0)
@@ -87,7 +87,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
             var x = observations.Select(o => space.ToUnit(o.Parameters)).ToList();
             var y = observations.Select(o => o.Score).ToList();
             var model = SearchModel.Fit(x.ToArray(), y.ToArray());
-            var calibration = ConfidenceCalibration.From(model, x, y);
+            var calibration = ConfidenceCalibration.From(model, x, y, initial);
             var tolerance = ToleranceOf(opts, y);
             var incumbent = x.Max(model.PredictMean);
             var believers = pendingList.Select(space.ToUnit).ToList();
@@ -174,7 +174,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
             }
 
             var model = SearchModel.Fit(x.ToArray(), y.ToArray());
-            var calibration = ConfidenceCalibration.From(model, x, y);
+            var calibration = ConfidenceCalibration.From(model, x, y, InitialTrials(opts, space.Dimensions.Count));
             var tolerance = ToleranceOf(opts, y);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             SearchSuggestion? chosen = null;
@@ -188,7 +188,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
 
                 var robust = model.SmoothedMean(x[i], opts.Neighbourhood);
                 var (mean, std) = model.Predict(x[i]);
-                var value = robust - (0.5 * std);
+                var value = robust - (opts.RobustPenalty * std);
                 if (value > chosenValue)
                 {
                     chosenValue = value;
@@ -210,13 +210,23 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
             var bestObserved = y.Max();
             result.Reason = string.Format(
                 CultureInfo.InvariantCulture,
-                "Of {0} points tried, this one's neighbourhood scores best on average ({1:G4}; its own score {2:G4}, the best single score {3:G4}).",
+                "Of {0} points tried, this one's neighbourhood scores best on average ({1:G4}; its own score {2:G4}, the best single score {3:G4}). {4}",
                 observations.Count,
                 result.RobustScore,
                 result.ObservedScore,
-                bestObserved);
+                bestObserved,
+                Describe(space, model));
             return result;
         }
+
+        /// <summary>The model in words: how far each parameter's effect reaches, and how much of the score is jagged noise.</summary>
+        private static string Describe(SearchSpace space, SearchModel model) => string.Format(
+            CultureInfo.InvariantCulture,
+            "Model: length scales (share of each range) {0}; roughness {1:P0} of the score's variance.",
+            string.Join(", ", space.Dimensions.Select((d, j) => d.Name + " " + model.LengthScalesFitted[j].ToString("0.##", CultureInfo.InvariantCulture))),
+            model.Noise / (1 + model.Noise));
+
+        private static int InitialTrials(SearchOptions options, int free) => options.InitialTrials > 0 ? options.InitialTrials : Math.Max(6, (2 * free) + 2);
 
         private static double ToleranceOf(SearchOptions options, IReadOnlyList<double> scores) =>
             options.Tolerance ?? Math.Max(1e-9, 0.1 * (scores.Max() - scores.Min()));

@@ -31,10 +31,11 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
         /// <param name="model">The model fitted to all observations; its hyperparameters are reused.</param>
         /// <param name="x">Unit coordinates, in the order run.</param>
         /// <param name="y">Scores, in the same order.</param>
-        internal static ConfidenceCalibration From(SearchModel model, IReadOnlyList<double[]> x, IReadOnlyList<double> y)
+        /// <param name="first">The first observation judged: the one after the space-filling start, so the record is of points the model chose (the model prefers points it is optimistic about, and the record must carry that bias too).</param>
+        internal static ConfidenceCalibration From(SearchModel model, IReadOnlyList<double[]> x, IReadOnlyList<double> y, int first)
         {
             var residuals = new List<double>();
-            for (var i = Burnin; i < x.Count; i++)
+            for (var i = Math.Max(Burnin, first); i < x.Count; i++)
             {
                 var prefixX = new double[i][];
                 var prefixY = new double[i];
@@ -67,7 +68,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
                 within++;
             }
 
-            return within / (double)(_residuals.Length + 1);
+            return Wilson.LowerBound(within, _residuals.Length, 1.28);
         }
     }
 }

@@ -13,7 +13,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
     internal sealed class SearchModel
     {
         private static readonly double[] LengthScales = { 0.08, 0.15, 0.3, 0.6, 1.2 };
-        private static readonly double[] Noises = { 1e-4, 0.01, 0.05, 0.2, 0.5 };
+        private static readonly double[] Noises = { 0.01, 0.05, 0.2, 0.5 };
         private static readonly double Sqrt5 = Math.Sqrt(5);
 
         // Prior on each log length scale: centred on 0.35 (a trend across about a third of the range), sd 0.9.
@@ -58,6 +58,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
         /// </summary>
         internal static SearchModel Fit(double[][] x, double[] y)
         {
+            var lengthScales = LengthScales;
             var (z, mean, std) = Standardize(y);
             var n = x.Length;
             var d = x[0].Length;
@@ -94,7 +95,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
                 return (-0.5 * fit) - logDet + prior;
             }
 
-            foreach (var l in LengthScales)
+            foreach (var l in lengthScales)
             {
                 foreach (var nz in Noises)
                 {
@@ -118,7 +119,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
                 for (var j = 0; j < d; j++)
                 {
                     Array.Copy(lengths, trial, d);
-                    foreach (var l in LengthScales)
+                    foreach (var l in lengthScales)
                     {
                         trial[j] = l;
                         var value = Evaluate(trial, noise);

@@ -12,8 +12,8 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
         public int Candidates { get; set; } = 1024;
 
         /// <summary>
-        /// Half-width, in unit coordinates, of the neighbourhood whose average posterior mean judges robustness
-        /// (0.06: about ±25 % of a log-scaled lookback's ratio range tenth, ±0.006 of a 0–0.1 threshold).
+        /// Half-width, as a share of each range, of the neighbourhood whose average posterior mean judges robustness in
+        /// <see cref="BayesianSearch.Recommend"/> (0.06: lookback 40 ± 10 on the default 5–250 log scale, threshold ± 0.006).
         /// </summary>
         public double Neighbourhood { get; set; } = 0.06;
 
@@ -29,12 +29,16 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
         /// </summary>
         public double? Tolerance { get; set; }
 
+        /// <summary>How many posterior standard deviations <see cref="BayesianSearch.Recommend"/> subtracts from the neighbourhood mean.</summary>
+        public double RobustPenalty { get; set; } = 0.5;
+
         internal SearchOptions Checked()
         {
             if (InitialTrials < 0 || Candidates < 1 || Neighbourhood < 0 || Neighbourhood > 0.5 || EdgeMargin < 0 || EdgeMargin > 0.5
+                || RobustPenalty < 0 || double.IsNaN(RobustPenalty)
                 || (Tolerance.HasValue && (double.IsNaN(Tolerance.Value) || Tolerance.Value < 0)))
             {
-                throw new ArgumentException("Search options out of range: InitialTrials >= 0, Candidates >= 1, Neighbourhood and EdgeMargin in [0, 0.5], Tolerance >= 0.");
+                throw new ArgumentException("Search options out of range: InitialTrials >= 0, Candidates >= 1, Neighbourhood and EdgeMargin in [0, 0.5], RobustPenalty and Tolerance >= 0.");
             }
 
             return this;
