@@ -19,11 +19,15 @@ namespace NeuralTrader.Swarm.Optimization.Bench
     /// and bound hits.
     ///   --seeds N (30)  --trials N (30)  --symbols SPY,QQQ,IWM,TSLA  --strategies momentum,mean-reversion
     ///   --methods engine,tpe,random,engine-best,engine-batch4  --space default|full  --threads N (1)
-    ///   --grid (also search a fine grid for the in-sample optimum)  --out FILE.md
+    ///   --grid (also search a fine grid for the in-sample optimum)  --out FILE.md  --verbose (every run's choice)
+    /// Diagnostics: --calibration (reliability of the confidence), --correlation (how in-sample scores relate to
+    /// out-of-sample ones), --study [--splits 0.5,0.6] (final-choice rules on the same histories), --landscape.
     /// </summary>
     public static class Program
     {
         private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+        private static bool Verbose { get; set; }
 
         public static int Main(string[] args)
         {
@@ -37,10 +41,17 @@ namespace NeuralTrader.Swarm.Optimization.Bench
             var grid = args.Contains("--grid");
             var output = Arg(args, "--out");
             var dataDir = Arg(args, "--data") ?? Path.Combine(AppContext.BaseDirectory, "data");
+            Verbose = args.Contains("--verbose");
 
             if (args.Contains("--landscape"))
             {
                 return Landscape(dataDir, symbols, strategies[0], full);
+            }
+
+            if (args.Contains("--correlation"))
+            {
+                Console.WriteLine(Correlation(dataDir, symbols, strategies, full));
+                return 0;
             }
 
             if (args.Contains("--calibration"))
@@ -125,10 +136,10 @@ namespace NeuralTrader.Swarm.Optimization.Bench
                             symbol,
                             engine.BestInSample,
                             tpe.BestInSample,
-                            engine.BestInSample >= tpe.BestInSample ? "ahead" : engine.BestInSample >= tpe.BestInSample - (0.01 * Math.Abs(tpe.BestInSample)) ? "level, within 1 %" : "behind",
+                            Compare(engine.BestInSample, tpe.BestInSample),
                             engine.ChoiceOutOfSample,
                             tpe.ChoiceOutOfSample,
-                            engine.ChoiceOutOfSample > tpe.ChoiceOutOfSample ? "ahead" : "not ahead",
+                            Compare(engine.ChoiceOutOfSample, tpe.ChoiceOutOfSample),
                             engine.Repeats));
                     }
                 }
@@ -147,6 +158,13 @@ namespace NeuralTrader.Swarm.Optimization.Bench
             }
 
             return 0;
+        }
+
+        /// <summary>Ahead, level (within 1 % of the other's size, at least 0.001) or behind, at the precision the table shows.</summary>
+        private static string Compare(double engine, double other)
+        {
+            var margin = Math.Max(0.001, 0.01 * Math.Abs(other));
+            return engine >= other + 0.0005 ? "ahead" : engine >= other - margin ? "level" : "behind";
         }
 
         private static ISearchMethod Create(string method, SearchSpace space, int seed)
@@ -206,13 +224,9 @@ namespace NeuralTrader.Swarm.Optimization.Bench
             }
 
             var choice = method.Choose(history);
-            if (Environment.GetEnvironmentVariable("OPT_BENCH_VERBOSE") == "1" && method is EngineSearch)
-            {
-                Console.WriteLine(BayesianSearch.Recommend(space, history).Reason);
-            }
 
             var (choiceIn, choiceOut) = objective.Score(choice);
-            if (Environment.GetEnvironmentVariable("OPT_BENCH_CHOICES") == "1")
+            if (Verbose)
             {
                 Console.WriteLine(string.Format(Inv, "    {0,-14} choice {1}  IS {2:0.000}  OOS {3:0.000}", method.Name, string.Join(" ", choice.Select(p => p.Key + "=" + p.Value.ToString("0.###", Inv))), choiceIn, choiceOut));
             }
@@ -261,7 +275,52 @@ namespace NeuralTrader.Swarm.Optimization.Bench
             var scores = new double[points.Count];
             Parallel.For(0, points.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i => scores[i] = objective.Score(points[i]).InSample);
             best = scores.Max();
+            var arg = Array.IndexOf(scores, best);
+            Console.WriteLine(string.Format(Inv, "  grid: {0} points, IS optimum {1:0.000} at {2} (OOS there {3:0.000})", points.Count, best, string.Join(" ", points[arg].Select(p => p.Key + "=" + p.Value.ToString("0.###", Inv))), objective.Score(points[arg]).OutOfSample));
             return best;
+        }
+
+        /// <summary>
+        /// Diagnostic (--correlation): over 2,000 uniform random points of the space, how in-sample scores relate to
+        /// out-of-sample ones (Spearman rank correlation) and the mean out-of-sample score of the best in-sample tenth and hundredth.
+        /// </summary>
+        private static string Correlation(string dataDir, string[] symbols, string[] strategies, bool full)
+        {
+            var text = new StringBuilder();
+            text.AppendLine("| Strategy | Symbol | Spearman(IS, OOS) | OOS mean, all | OOS mean, best IS 10 % | OOS mean, best IS 1 % |");
+            text.AppendLine("|---|---|---:|---:|---:|---:|");
+            foreach (var strategy in strategies)
+            {
+                var space = full ? SearchSpace.Full(strategy) : SearchSpace.For(strategy);
+                foreach (var symbol in symbols)
+                {
+                    var objective = new BacktestObjective(CsvPriceReader.ReadFile(Path.Combine(dataDir, symbol + ".csv")), strategy, 0.7);
+                    var random = new Random(1);
+                    var points = Enumerable.Range(0, 2000).Select(_ => space.Dimensions.ToDictionary(d => d.Name, d => d.FromUnit(random.NextDouble()), StringComparer.Ordinal)).ToList();
+                    var scores = points.Select(p => objective.Score(p)).ToList();
+                    double[] Ranks(IList<double> v)
+                    {
+                        var order = Enumerable.Range(0, v.Count).OrderBy(i => v[i]).ToArray();
+                        var r = new double[v.Count];
+                        for (var i = 0; i < order.Length; i++)
+                        {
+                            r[order[i]] = i;
+                        }
+
+                        return r;
+                    }
+
+                    var a = Ranks(scores.Select(s => s.InSample).ToList());
+                    var b = Ranks(scores.Select(s => s.OutOfSample).ToList());
+                    var ma = a.Average();
+                    var mb = b.Average();
+                    var rho = a.Zip(b, (x, y) => (x - ma) * (y - mb)).Sum() / Math.Sqrt(a.Sum(x => (x - ma) * (x - ma)) * b.Sum(y => (y - mb) * (y - mb)));
+                    var byIs = scores.OrderByDescending(s => s.InSample).ToList();
+                    text.AppendLine(string.Format(Inv, "| {0} | {1} | {2:0.00} | {3:0.000} | {4:0.000} | {5:0.000} |", strategy, symbol, rho, scores.Average(s => s.OutOfSample), byIs.Take(200).Average(s => s.OutOfSample), byIs.Take(20).Average(s => s.OutOfSample)));
+                }
+            }
+
+            return text.ToString();
         }
 
         /// <summary>Diagnostic: in- and out-of-sample scores over a coarse grid of the first two dimensions (others at their defaults).</summary>
