@@ -20,6 +20,7 @@ namespace NeuralTrader.Swarm.Optimization.Bench
     ///   --seeds N (30)  --trials N (30)  --symbols SPY,QQQ,IWM,TSLA  --strategies momentum,mean-reversion
     ///   --methods engine,tpe,random,engine-best,engine-batch4  --space default|full  --threads N (1)
     ///   --grid (also search a fine grid for the in-sample optimum)  --out FILE.md  --verbose (every run's choice)
+    ///   --split F (tuning share, 0.7)  --initial N (the engine's space-filling start; 0: its default)
     /// Diagnostics: --calibration (reliability of the confidence), --correlation (how in-sample scores relate to
     /// out-of-sample ones), --study [--splits 0.5,0.6] (final-choice rules on the same histories), --landscape.
     /// </summary>
@@ -28,6 +29,8 @@ namespace NeuralTrader.Swarm.Optimization.Bench
         private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
         private static bool Verbose { get; set; }
+
+        private static int Initial { get; set; }
 
         public static int Main(string[] args)
         {
@@ -42,6 +45,7 @@ namespace NeuralTrader.Swarm.Optimization.Bench
             var output = Arg(args, "--out");
             var dataDir = Arg(args, "--data") ?? Path.Combine(AppContext.BaseDirectory, "data");
             Verbose = args.Contains("--verbose");
+            Initial = int.Parse(Arg(args, "--initial") ?? "0", Inv);
 
             if (args.Contains("--landscape"))
             {
@@ -83,7 +87,7 @@ namespace NeuralTrader.Swarm.Optimization.Bench
                 foreach (var symbol in symbols)
                 {
                     var series = CsvPriceReader.ReadFile(Path.Combine(dataDir, symbol + ".csv"));
-                    var objective = new BacktestObjective(series, strategy, 0.7);
+                    var objective = new BacktestObjective(series, strategy, double.Parse(Arg(args, "--split") ?? "0.7", Inv));
                     var checkPoints = Enumerable.Range(0, 8).Select(i => (IReadOnlyDictionary<string, double>)space.Dimensions.ToDictionary(d => d.Name, d => d.FromUnit(((i * 0.37) + 0.1) % 1), StringComparer.Ordinal)).ToList();
                     checkPoints.Add(space.Defaults);
                     var check = objective.SelfCheck(checkPoints);
@@ -172,7 +176,7 @@ namespace NeuralTrader.Swarm.Optimization.Bench
             switch (method)
             {
                 case "engine":
-                    return new EngineSearch(space, seed, robustChoice: true, method);
+                    return new EngineSearch(space, seed, robustChoice: true, method, new SearchOptions { InitialTrials = Initial });
                 case "engine-best":
                     return new EngineSearch(space, seed, robustChoice: false, method);
                 case "engine-batch4":
