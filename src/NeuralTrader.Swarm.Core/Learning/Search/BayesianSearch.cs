@@ -62,7 +62,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
 
             var opts = (options ?? new SearchOptions()).Checked();
             var pendingList = pending?.ToList() ?? new List<IReadOnlyDictionary<string, double>>();
-            var constraint = new Constraint(space, fixedParameters);
+            var constraint = new SearchConstraint(space, fixedParameters);
             var taken = new HashSet<string>(StringComparer.Ordinal);
             foreach (var o in observations)
             {
@@ -235,7 +235,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
         /// The start: points of a Halton sequence shifted by the seed (Cranley-Patterson rotation), kept off the bounds.
         /// The sequence index continues from the points already tried or in flight, so successive calls fill the space.
         /// </summary>
-        private static void SpaceFilling(SearchSpace space, Constraint constraint, int seed, int start, int count, HashSet<string> taken, Random random, List<SearchSuggestion> results)
+        private static void SpaceFilling(SearchSpace space, SearchConstraint constraint, int seed, int start, int count, HashSet<string> taken, Random random, List<SearchSuggestion> results)
         {
             var d = space.Dimensions.Count;
             var shiftRandom = new Random(StableHash.Of("halton", seed.ToString(CultureInfo.InvariantCulture)));
@@ -275,7 +275,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
 
         private static (double[] Unit, Dictionary<string, double> Parameters, string Key, double Acquisition)? BestCandidate(
             SearchSpace space,
-            Constraint constraint,
+            SearchConstraint constraint,
             SearchModel model,
             List<double[]> observed,
             double incumbent,
@@ -389,99 +389,5 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
         }
 
         private static double Frac(double v) => v - Math.Floor(v);
-
-        /// <summary>The fixed parameters of a search: which dimensions are held, at which unit coordinate and exact value.</summary>
-        private sealed class Constraint
-        {
-            private readonly SearchSpace _space;
-            private readonly bool[] _fixed;
-            private readonly double[] _unit;
-            private readonly double[] _value;
-
-            internal Constraint(SearchSpace space, IReadOnlyDictionary<string, double>? fixedParameters)
-            {
-                _space = space;
-                var d = space.Dimensions.Count;
-                _fixed = new bool[d];
-                _unit = new double[d];
-                _value = new double[d];
-                if (fixedParameters is null)
-                {
-                    FreeCount = d;
-                    return;
-                }
-
-                foreach (var pair in fixedParameters)
-                {
-                    var i = space.IndexOf(pair.Key);
-                    var dim = space.Dimensions[i];
-                    if (double.IsNaN(pair.Value) || pair.Value < dim.Min || pair.Value > dim.Max)
-                    {
-                        throw new ArgumentException(
-                            string.Format(CultureInfo.InvariantCulture, "Fixed parameter '{0}' = {1} is outside its search range {2} .. {3}; widen the space (SearchSpace.WithRange) to search around it.", dim.Name, pair.Value, dim.Min, dim.Max),
-                            nameof(fixedParameters));
-                    }
-
-                    _fixed[i] = true;
-                    _value[i] = pair.Value;
-                    _unit[i] = dim.ToUnit(pair.Value);
-                }
-
-                FreeCount = _fixed.Count(f => !f);
-            }
-
-            internal int FreeCount { get; }
-
-            internal void Apply(double[] unit)
-            {
-                for (var j = 0; j < unit.Length; j++)
-                {
-                    if (_fixed[j])
-                    {
-                        unit[j] = _unit[j];
-                    }
-                }
-            }
-
-            /// <summary>Puts the user's exact fixed values back after snapping (a fixed value need not lie on the grid).</summary>
-            internal Dictionary<string, double> Restore(Dictionary<string, double> parameters)
-            {
-                for (var j = 0; j < _fixed.Length; j++)
-                {
-                    if (_fixed[j])
-                    {
-                        parameters[_space.Dimensions[j].Name] = _value[j];
-                    }
-                }
-
-                return parameters;
-            }
-
-            /// <summary>
-            /// Scales an acquisition down within <paramref name="margin"/> of a free dimension's bound (to a fifth on the
-            /// bound itself): the model is least certain at the edges, which would otherwise pull the search onto them.
-            /// </summary>
-            internal double EdgeFactor(double[] unit, double margin)
-            {
-                if (margin <= 0)
-                {
-                    return 1;
-                }
-
-                var factor = 1.0;
-                for (var j = 0; j < unit.Length; j++)
-                {
-                    if (_fixed[j] || _space.Dimensions[j].Max <= _space.Dimensions[j].Min)
-                    {
-                        continue;
-                    }
-
-                    var distance = Math.Min(unit[j], 1 - unit[j]);
-                    factor *= 0.2 + (0.8 * Math.Min(1, distance / margin));
-                }
-
-                return factor;
-            }
-        }
     }
 }

@@ -72,12 +72,12 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
             double Evaluate(double[] ls, double nz)
             {
                 FillKernel(kernel, squared, n, ls, nz);
-                if (!Cholesky(kernel, n))
+                if (!Cholesky.Factor(kernel, n))
                 {
                     return double.NegativeInfinity;
                 }
 
-                var alpha = Solve(kernel, z, n);
+                var alpha = Cholesky.Solve(kernel, z, n);
                 double fit = 0, logDet = 0;
                 for (var i = 0; i < n; i++)
                 {
@@ -275,13 +275,13 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
             FillKernel(chol, squared, n, lengths, noiseUsed);
 
             // Believers placed very close to observations can make the matrix numerically singular: add noise until it factors.
-            while (!Cholesky(chol, n))
+            while (!Cholesky.Factor(chol, n))
             {
                 noiseUsed = noiseUsed * 10 + 1e-6;
                 FillKernel(chol, squared, n, lengths, noiseUsed);
             }
 
-            return new SearchModel(x, z, mean, std, lengths, noise, chol, Solve(chol, z, n));
+            return new SearchModel(x, z, mean, std, lengths, noiseUsed, chol, Cholesky.Solve(chol, z, n));
         }
 
         private double Kernel(double[] a, double[] b)
@@ -375,70 +375,6 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
 
                 k[(a * n) + a] = 1 + noise + Jitter;
             }
-        }
-
-        /// <summary>In-place lower Cholesky factor of a flat row-major matrix (lower triangle read); false when not positive definite.</summary>
-        private static bool Cholesky(double[] a, int n)
-        {
-            for (var i = 0; i < n; i++)
-            {
-                var rowI = i * n;
-                for (var j = 0; j <= i; j++)
-                {
-                    var rowJ = j * n;
-                    var sum = a[rowI + j];
-                    for (var k = 0; k < j; k++)
-                    {
-                        sum -= a[rowI + k] * a[rowJ + k];
-                    }
-
-                    if (j < i)
-                    {
-                        a[rowI + j] = sum / a[rowJ + j];
-                    }
-                    else if (sum <= 0)
-                    {
-                        return false;
-                    }
-                    else
-                    {
-                        a[rowI + i] = Math.Sqrt(sum);
-                    }
-                }
-            }
-
-            return true;
-        }
-
-        /// <summary>Solves L Lᵀ x = b.</summary>
-        private static double[] Solve(double[] l, double[] b, int n)
-        {
-            var y = new double[n];
-            for (var i = 0; i < n; i++)
-            {
-                var row = i * n;
-                var s = b[i];
-                for (var k = 0; k < i; k++)
-                {
-                    s -= l[row + k] * y[k];
-                }
-
-                y[i] = s / l[row + i];
-            }
-
-            var x = new double[n];
-            for (var i = n - 1; i >= 0; i--)
-            {
-                var s = y[i];
-                for (var k = i + 1; k < n; k++)
-                {
-                    s -= l[(k * n) + i] * x[k];
-                }
-
-                x[i] = s / l[(i * n) + i];
-            }
-
-            return x;
         }
     }
 }
