@@ -19,7 +19,7 @@ namespace NeuralTrader.Swarm.Cli
             var strategy = new Option<string>("--strategy", "-s") { Description = "Strategy type or registered name (momentum, mean-reversion, neural-forecast).", Required = true };
             var agents = new Option<int?>("--agents", "-a") { Description = "Deployments to run, spread across the symbols (default: one per symbol)." };
             var parameters = new Option<string?>("--params", "-p") { Description = "Strategy parameters as a JSON object, e.g. '{\"lookback\":30,\"threshold\":0.03}'." };
-            var symbols = new Option<string?>("--symbols") { Description = "Comma-separated symbols (default SPY)." };
+            var symbols = new Option<string?>("--symbols") { Description = "Comma-separated symbols (default: a registered strategy's symbols, else SPY)." };
             var task = new Option<string?>("--task", "-t") { Description = "What this deployment is for, recorded with its trajectories (patterns -t finds similar ones)." };
 
             var command = new Command("deploy", "Deploy a strategy as a swarm of agents and print their results.")
@@ -39,17 +39,13 @@ namespace NeuralTrader.Swarm.Cli
             try
             {
                 var parameters = ParseParameters(parametersJson);
-                var symbols = (symbolList ?? "SPY").Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries)
-                    .Select(s => s.Trim().ToUpperInvariant()).ToList();
-                int count = agents ?? symbols.Count;
-                if (count < 1)
-                    throw new ArgumentException($"--agents must be at least 1 (got {count}).");
-
-                var requests = Enumerable.Range(0, count)
-                    .Select(i => new DeploymentRequest(strategy, symbols[i % symbols.Count], parameters) { Task = task })
-                    .ToList();
+                if (agents < 1)
+                    throw new ArgumentException($"--agents must be at least 1 (got {agents}).");
+                var symbols = symbolList?.Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries);
 
                 using var coordinator = new SwarmCoordinator(run.ToSwarmOptions(parse));
+                var requests = coordinator.PlanDeployments(strategy, symbols, agents, parameters, task);
+                int count = requests.Count;
                 int done = 0;
                 var results = await coordinator.DeploySwarmAsync(requests, result =>
                 {

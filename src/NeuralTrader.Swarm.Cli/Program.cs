@@ -33,6 +33,8 @@ namespace NeuralTrader.Swarm.Cli
             Subcommands =
             {
                 DeployCommand.Create(),
+                RegisterCommand.Create(),
+                RegisterCommand.CreateUnregister(),
                 BenchmarkCommand.Create(),
                 StatusCommand.Create(),
                 PatternsCommand.Create(),

@@ -31,6 +31,35 @@ namespace NeuralTrader.Swarm.Cli.Tests
         }
 
         [Fact]
+        public void Deploy_OfARegisteredName_CoversItsSymbols_UnlessSymbolsAreGiven()
+        {
+            var store = _temp.File("registered.db");
+            var registered = CliRunner.Run("register", "-n", "trio", "--type", "momentum", "--symbols", "SPY,QQQ,IWM", "-p", "{\"lookback\":30}", "--store", store);
+            Assert.True(registered.ExitCode == 0, registered.ToString());
+            Assert.Contains("registered trio (momentum) on SPY, QQQ, IWM", registered.Stdout);
+
+            var all = CliRunner.Run("deploy", "-s", "trio", "--isolation", "process", "--store", store, "--json");
+            Assert.True(all.ExitCode == 0, all.ToString());
+            using (var document = JsonDocument.Parse(all.Stdout))
+            {
+                var results = document.RootElement.EnumerateArray().ToList();
+                Assert.Equal(new[] { "SPY", "QQQ", "IWM" }, results.Select(r => r.GetProperty("symbol").GetString()));
+                Assert.All(results, r => Assert.Equal(30, r.GetProperty("parameters").GetProperty("lookback").GetInt32()));
+            }
+
+            var one = CliRunner.Run("deploy", "-s", "trio", "--symbols", "TSLA", "--isolation", "process", "--store", store, "--json");
+            Assert.True(one.ExitCode == 0, one.ToString());
+            using (var document = JsonDocument.Parse(one.Stdout))
+                Assert.Equal("TSLA", Assert.Single(document.RootElement.EnumerateArray()).GetProperty("symbol").GetString());
+
+            var removed = CliRunner.Run("unregister", "-n", "trio", "--store", store);
+            Assert.True(removed.ExitCode == 0, removed.ToString());
+            var gone = CliRunner.Run("unregister", "-n", "trio", "--store", store);
+            Assert.Equal(2, gone.ExitCode);
+            Assert.Contains("No strategy named 'trio'", gone.Stderr);
+        }
+
+        [Fact]
         public void Deploy_OutOfRangeParameter_IsAUsageError_NamingIt()
         {
             var r = CliRunner.Run("deploy", "-s", "momentum", "-p", "{\"lookback\":-3}", "--isolation", "process", "--store", _temp.File("bad.db"));
@@ -65,7 +94,7 @@ namespace NeuralTrader.Swarm.Cli.Tests
         {
             var r = CliRunner.Run("--help");
             Assert.Equal(0, r.ExitCode);
-            foreach (var command in new[] { "deploy", "benchmark", "status", "patterns", "export", "import" })
+            foreach (var command in new[] { "deploy", "register", "unregister", "benchmark", "status", "patterns", "export", "import" })
                 Assert.Contains(command, r.Stdout);
         }
     }

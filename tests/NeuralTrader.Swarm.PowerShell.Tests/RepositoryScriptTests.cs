@@ -25,12 +25,16 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
             using var session = new ModuleSession(_output, import: false);
             // The examples import the module by name, as a user would once it is installed.
             var modulePath = Path.Combine(Repo.Root, "output");
+            // The examples use the default store: XDG_DATA_HOME puts it in a temporary folder, never the user's own.
+            var data = Directory.CreateTempSubdirectory("swarm-example-");
             var output = session.Run(
+                "$env:XDG_DATA_HOME = " + Repo.Quote(data.FullName) + "; " +
                 "$env:PSModulePath = " + Repo.Quote(modulePath) + " + [System.IO.Path]::PathSeparator + $env:PSModulePath; " +
                 "& " + Repo.Quote(Path.Combine(Repo.Root, "examples", example)));
             foreach (var line in output)
                 _output.WriteLine(line?.ToString() ?? "");
             Assert.False(session.Shell.HadErrors, "The example wrote errors.");
+            data.Delete(recursive: true);
             Assert.NotEmpty(output);
         }
 

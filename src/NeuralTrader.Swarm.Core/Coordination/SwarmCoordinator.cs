@@ -118,6 +118,25 @@ namespace NeuralTrader.Swarm.Core
         /// <summary>All registrations, by name.</summary>
         public IReadOnlyList<StrategyRegistration> GetStrategies() => _registry.All;
 
+        /// <summary>
+        /// The deployments for one strategy as <see cref="DeploymentPlan"/> lays them out: <paramref name="symbols"/>
+        /// when given, else the registered strategy's symbols; one per symbol, or <paramref name="agents"/> spread across them.
+        /// </summary>
+        public IReadOnlyList<DeploymentRequest> PlanDeployments(string strategy, IReadOnlyList<string>? symbols = null,
+            int? agents = null, IDictionary<string, object?>? parameters = null, string? task = null)
+        {
+            IReadOnlyList<string>? registered = null;
+            try
+            {
+                registered = _registry.Resolve(strategy).Symbols;
+            }
+            catch (SwarmException e) when (e.ErrorId == SwarmErrorIds.StrategyNotRegistered)
+            {
+                // Deployed anyway, it settles as a failed result that names the known strategies.
+            }
+            return DeploymentPlan.Expand(strategy, symbols, registered, agents, parameters, task);
+        }
+
         /// <summary>Deploys one strategy: a registered name or a built-in type.</summary>
         public async Task<DeploymentResult> DeployStrategyAsync(string name, IDictionary<string, object?>? parameters = null,
             string? symbol = null, CancellationToken cancellationToken = default)
@@ -222,7 +241,7 @@ namespace NeuralTrader.Swarm.Core
         private ResolvedDeployment Resolve(int index, DeploymentRequest request)
         {
             var registration = _registry.Resolve(request.Strategy);
-            var symbol = (request.Symbol ?? registration.Symbols[index % registration.Symbols.Count]).Trim().ToUpperInvariant();
+            var symbol = (request.Symbol ?? registration.Symbols[0]).Trim().ToUpperInvariant();
             var parameters = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
             foreach (var p in registration.Parameters)
                 parameters[p.Key] = p.Value;

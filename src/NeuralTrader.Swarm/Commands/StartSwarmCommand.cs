@@ -11,7 +11,7 @@ namespace NeuralTrader.Swarm.Commands
 {
     /// <summary>
     /// <para type="synopsis">Deploys strategies as a swarm of sandboxed agents and writes one result per deployment as each completes.</para>
-    /// <para type="description">Start-Swarm backtests strategies on daily market data, each deployment in its own sandbox, at most MaxAgents at once (the rest queue). It takes strategy names, Get-Strategy objects, or deployment hashtables such as @{ Strategy = 'momentum'; Symbol = 'SPY'; Parameters = @{ threshold = 0.03 } } from the parameter or the pipeline; everything piped in runs as one swarm. -Symbol fans each strategy out over symbols; -Agents N spreads N deployments across the strategy's symbols.</para>
+    /// <para type="description">Start-Swarm backtests strategies on daily market data, each deployment in its own sandbox, at most MaxAgents at once (the rest queue). It takes strategy names, Get-Strategy objects, or deployment hashtables such as @{ Strategy = 'momentum'; Symbol = 'SPY'; Parameters = @{ threshold = 0.03 } } from the parameter or the pipeline; everything piped in runs as one swarm. A registered strategy runs once on each of its registered symbols; -Symbol overrides them; -Agents N spreads N deployments across the symbols.</para>
     /// <para type="description">Each deployment writes a result object (Strategy, Symbol, Status, Success, TotalReturn, Sharpe, MaxDrawdown, Trades, Signal, Duration, ...) as soon as it settles. A failed deployment also writes a non-terminating error whose FullyQualifiedErrorId starts with the stable error id (for example InvalidParameter) and whose target is the result; the other deployments continue. Ctrl+C stops the running agents and removes their sandboxes. -AsJob runs the swarm in the background and returns a job.</para>
     /// </summary>
     /// <example>
@@ -58,7 +58,7 @@ namespace NeuralTrader.Swarm.Commands
         public object[] Strategy { get; set; } = new object[0];
 
         /// <summary>
-        /// <para type="description">Symbols to deploy on; each strategy is deployed once per symbol (or, with -Agents, the agents cycle through them). A deployment hashtable's own Symbol wins.</para>
+        /// <para type="description">Symbols to deploy on, instead of a registered strategy's own (built-in types default to SPY); each strategy is deployed once per symbol (or, with -Agents, the agents cycle through them). A deployment hashtable's own Symbol wins.</para>
         /// </summary>
         [Parameter]
         [ArgumentCompleter(typeof(SymbolCompleter))]

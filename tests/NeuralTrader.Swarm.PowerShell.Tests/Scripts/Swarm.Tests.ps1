@@ -45,6 +45,14 @@ Describe 'Start-Swarm' {
         ($r | Where-Object Symbol -EQ 'QQQ') | Should -HaveCount 2
     }
 
+    It 'runs one deployment per registered symbol unless -Symbol overrides them' {
+        Register-Strategy -Name trio -Type momentum -Symbol SPY, QQQ, IWM -Lookback 30 -Force
+        $r = Start-Swarm -Strategy trio
+        $r.Symbol | Should -Be @('SPY', 'QQQ', 'IWM')
+        $r | ForEach-Object { $_.Parameters.lookback | Should -Be 30 }
+        (Start-Swarm -Strategy trio -Symbol TSLA).Symbol | Should -Be 'TSLA'
+    }
+
     It 'takes strategy objects from Get-Strategy' {
         Register-Strategy -Name piped -Type mean-reversion -Symbol IWM -Force
         $r = Get-Strategy piped | Start-Swarm
