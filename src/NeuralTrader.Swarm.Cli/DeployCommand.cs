@@ -16,6 +16,7 @@ namespace NeuralTrader.Swarm.Cli
         public static Command Create()
         {
             var run = new RunOptions();
+            var validation = new ValidationArguments();
             var strategy = new Option<string>("--strategy", "-s") { Description = "Strategy type or registered name (momentum, mean-reversion, neural-forecast).", Required = true };
             var agents = new Option<int?>("--agents", "-a") { Description = "Deployments to run, spread across the symbols (default: one per symbol)." };
             var parameters = new Option<string?>("--params", "-p") { Description = "Strategy parameters as a JSON object, e.g. '{\"lookback\":30,\"threshold\":0.03}'." };
@@ -26,13 +27,14 @@ namespace NeuralTrader.Swarm.Cli
             {
                 strategy, agents, parameters, symbols, task,
             };
+            validation.AddTo(command);
             run.AddTo(command);
-            command.SetAction((parse, cancellationToken) => RunAsync(parse, run, parse.GetValue(strategy)!, parse.GetValue(agents),
+            command.SetAction((parse, cancellationToken) => RunAsync(parse, run, validation, parse.GetValue(strategy)!, parse.GetValue(agents),
                 parse.GetValue(parameters), parse.GetValue(symbols), parse.GetValue(task), cancellationToken));
             return command;
         }
 
-        private static async Task<int> RunAsync(ParseResult parse, RunOptions run, string strategy, int? agents,
+        private static async Task<int> RunAsync(ParseResult parse, RunOptions run, ValidationArguments validation, string strategy, int? agents,
             string? parametersJson, string? symbolList, string? task, CancellationToken cancellationToken)
         {
             bool json = parse.GetValue(run.Common.Json);
@@ -45,6 +47,9 @@ namespace NeuralTrader.Swarm.Cli
 
                 using var coordinator = new SwarmCoordinator(run.ToSwarmOptions(parse));
                 var requests = coordinator.PlanDeployments(strategy, symbols, agents, parameters, task);
+                if (validation.From(parse) is { } scheme)
+                    foreach (var request in requests)
+                        request.Options = new NeuralTrader.Swarm.Protocol.RunOptions { Validation = scheme };
                 int count = requests.Count;
                 int done = 0;
                 var results = await coordinator.DeploySwarmAsync(requests, result =>

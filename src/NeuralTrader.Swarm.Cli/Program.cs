@@ -35,6 +35,7 @@ namespace NeuralTrader.Swarm.Cli
                 DeployCommand.Create(),
                 RegisterCommand.Create(),
                 RegisterCommand.CreateUnregister(),
+                OptimizeCommand.Create(),
                 BenchmarkCommand.Create(),
                 StatusCommand.Create(),
                 PatternsCommand.Create(),

@@ -60,6 +60,34 @@ namespace NeuralTrader.Swarm.Cli.Tests
         }
 
         [Fact]
+        public void Optimize_PrintsTrials_AndTheChoiceInAndOutOfSample()
+        {
+            var store = _temp.File("optimize.db");
+            var json = CliRunner.Run("optimize", "-s", "momentum", "--symbol", "IWM", "-n", "5", "--parallel", "2", "--validation-split", "0.3",
+                "--seed", "4", "--isolation", "process", "--store", store, "--json");
+            Assert.True(json.ExitCode == 0, json.ToString());
+            Assert.Contains("[5/5]", json.Stderr);
+            using var document = JsonDocument.Parse(json.Stdout);
+            var root = document.RootElement;
+            Assert.Equal("IWM", root.GetProperty("symbol").GetString());
+            Assert.Equal("split 0.3", root.GetProperty("validation").GetString());
+            Assert.Equal(4, root.GetProperty("seed").GetInt32());
+            Assert.Equal(5, root.GetProperty("trials").GetArrayLength());
+            Assert.Equal(780, root.GetProperty("outOfSample").GetProperty("bars").GetInt32());
+            Assert.True(root.GetProperty("parameters").TryGetProperty("lookback", out _));
+
+            var table = CliRunner.Run("optimize", "-s", "momentum", "-n", "3", "--walk-forward", "2", "--isolation", "process", "--store", store);
+            Assert.True(table.ExitCode == 0, table.ToString());
+            Assert.Contains("validation walk-forward 2 anchored", table.Stdout);
+            Assert.Contains("B&H annualised", table.Stdout);
+            Assert.Contains("Fold 2:", table.Stdout);
+
+            var both = CliRunner.Run("optimize", "-s", "momentum", "--validation-split", "0.3", "--walk-forward", "2", "--isolation", "process", "--store", store);
+            Assert.Equal(2, both.ExitCode);
+            Assert.Contains("either --validation-split or --walk-forward", both.Stderr);
+        }
+
+        [Fact]
         public void Deploy_OutOfRangeParameter_IsAUsageError_NamingIt()
         {
             var r = CliRunner.Run("deploy", "-s", "momentum", "-p", "{\"lookback\":-3}", "--isolation", "process", "--store", _temp.File("bad.db"));
@@ -94,7 +122,7 @@ namespace NeuralTrader.Swarm.Cli.Tests
         {
             var r = CliRunner.Run("--help");
             Assert.Equal(0, r.ExitCode);
-            foreach (var command in new[] { "deploy", "register", "unregister", "benchmark", "status", "patterns", "export", "import" })
+            foreach (var command in new[] { "deploy", "register", "unregister", "optimize", "benchmark", "status", "patterns", "export", "import" })
                 Assert.Contains(command, r.Stdout);
         }
     }

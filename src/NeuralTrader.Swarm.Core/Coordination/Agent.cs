@@ -196,6 +196,7 @@ namespace NeuralTrader.Swarm.Core
             Parameters = parameters;
             Series = series;
             ProtocolParameters = ToProtocol(parameters);
+            UsedSuggestion = request.FromSuggestion;
         }
 
         public int Index { get; }

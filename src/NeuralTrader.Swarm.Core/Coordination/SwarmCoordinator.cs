@@ -79,6 +79,9 @@ namespace NeuralTrader.Swarm.Core
             return learning.Suggest(registration, (symbol ?? registration.Symbols[0]).ToUpperInvariant(), fixedNumbers);
         }
 
+        /// <summary>The registration for a name, or an ad-hoc one for a built-in type; StrategyNotRegistered otherwise.</summary>
+        internal StrategyRegistration ResolveStrategy(string name) => _registry.Resolve(name);
+
         /// <summary>Symbols with market data (user data first, then bundled).</summary>
         public IReadOnlyList<string> Symbols => _prices.Symbols;
 

@@ -52,6 +52,7 @@ namespace NeuralTrader.Swarm.Core
                         Path = _options.StorePath,
                         Key = _options.EncryptionKey,
                         LoggerFactory = _options.LoggerFactory,
+                        Seed = _options.Seed,
                     });
                 }
             }
@@ -125,7 +126,7 @@ namespace NeuralTrader.Swarm.Core
         {
             var status = StatusOf(result.Status);
             var metrics = MetricsOf(result);
-            var score = SuccessScore.Compute(status, metrics);
+            var score = SuccessScore.Compute(status, ValidatedMetrics(metrics));
             var trajectory = new Trajectory
             {
                 Id = Guid.NewGuid().ToString("N"),
@@ -145,7 +146,7 @@ namespace NeuralTrader.Swarm.Core
                     Success = result.Success,
                     Score = score,
                     Metrics = metrics,
-                    Critique = SuccessScore.Critique(status, score, metrics),
+                    Critique = SuccessScore.Critique(status, score, ValidatedMetrics(metrics)),
                     Error = result.Error,
                 },
                 UsedSuggestion = result.UsedSuggestion,
@@ -261,6 +262,19 @@ namespace NeuralTrader.Swarm.Core
                 }
             }
             return metrics;
+        }
+
+        /// <summary>
+        /// The metrics learning scores: out of sample when the deployment was validated (so suggestions favour what
+        /// generalises, not the best in-sample spike), the whole window otherwise.
+        /// </summary>
+        internal static IReadOnlyDictionary<string, double> ValidatedMetrics(Dictionary<string, double> metrics)
+        {
+            const string Out = "outOfSample.";
+            if (!metrics.ContainsKey(Out + "sharpe"))
+                return metrics;
+            return metrics.Where(m => m.Key.StartsWith(Out, StringComparison.Ordinal))
+                .ToDictionary(m => m.Key.Substring(Out.Length), m => m.Value, StringComparer.Ordinal);
         }
 
         /// <summary>Adds (sums into) the metrics a trader compares, under <paramref name="prefix"/>.</summary>

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Internal;
 
 namespace NeuralTrader.Swarm.Commands
@@ -77,6 +78,27 @@ namespace NeuralTrader.Swarm.Commands
         /// </summary>
         [Parameter]
         public Hashtable? Parameters { get; set; }
+
+        /// <summary>
+        /// <para type="description">Also scores each deployment on a hold-out at the end of its window (0.3: in sample the first 70 % of the bars, out of sample the last 30 %). Results carry OutOfSampleSharpe and OutOfSampleAnnualizedReturn; learning scores the out-of-sample figures.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0.01, 0.99)]
+        public double ValidationSplit { get; set; }
+
+        /// <summary>
+        /// <para type="description">Also scores each deployment on walk-forward folds: the window is cut into folds + 1 blocks and fold k is scored on block k. Not with -ValidationSplit.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, 50)]
+        public int WalkForward { get; set; }
+
+        /// <summary>
+        /// <para type="description">Anchored (default: in sample is every block before the test block) or Rolling (the one block before it).</para>
+        /// </summary>
+        [Parameter]
+        [ValidateSet("Anchored", "Rolling")]
+        public string? WalkForwardMode { get; set; }
 
         /// <summary>
         /// <para type="description">Runs the swarm in the background and returns a job; Receive-Job gets the results.</para>
@@ -156,6 +178,9 @@ namespace NeuralTrader.Swarm.Commands
             if (!ShouldProcess(description, "Start swarm"))
                 return;
             var requests = expanded.Select(e => e.Request).ToList();
+            if (Validation() is { } validation)
+                foreach (var request in requests)
+                    request.Options = new RunOptions { Validation = validation };
 
             // Per-swarm resilience or image: the coordinator's options are fixed at creation, so this swarm runs on
             // a coordinator of its own made from the configured one's options (same store and key) and registrations.
@@ -194,6 +219,20 @@ namespace NeuralTrader.Swarm.Commands
             {
                 own?.Dispose();
             }
+        }
+
+        /// <summary>The validation scheme the parameters ask for; Core checks the values, this only the combination.</summary>
+        private ValidationOptions? Validation()
+        {
+            bool split = MyInvocation.BoundParameters.ContainsKey(nameof(ValidationSplit));
+            bool folds = MyInvocation.BoundParameters.ContainsKey(nameof(WalkForward));
+            if (split && folds)
+                throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument, "Give either -ValidationSplit or -WalkForward, not both.");
+            if (WalkForwardMode != null && !folds)
+                throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument, "-WalkForwardMode needs -WalkForward.");
+            if (split)
+                return new ValidationOptions { Split = ValidationSplit };
+            return folds ? new ValidationOptions { WalkForward = WalkForward, Mode = WalkForwardMode?.ToLowerInvariant() } : null;
         }
 
         private SwarmCoordinator CreateSwarmCoordinator(SwarmCoordinator configured)
