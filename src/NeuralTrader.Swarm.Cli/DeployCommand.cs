@@ -18,7 +18,7 @@ namespace NeuralTrader.Swarm.Cli
             var run = new RunOptions();
             var validation = new ValidationArguments();
             var strategy = new Option<string>("--strategy", "-s") { Description = "Strategy type or registered name (momentum, mean-reversion, neural-forecast).", Required = true };
-            var agents = new Option<int?>("--agents", "-a") { Description = "Deployments to run, spread across the symbols (default: one per symbol)." };
+            var agents = new Option<int?>("--agents", "-a") { Description = "Deployments to run, spread across the symbols (default: one per symbol); rounds beyond one per symbol try distinct parameters." };
             var parameters = new Option<string?>("--params", "-p") { Description = "Strategy parameters as a JSON object, e.g. '{\"lookback\":30,\"threshold\":0.03}'." };
             var symbols = new Option<string?>("--symbols") { Description = "Comma-separated symbols (default: a registered strategy's symbols, else SPY)." };
             var task = new Option<string?>("--task", "-t") { Description = "What this deployment is for, recorded with its trajectories (patterns -t finds similar ones)." };

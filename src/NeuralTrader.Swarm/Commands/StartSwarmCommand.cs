@@ -12,7 +12,7 @@ namespace NeuralTrader.Swarm.Commands
 {
     /// <summary>
     /// <para type="synopsis">Deploys strategies as a swarm of sandboxed agents and writes one result per deployment as each completes.</para>
-    /// <para type="description">Start-Swarm backtests strategies on daily market data, each deployment in its own sandbox, at most MaxAgents at once (the rest queue). It takes strategy names, Get-Strategy objects, or deployment hashtables such as @{ Strategy = 'momentum'; Symbol = 'SPY'; Parameters = @{ threshold = 0.03 } } from the parameter or the pipeline; everything piped in runs as one swarm. A registered strategy runs once on each of its registered symbols; -Symbol overrides them; -Agents N spreads N deployments across the symbols.</para>
+    /// <para type="description">Start-Swarm backtests strategies on daily market data, each deployment in its own sandbox, at most MaxAgents at once (the rest queue). It takes strategy names, Get-Strategy objects, or deployment hashtables such as @{ Strategy = 'momentum'; Symbol = 'SPY'; Parameters = @{ threshold = 0.03 } } from the parameter or the pipeline; everything piped in runs as one swarm. A registered strategy runs once on each of its registered symbols; -Symbol overrides them; -Agents N spreads N deployments across the symbols, and since a backtest is deterministic, every round beyond one per symbol tries distinct parameters (space-filling points of the default search space, -Parameters held) rather than repeating a run.</para>
     /// <para type="description">Each deployment writes a result object (Strategy, Symbol, Status, Success, TotalReturn, Sharpe, MaxDrawdown, Trades, Signal, Duration, ...) as soon as it settles. A failed deployment also writes a non-terminating error whose FullyQualifiedErrorId starts with the stable error id (for example InvalidParameter) and whose target is the result; the other deployments continue. Ctrl+C stops the running agents and removes their sandboxes. -AsJob runs the swarm in the background and returns a job.</para>
     /// </summary>
     /// <example>
@@ -67,7 +67,7 @@ namespace NeuralTrader.Swarm.Commands
         public string[]? Symbol { get; set; }
 
         /// <summary>
-        /// <para type="description">Deployments per strategy, spread across its symbols.</para>
+        /// <para type="description">Deployments per strategy, spread across its symbols; beyond one per symbol, each further round tries distinct parameters (a deterministic backtest is never run twice; what cannot be varied is dropped with a warning).</para>
         /// </summary>
         [Parameter]
         [ValidateRange(1, 10000)]

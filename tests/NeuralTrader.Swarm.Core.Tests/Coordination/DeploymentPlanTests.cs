@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using NeuralTrader.Swarm.Core;
@@ -27,6 +28,31 @@ namespace NeuralTrader.Swarm.Tests.Coordination
             Assert.Equal(new[] { "TSLA" }, coordinator.PlanDeployments("trio", new[] { "tsla" }).Select(r => r.Symbol));
             Assert.Equal(new[] { "SPY", "QQQ", "IWM", "SPY" }, coordinator.PlanDeployments("trio", agents: 4).Select(r => r.Symbol));
             Assert.Equal(new[] { "SPY", "SPY" }, coordinator.PlanDeployments("momentum", agents: 2).Select(r => r.Symbol));
+        }
+
+        [Fact]
+        public void More_agents_than_symbols_try_distinct_parameters_instead_of_repeating_a_deterministic_run()
+        {
+            using var coordinator = NewCoordinator();
+            var plan = coordinator.PlanDeployments("momentum", new[] { "SPY", "QQQ" }, agents: 6,
+                parameters: new Dictionary<string, object?> { ["threshold"] = 0.02 });
+            Assert.Equal(6, plan.Count);
+            // The first round runs what was asked; the later rounds vary lookback, holding the given threshold.
+            Assert.False(plan[0].Parameters!.ContainsKey("lookback"));
+            Assert.All(plan, r => Assert.Equal(0.02, Convert.ToDouble(r.Parameters!["threshold"])));
+            var runs = plan.Select(r => r.Symbol + ":" + (r.Parameters!.TryGetValue("lookback", out var l) ? l : "default")).ToList();
+            Assert.Equal(runs.Count, runs.Distinct().Count());
+            Assert.Equal(3, plan.Count(r => r.Symbol == "SPY"));
+        }
+
+        [Fact]
+        public void With_nothing_left_to_vary_the_repeats_are_dropped()
+        {
+            using var coordinator = NewCoordinator();
+            var all = new Dictionary<string, object?> { ["lookback"] = 20, ["threshold"] = 0.01 };
+            Assert.Single(coordinator.PlanDeployments("momentum", new[] { "SPY" }, agents: 3, parameters: all));
+            coordinator.RegisterStrategy("boxed", "custom", new[] { "SPY" }, image: "example/strategy:1");
+            Assert.Single(coordinator.PlanDeployments("boxed", agents: 4));
         }
 
         [Fact]

@@ -43,12 +43,14 @@ Describe 'Start-Swarm' {
         $r | Should -HaveCount 4
         ($r | Where-Object Symbol -EQ 'SPY') | Should -HaveCount 2
         ($r | Where-Object Symbol -EQ 'QQQ') | Should -HaveCount 2
+        # A backtest is deterministic: the second round tries other parameters instead of repeating the first.
+        @($r | ForEach-Object { '{0}:{1}' -f $_.Symbol, $_.Parameters.lookback } | Select-Object -Unique) | Should -HaveCount 4
     }
 
     It 'runs one deployment per registered symbol unless -Symbol overrides them' {
         Register-Strategy -Name trio -Type momentum -Symbol SPY, QQQ, IWM -Lookback 30 -Force
         $r = Start-Swarm -Strategy trio
-        $r.Symbol | Should -Be @('SPY', 'QQQ', 'IWM')
+        ($r.Symbol | Sort-Object) | Should -Be @('IWM', 'QQQ', 'SPY')   # results stream as they settle
         $r | ForEach-Object { $_.Parameters.lookback | Should -Be 30 }
         (Start-Swarm -Strategy trio -Symbol TSLA).Symbol | Should -Be 'TSLA'
     }
