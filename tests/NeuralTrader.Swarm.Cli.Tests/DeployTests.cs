@@ -88,6 +88,43 @@ namespace NeuralTrader.Swarm.Cli.Tests
         }
 
         [Fact]
+        public void Deploy_TakesTheOriginalDesignsSymbolsInParams_AndAMixedSwarmFromAFile()
+        {
+            var store = _temp.File("guide.db");
+            // The guide's first example: the symbols ride in the parameters.
+            var first = CliRunner.Run("deploy", "-s", "momentum", "-a", "3", "-p", "{\"symbols\":[\"SPY\",\"QQQ\",\"IWM\"],\"lookback\":20}",
+                "--isolation", "process", "--store", store, "--json");
+            Assert.True(first.ExitCode == 0, first.ToString());
+            using (var document = JsonDocument.Parse(first.Stdout))
+            {
+                var results = document.RootElement.EnumerateArray().ToList();
+                Assert.Equal(new[] { "IWM", "QQQ", "SPY" }, results.Select(r => r.GetProperty("symbol").GetString()).OrderBy(s => s));
+                Assert.All(results, r => Assert.False(r.GetProperty("parameters").TryGetProperty("symbols", out _)));
+            }
+
+            var twice = CliRunner.Run("deploy", "-s", "momentum", "--symbols", "SPY", "-p", "{\"symbols\":[\"QQQ\"]}", "--isolation", "process", "--store", store);
+            Assert.Equal(2, twice.ExitCode);
+            Assert.Contains("symbols are given twice", twice.Stderr);
+
+            var file = _temp.File("swarm.json");
+            System.IO.File.WriteAllText(file, "[{ \"strategyName\": \"momentum\", \"params\": { \"lookback\": 15, \"symbols\": [\"SPY\", \"TSLA\"] } }," +
+                " { \"strategy\": \"mean-reversion\", \"symbol\": \"IWM\", \"parameters\": { \"entryZ\": 1.5 }, \"task\": \"dip buying\" }]");
+            var mixed = CliRunner.Run("deploy", "--from", file, "--isolation", "process", "--store", store, "--json");
+            Assert.True(mixed.ExitCode == 0, mixed.ToString());
+            using (var document = JsonDocument.Parse(mixed.Stdout))
+            {
+                var runs = document.RootElement.EnumerateArray().Select(r => r.GetProperty("strategy").GetString() + "/" + r.GetProperty("symbol").GetString()).OrderBy(s => s);
+                Assert.Equal(new[] { "mean-reversion/IWM", "momentum/SPY", "momentum/TSLA" }, runs);
+            }
+
+            System.IO.File.WriteAllText(file, "[{ \"params\": {} }]");
+            var nameless = CliRunner.Run("deploy", "--from", file, "--isolation", "process", "--store", store);
+            Assert.Equal(2, nameless.ExitCode);
+            Assert.Contains("deployment 1 in", nameless.Stderr);
+            Assert.Contains("names no strategy", nameless.Stderr);
+        }
+
+        [Fact]
         public void Deploy_OutOfRangeParameter_IsAUsageError_NamingIt()
         {
             var r = CliRunner.Run("deploy", "-s", "momentum", "-p", "{\"lookback\":-3}", "--isolation", "process", "--store", _temp.File("bad.db"));
@@ -110,7 +147,7 @@ namespace NeuralTrader.Swarm.Cli.Tests
         {
             var missing = CliRunner.Run("deploy");
             Assert.Equal(2, missing.ExitCode);
-            Assert.Contains("deploy-swarm: Option '--strategy' is required.", missing.Stderr);
+            Assert.Contains("deploy-swarm: deploy needs either --strategy or --from <deployments.json>.", missing.Stderr);
 
             var unknown = CliRunner.Run("frobnicate");
             Assert.Equal(2, unknown.ExitCode);

@@ -127,6 +127,19 @@ namespace NeuralTrader.Swarm.Cli.Tests
         }
 
         [Fact]
+        public void Export_WithoutAFileName_WritesATimestampedFileInTheCurrentFolder()
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(_learned.Temp.Path, "bare-export")).FullName;
+            var export = CliRunner.RunIn(folder, null, "export", "--store", _learned.Store);
+            Assert.True(export.ExitCode == 0, export.ToString());
+            var file = Assert.Single(Directory.GetFiles(folder));
+            Assert.Matches(@"^swarm-state-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.json$", Path.GetFileName(file));
+            Assert.Contains(file, export.Stdout);
+            using var state = JsonDocument.Parse(File.ReadAllText(file));
+            Assert.Equal(LearnedStore.Trajectories, state.RootElement.GetProperty("trajectories").GetArrayLength());
+        }
+
+        [Fact]
         public void ExportImport_RoundTrip_IsLossless_AndMergesWithoutDuplicates()
         {
             var file = Path.Combine(_learned.Temp.Path, "state.json");

@@ -33,6 +33,43 @@ namespace NeuralTrader.Swarm.Core
             return requests;
         }
 
+        /// <summary>
+        /// Takes <c>symbol</c>/<c>symbols</c> out of a parameter set (the original design put them there): they name
+        /// the symbols to deploy on, as <c>-Symbol</c>/<c>--symbols</c> do, and are no strategy parameter.
+        /// </summary>
+        public static IReadOnlyList<string>? TakeSymbols(IDictionary<string, object?>? parameters)
+        {
+            if (parameters == null)
+                return null;
+            List<string>? symbols = null;
+            foreach (var key in parameters.Keys.Where(k => string.Equals(k, "symbol", StringComparison.OrdinalIgnoreCase) || string.Equals(k, "symbols", StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                (symbols ??= new List<string>()).AddRange(Texts(parameters[key], key));
+                parameters.Remove(key);
+            }
+            return symbols;
+        }
+
+        private static IEnumerable<string> Texts(object? value, string key)
+        {
+            switch (value)
+            {
+                case null:
+                    return Enumerable.Empty<string>();
+                case string text:
+                    return text.Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries);
+                case System.Text.Json.JsonElement json when json.ValueKind == System.Text.Json.JsonValueKind.String:
+                    return Texts(json.GetString(), key);
+                case System.Text.Json.JsonElement json when json.ValueKind == System.Text.Json.JsonValueKind.Array:
+                    return json.EnumerateArray().SelectMany(e => Texts(e, key)).ToList();
+                case System.Collections.IEnumerable list:
+                    return list.Cast<object?>().SelectMany(v => Texts(v, key)).ToList();
+                default:
+                    throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument,
+                        $"'{key}' names symbols: give a symbol or a list of symbols, e.g. [\"SPY\",\"QQQ\"] (got {value}).", value);
+            }
+        }
+
         private static IReadOnlyList<string>? Normalise(IReadOnlyList<string>? symbols)
         {
             var list = symbols?.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim().ToUpperInvariant()).ToList();

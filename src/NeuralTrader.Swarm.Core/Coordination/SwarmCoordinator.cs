@@ -137,6 +137,17 @@ namespace NeuralTrader.Swarm.Core
             {
                 // Deployed anyway, it settles as a failed result that names the known strategies.
             }
+            if (parameters != null)
+            {
+                parameters = new Dictionary<string, object?>(parameters, StringComparer.OrdinalIgnoreCase);
+                if (DeploymentPlan.TakeSymbols(parameters) is { } named)
+                {
+                    if (symbols != null)
+                        throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument,
+                            "The symbols are given twice: as symbols and inside the parameters ('symbols'). Give them once.", strategy);
+                    symbols = named;
+                }
+            }
             var plan = DeploymentPlan.Expand(strategy, symbols, registration?.Symbols, agents, parameters, task);
             return registration == null ? plan : Vary(plan, registration, parameters);
         }

@@ -238,6 +238,18 @@ Describe 'Export-SwarmState and Import-SwarmState' {
         [System.IO.File]::ReadAllText($file) | Should -Match 'NeuralTrader.Swarm.State'
     }
 
+    It 'writes a time-stamped swarm-state file in the current location when no path is given' {
+        Push-Location TestDrive:
+        try {
+            $export = Export-SwarmState -PassThru
+            $file = Get-ChildItem TestDrive: -Filter 'swarm-state-*.json'
+            $file | Should -HaveCount 1
+            $file.Name | Should -Match '^swarm-state-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.json$'
+            $export.Path | Should -Be $file.FullName
+        }
+        finally { Pop-Location }
+    }
+
     It 'rejects an altered export' {
         $file = New-TestFilePath '.json'
         Export-SwarmState -Path $file

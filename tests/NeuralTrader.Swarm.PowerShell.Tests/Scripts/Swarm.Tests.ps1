@@ -55,6 +55,13 @@ Describe 'Start-Swarm' {
         (Start-Swarm -Strategy trio -Symbol TSLA).Symbol | Should -Be 'TSLA'
     }
 
+    It 'reads symbols inside -Parameters as the original design wrote them' {
+        $r = Start-Swarm momentum -Parameters @{ symbols = 'QQQ', 'IWM'; lookback = 25 }
+        ($r.Symbol | Sort-Object) | Should -Be @('IWM', 'QQQ')
+        $r | ForEach-Object { $_.Parameters.ContainsKey('symbols') | Should -BeFalse }
+        { Start-Swarm momentum -Symbol SPY -Parameters @{ symbols = 'QQQ' } -ErrorAction Stop } | Should -Throw -ExpectedMessage '*symbols are given twice*'
+    }
+
     It 'takes strategy objects from Get-Strategy' {
         Register-Strategy -Name piped -Type mean-reversion -Symbol IWM -Force
         $r = Get-Strategy piped | Start-Swarm
