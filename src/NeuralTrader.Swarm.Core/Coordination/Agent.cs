@@ -214,6 +214,9 @@ namespace NeuralTrader.Swarm.Core
         public bool UsedSuggestion { get; private set; }
         public NeuralTrader.Swarm.Core.Learning.Prediction? Prediction { get; set; }
 
+        /// <summary>The parameters as given are the current suggestion's.</summary>
+        public void MarkSuggestionUsed() => UsedSuggestion = true;
+
         /// <summary>Runs with the learned parameters on top of the registration's (autoOptimize).</summary>
         public void ApplySuggestion(IReadOnlyDictionary<string, double> suggested)
         {

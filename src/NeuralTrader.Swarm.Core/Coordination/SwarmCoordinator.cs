@@ -174,8 +174,7 @@ namespace NeuralTrader.Swarm.Core
                 try
                 {
                     // A held value outside the default range (still within the catalogue's) widens that range.
-                    foreach (var d in space.Dimensions.Where(d => held.TryGetValue(d.Name, out var v) && (v < d.Min || v > d.Max)).ToList())
-                        space = space.WithRange(d.Name, Math.Min(d.Min, held[d.Name]), Math.Max(d.Max, held[d.Name]));
+                    space = space.Covering(held);
                     var first = space.Defaults.ToDictionary(p => p.Key, p => held.TryGetValue(p.Key, out var v) ? v : p.Value, StringComparer.Ordinal);
                     variations = Learning.Search.BayesianSearch.Suggest(space, Array.Empty<Learning.Search.SearchObservation>(), Options.Seed,
                         rounds.Max(), new[] { first }, held.Count == 0 ? null : held);

@@ -134,9 +134,11 @@ namespace NeuralTrader.Swarm.Core
             if (registration.Image != null)
                 throw Invalid($"Strategy '{registration.Name}' runs a custom image whose parameters the module does not know, so it cannot be optimised.", request.Strategy);
             var symbol = (request.Symbol ?? registration.Symbols[0]).Trim().ToUpperInvariant();
-            var space = SearchSpace.For(registration.Type);
             var held = new Dictionary<string, object?>(request.Parameters ?? new Dictionary<string, object?>(), StringComparer.OrdinalIgnoreCase);
+            var space = SearchSpace.For(registration.Type);
             var fixedSearched = FixedSearched(space, held);
+            // A held value outside the default range (a bad one fails at the first trial, naming it) widens that range.
+            space = space.Covering(fixedSearched);
             int seed = request.Seed ?? coordinator.Options.Seed;
 
             var trials = new List<OptimizationTrial>();
@@ -291,7 +293,7 @@ namespace NeuralTrader.Swarm.Core
             return trials.First(t => space.KeyOf(t.Parameters) == key);
         }
 
-        /// <summary>User parameters that the space searches are held there; each must lie in its range.</summary>
+        /// <summary>User parameters that the space searches are held there.</summary>
         private static Dictionary<string, double>? FixedSearched(SearchSpace space, Dictionary<string, object?> held)
         {
             Dictionary<string, double>? fixedValues = null;
@@ -302,9 +304,6 @@ namespace NeuralTrader.Swarm.Core
                 var number = SwarmLearning.Numeric(new Dictionary<string, object?> { [dimension.Name] = value });
                 if (!number.TryGetValue(dimension.Name, out var x))
                     throw Invalid($"Parameter '{dimension.Name}' must be a number to be held fixed (got '{value}').", value);
-                if (x < dimension.Min || x > dimension.Max)
-                    throw Invalid(string.Format(CultureInfo.InvariantCulture,
-                        "Parameter '{0}' = {1} is outside the searched range {2}..{3}; hold it inside the range or leave it out.", dimension.Name, x, dimension.Min, dimension.Max), value);
                 (fixedValues ??= new Dictionary<string, double>(StringComparer.Ordinal))[dimension.Name] = x;
             }
             return fixedValues;

@@ -108,8 +108,16 @@ Describe 'Get-SwarmSuggestion' {
         Register-Strategy -Name learned-trend -Type momentum -Symbol QQQ
         $s = Get-Strategy learned-trend | Get-SwarmSuggestion
         $s.Symbol | Should -Be 'QQQ'
-        $s.Method | Should -Be 'defaults'
+        # No runs on QQQ: the search starts filling the space, with no confidence yet.
+        $s.Method | Should -Be 'space-filling'
         $s.Confidence | Should -Be 0
+    }
+
+    It 'counts parameters passed by hand as the suggestion used when they are the suggestion' {
+        $s = Get-SwarmSuggestion momentum -Symbol SPY
+        $r = Start-Swarm momentum -Symbol SPY -Parameters $s.RecommendedParameters
+        $r.UsedSuggestion | Should -BeTrue
+        (Start-Swarm momentum -Symbol SPY -Parameters @{ lookback = 11; threshold = 0.011 }).UsedSuggestion | Should -BeFalse
     }
 
     It 'completes strategy names and symbols' {

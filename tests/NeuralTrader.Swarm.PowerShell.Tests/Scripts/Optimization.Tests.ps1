@@ -50,7 +50,7 @@ Describe 'Invoke-SwarmOptimization' {
     It 'refuses a split and walk-forward together, and a held parameter outside the searched range' {
         { Invoke-SwarmOptimization momentum -ValidationSplit 0.3 -WalkForward 3 } | Should -Throw -ErrorId 'AmbiguousParameterSet,*'
         { Invoke-SwarmOptimization momentum -Trials 3 -Parameters @{ lookback = 5000 } -ErrorAction Stop } |
-            Should -Throw -ExpectedMessage "*'lookback' = 5000 is outside the searched range*"
+            Should -Throw -ExpectedMessage "*lookback*5000*"
     }
 
     It 'shows the seed in the configuration' {

@@ -33,6 +33,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
         /// <param name="pending">Points being tried whose scores are not known yet; never suggested again.</param>
         /// <param name="fixedParameters">Parameters held at given values (each must lie within its dimension's range).</param>
         /// <param name="options">Settings; null for the defaults.</param>
+        /// <param name="exclude">Points tried already but left out of <paramref name="observations"/> (to bound the model's size); never suggested.</param>
         /// <returns>Distinct suggestions, none tried or pending; fewer than <paramref name="count"/> only when the space has no untried point left.</returns>
         /// <exception cref="ArgumentException">A fixed parameter not in the space or outside its range, or invalid options.</exception>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> below 1.</exception>
@@ -43,7 +44,8 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
             int count = 1,
             IEnumerable<IReadOnlyDictionary<string, double>>? pending = null,
             IReadOnlyDictionary<string, double>? fixedParameters = null,
-            SearchOptions? options = null)
+            SearchOptions? options = null,
+            IEnumerable<IReadOnlyDictionary<string, double>>? exclude = null)
         {
             if (space is null)
             {
@@ -69,7 +71,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
                 taken.Add(space.KeyOf(o.Parameters));
             }
 
-            foreach (var p in pendingList)
+            foreach (var p in pendingList.Concat(exclude ?? Enumerable.Empty<IReadOnlyDictionary<string, double>>()))
             {
                 taken.Add(space.KeyOf(p));
             }
