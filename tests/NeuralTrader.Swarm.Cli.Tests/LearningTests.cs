@@ -116,7 +116,12 @@ namespace NeuralTrader.Swarm.Cli.Tests
             using var document = JsonDocument.Parse(json.Stdout);
             Assert.Equal(JsonValueKind.Array, document.RootElement.ValueKind);
             foreach (var p in document.RootElement.EnumerateArray())
+            {
                 Assert.InRange(p.GetProperty("confidence").GetDouble(), 0, 1);
+                // The original design's field names.
+                Assert.False(string.IsNullOrWhiteSpace(p.GetProperty("name").GetString()));
+                Assert.True(p.TryGetProperty("operationSequence", out _));
+            }
 
             var filtered = CliRunner.Run("patterns", "--store", _learned.Store, "--strategy", "momentum", "--min-observations", "1", "--min-confidence", "0", "--json");
             using var only = JsonDocument.Parse(filtered.Stdout);

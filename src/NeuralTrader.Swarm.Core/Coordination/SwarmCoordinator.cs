@@ -30,6 +30,7 @@ namespace NeuralTrader.Swarm.Core
         private readonly object _metricsLock = new object();
         private long _total;
         private long _succeeded;
+        private long _cancelled;
         private double _totalDurationMs;
         private int _active;
         private int _peakActive;
@@ -404,7 +405,8 @@ namespace NeuralTrader.Swarm.Core
                 {
                     TotalExecutions = _total,
                     SuccessfulExecutions = _succeeded,
-                    FailedExecutions = _total - _succeeded,
+                    FailedExecutions = _total - _succeeded - _cancelled,
+                    CancelledExecutions = _cancelled,
                     AverageDurationMs = _total == 0 ? 0 : _totalDurationMs / _total,
                     ActiveAgents = Volatile.Read(ref _active),
                     PeakActiveAgents = Volatile.Read(ref _peakActive),
@@ -445,6 +447,8 @@ namespace NeuralTrader.Swarm.Core
                 _total++;
                 if (result.Success)
                     _succeeded++;
+                else if (result.Status == DeploymentStatus.Cancelled)
+                    _cancelled++; // stopped by the user (Ctrl+C, -ErrorAction Stop, Stop-Swarm): not a failure
                 _totalDurationMs += result.Duration.TotalMilliseconds;
             }
             CoordinatorLog.Settled(_logger, result.Strategy, result.Symbol, result.Status.ToString(), result.Duration.TotalMilliseconds);

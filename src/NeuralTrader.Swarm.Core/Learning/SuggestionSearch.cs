@@ -11,38 +11,33 @@ namespace NeuralTrader.Swarm.Core.Learning
     /// </summary>
     internal static class SuggestionSearch
     {
-        /// <summary>
-        /// Most points the model is fitted on; its cost grows with the cube of the count (about 0.1 s at 128 and
-        /// 0.8 s at 256 on one core). Beyond it the best and the most recent half each are modelled; the others
-        /// still count as tried.
-        /// </summary>
-        internal const int ModelLimit = 128;
-
-        internal static SearchSuggestion Next(ParameterSpace space, IEnumerable<Observation> runs, int seed, IDictionary<string, double>? fixedParameters)
+        /// <param name="space">The space (its <see cref="ParameterSpace.Searched"/> scales and resolutions).</param>
+        /// <param name="modelRuns">The runs the model is fitted on: the store's selection of at most 64 (recent and best).</param>
+        /// <param name="tried">Keys of every point the pair has tried (<see cref="KeyOf"/>), none of which is suggested again.</param>
+        /// <param name="seed">Seed of the search.</param>
+        /// <param name="fixedParameters">Parameters held at given values.</param>
+        internal static SearchSuggestion Next(ParameterSpace space, IEnumerable<Observation> modelRuns, HashSet<string> tried, int seed, IDictionary<string, double>? fixedParameters)
         {
             var held = fixedParameters?.Where(p => space.Dimensions.Any(d => d.Name == p.Key)).ToDictionary(p => p.Key, p => p.Value);
             var search = space.Searched.Covering(held);
-            var points = LatestPerPoint(search, runs);
-            var modelled = points;
-            var excluded = new List<IReadOnlyDictionary<string, double>>();
-            if (points.Count > ModelLimit)
-            {
-                var keep = new HashSet<SearchObservation>(points.OrderByDescending(p => p.Score).Take(ModelLimit / 2).Concat(points.Skip(points.Count - (ModelLimit / 2))));
-                modelled = points.Where(keep.Contains).ToList();
-                excluded = points.Where(p => !keep.Contains(p)).Select(p => p.Parameters).ToList();
-            }
-
-            return BayesianSearch.Suggest(search, modelled, seed, 1, null, held, null, excluded).FirstOrDefault()
-                ?? BayesianSearch.Recommend(search, modelled); // every point of the space tried: the best one to deploy
+            var points = LatestPerPoint(search, modelRuns);
+            return BayesianSearch.Suggest(search, points, seed, 1, null, held, null, tried).FirstOrDefault()
+                ?? BayesianSearch.Recommend(search, points); // every point of the space tried: the best one to deploy
         }
 
-        /// <summary>One observation per point (at the space's resolution), its latest score, in the order of those runs.</summary>
+        /// <summary>The point a run tried, at the space's resolution (parameters it does not give are at their defaults).</summary>
+        internal static string KeyOf(SearchSpace search, Observation run) => search.KeyOf(PointOf(search, run));
+
+        private static Dictionary<string, double> PointOf(SearchSpace search, Observation run) =>
+            search.Dimensions.ToDictionary(d => d.Name, d => run.Parameters != null && run.Parameters.TryGetValue(d.Name, out var v) ? v : d.Default);
+
+        /// <summary>One observation per point, its latest score, in the order of those runs.</summary>
         private static List<SearchObservation> LatestPerPoint(SearchSpace search, IEnumerable<Observation> runs)
         {
             var latest = new Dictionary<string, (long Seq, SearchObservation Point)>();
             foreach (var run in runs)
             {
-                var parameters = search.Dimensions.ToDictionary(d => d.Name, d => run.Parameters != null && run.Parameters.TryGetValue(d.Name, out var v) ? v : d.Default);
+                var parameters = PointOf(search, run);
                 var key = search.KeyOf(parameters);
                 if (!latest.TryGetValue(key, out var seen) || seen.Seq < run.Seq)
                 {

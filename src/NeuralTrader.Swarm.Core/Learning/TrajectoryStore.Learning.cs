@@ -17,6 +17,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         private static readonly string[] DefaultOperations = { "resolve-image", "create-sandbox", "load-data", "run", "collect", "cleanup" };
 
         private readonly Dictionary<string, Suggestion> _suggestionCache = new Dictionary<string, Suggestion>(StringComparer.Ordinal);
+        private readonly Dictionary<string, (int Count, HashSet<string> Keys)> _triedPoints = new Dictionary<string, (int Count, HashSet<string> Keys)>(StringComparer.Ordinal);
         private readonly Dictionary<(string Pair, string Space), ModelSlot> _models = new Dictionary<(string Pair, string Space), ModelSlot>();
         private readonly Dictionary<string, IReadOnlyList<Pattern>> _patternCache = new Dictionary<string, IReadOnlyList<Pattern>>(StringComparer.Ordinal);
         private readonly Dictionary<string, (int Count, IReadOnlyList<Pattern> Patterns)> _pairPatterns = new Dictionary<string, (int Count, IReadOnlyList<Pattern> Patterns)>(StringComparer.Ordinal);
@@ -495,7 +496,7 @@ namespace NeuralTrader.Swarm.Core.Learning
             }
             else
             {
-                var next = SuggestionSearch.Next(space, usable, _seed, fixedParameters);
+                var next = SuggestionSearch.Next(space, index.Selected(pair), TriedPoints(index, pair, space, usable), _seed, fixedParameters);
                 foreach (var p in next.Parameters)
                 {
                     suggestion.RecommendedParameters[p.Key] = p.Value;
@@ -548,6 +549,29 @@ namespace NeuralTrader.Swarm.Core.Learning
             }
 
             return suggestion;
+        }
+
+        /// <summary>Keys of every point the pair has tried in this space, brought up to date with the runs since the last call.</summary>
+        private HashSet<string> TriedPoints(LearningIndex index, string pair, ParameterSpace space, List<Observation> usable)
+        {
+            var key = index.Generation + "|" + pair + "|" + space.Signature;
+            if (!_triedPoints.TryGetValue(key, out var tried))
+            {
+                if (_triedPoints.Count > 256)
+                {
+                    _triedPoints.Clear();
+                }
+
+                tried = (0, new HashSet<string>(StringComparer.Ordinal));
+            }
+
+            for (var i = tried.Count; i < usable.Count; i++)
+            {
+                tried.Keys.Add(SuggestionSearch.KeyOf(space.Searched, usable[i]));
+            }
+
+            _triedPoints[key] = (usable.Count, tried.Keys);
+            return tried.Keys;
         }
 
         private static string MethodName(SearchMethod method) => method switch

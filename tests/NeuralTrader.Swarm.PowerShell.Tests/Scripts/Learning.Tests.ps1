@@ -79,7 +79,13 @@ Describe 'Get-SwarmPattern' {
         }
         # Regions are quartile bins of the eight lookbacks: two runs each.
         @(Get-SwarmPattern -Strategy momentum -MinObservations 2 -MinConfidence 0 | Where-Object Category -EQ 'ParameterRegion' | Where-Object Region -Match '^lookback ').Count | Should -BeGreaterThan 0
-        @($patterns | Where-Object Category -EQ 'OperationSequence').Count | Should -BeGreaterThan 0
+        $sequences = @($patterns | Where-Object Category -EQ 'OperationSequence')
+        $sequences.Count | Should -BeGreaterThan 0
+        # The original design's field names: name and operationSequence.
+        $sequences[0].Name | Should -BeLike 'momentum: *run*'
+        $sequences[0].OperationSequence | Should -Be $sequences[0].Operations
+        $region = Get-SwarmPattern -Strategy momentum -MinObservations 2 -MinConfidence 0 | Where-Object Category -EQ 'ParameterRegion' | Select-Object -First 1
+        $region.Name | Should -BeLike 'momentum on SPY*: lookback in `[*'
     }
 
     It 'filters by kind and success rate' {
