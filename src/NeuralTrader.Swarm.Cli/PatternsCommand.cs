@@ -155,9 +155,22 @@ namespace NeuralTrader.Swarm.Cli
             else
                 reasons.Add("--symbol");
 
+            var (trend, volatility) = RegimeOf(normalized);
+            if (trend != null || volatility != null)
+                reasons.Add("understood " + string.Join(", ", new[] { trend == null ? null : trend + " trend", volatility == null ? null : volatility + " volatility" }.Where(w => w != null)));
+
             if (strategy == null || symbol == null)
             {
-                var similar = coordinator.Store.Query(new TrajectoryFilter { Similar = task, Strategy = strategy, Symbol = symbol?.ToUpperInvariant(), Limit = 50 });
+                var similar = coordinator.Store.Query(new TrajectoryFilter { Similar = task, Strategy = strategy, Symbol = symbol?.ToUpperInvariant(), Limit = 200 });
+                if (trend != null || volatility != null)
+                {
+                    // Runs in markets like the task's first: "momentum with high volatility" picks where volatility was high.
+                    var inRegime = similar.Where(t => t.Trajectory?.Context is { } c && (trend == null || c.Trend == trend) && (volatility == null || c.Volatility == volatility)).ToList();
+                    if (inRegime.Count > 0)
+                        similar = inRegime;
+                    else
+                        reasons.Add("no recorded run was in such a market");
+                }
                 var pick = similar.GroupBy(t => (t.StrategyName, t.Symbol))
                     .Select(g => (g.Key, Weight: g.Sum(t => t.Similarity ?? 0), Count: g.Count()))
                     .OrderByDescending(g => g.Weight).ThenByDescending(g => g.Count).FirstOrDefault();
@@ -171,6 +184,18 @@ namespace NeuralTrader.Swarm.Cli
                 reasons.Add($"{pick.Count} similar past trajectories ran {pick.Key.StrategyName} on {pick.Key.Symbol}");
             }
             return new TaskSuggestion { Task = task, Strategy = strategy, Symbol = symbol.ToUpperInvariant(), ChosenBecause = string.Join("; ", reasons) };
+        }
+
+        /// <summary>The market regime a task's words name (MarketContext's trend up/down/sideways, volatility low/normal/high).</summary>
+        internal static (string? Trend, string? Volatility) RegimeOf(string normalized)
+        {
+            bool Has(params string[] phrases) => phrases.Any(p => normalized.Contains(" " + p + " ", StringComparison.Ordinal));
+            string? volatility = Has("high volatility", "highly volatile", "volatile", "turbulent") ? "high"
+                : Has("low volatility", "calm", "quiet") ? "low" : null;
+            string? trend = Has("uptrend", "up trend", "bull", "bullish", "rising") ? "up"
+                : Has("downtrend", "down trend", "bear", "bearish", "falling") ? "down"
+                : Has("sideways", "range bound", "rangebound", "flat") ? "sideways" : null;
+            return (trend, volatility);
         }
 
         private static string Normalize(string text) =>

@@ -100,6 +100,20 @@ namespace NeuralTrader.Swarm.Cli.Tests
         }
 
         [Fact]
+        public void Patterns_Task_UnderstandsTheMarketItNames()
+        {
+            var store = _learned.Temp.File("regimes.db");
+            foreach (var symbol in new[] { "SPY", "TSLA" })
+                Assert.Equal(0, CliRunner.Run("deploy", "-s", "momentum", "--symbols", symbol, "--isolation", "process", "--store", store, "-t", "momentum run").ExitCode);
+            // TSLA's daily returns are far more volatile than SPY's over the bundled window.
+            var r = CliRunner.Run("patterns", "-t", "Deploy momentum strategy with high volatility", "--store", store, "--json");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            using var document = JsonDocument.Parse(r.Stdout);
+            Assert.Equal("TSLA", document.RootElement.GetProperty("symbol").GetString());
+            Assert.Contains("understood high volatility", document.RootElement.GetProperty("chosenBecause").GetString());
+        }
+
+        [Fact]
         public void Patterns_Task_WithNothingToGoOn_IsAUsageError()
         {
             var r = CliRunner.Run("patterns", "-t", "zzz qqqq", "--store", _learned.Store);
