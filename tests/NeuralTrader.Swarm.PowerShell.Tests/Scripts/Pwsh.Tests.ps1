@@ -34,6 +34,17 @@ Describe 'Format views' {
         $lines[2] | Should -Match '\d+[.,]\d+ %'
     }
 
+    It 'shows the backtest beside buy-and-hold with -View Backtest' {
+        $lines = @(($results | Format-Table -View Backtest | Out-String -Width 250) -split "`n" | Where-Object { $_.Trim() })
+        $lines[0] | Should -Match '^Strategy\s+Symbol\s+Period\s+Return\s+Annual\s+Sharpe\s+MaxDD\s+Exposure\s+B&H Return\s+B&H Annual\s+B&H Sharpe'
+        ($lines | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
+        $spy = $results | Where-Object { $_.Strategy -eq 'momentum' -and $_.Symbol -eq 'SPY' }
+        $row = $lines | Where-Object { $_ -match '^momentum\s+SPY\s' }
+        $row | Should -Match ([regex]::Escape(('{0:P1}' -f $spy.Backtest.Metrics.BuyAndHold.Return)))
+        $row | Should -Match ([regex]::Escape(('{0:P1}' -f $spy.Backtest.Metrics.AnnualizedReturn)))
+        $row | Should -Match '\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}'
+    }
+
     It 'lists a result with its numbers and ids' {
         $text = $results[0] | Format-List | Out-String -Width 250
         foreach ($p in 'Strategy', 'Symbol', 'Status', 'TotalReturn', 'Sharpe', 'MaxDrawdown', 'TrajectoryId') { $text | Should -Match "(?m)^$p\s+:" }
