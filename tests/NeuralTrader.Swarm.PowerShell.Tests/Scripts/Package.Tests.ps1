@@ -52,8 +52,10 @@ Describe 'Installing from a PowerShell repository' -Tag Docker {
         }
         $userHome = Join-Path $TestDrive 'home'
         $repo = Join-Path $TestDrive 'repo'
-        $null = New-Item -ItemType Directory -Path $userHome, $repo
         $data = Join-Path $userHome '.local/share'
+        # It must exist: .NET gives an empty LocalApplicationData for a missing folder, and PSResourceGet then keeps
+        # its repository list in the current directory.
+        $null = New-Item -ItemType Directory -Path $data, $repo
         # PSResourceGet's CurrentUser scope is HOME/.local/share/powershell/Modules, pwsh's is XDG_DATA_HOME/powershell/Modules.
         $isolated = @{ HOME = $userHome; XDG_DATA_HOME = $data; XDG_CONFIG_HOME = (Join-Path $userHome '.config'); XDG_CACHE_HOME = (Join-Path $userHome '.cache') }
         $publish = Invoke-FreshPwsh -Environment $isolated -Script @"
