@@ -37,6 +37,7 @@
         'New-SwarmKeyPair'
         # benchmark, recommendations, Docker image
         'Invoke-SwarmBenchmark'
+        'Invoke-SwarmOptimization'
         'Get-SwarmRecommendation'
         'Build-SwarmSandboxImage'
     )

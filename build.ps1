@@ -7,7 +7,8 @@
     target StageModule) into output/NeuralTrader.Swarm/<version>/.
 .PARAMETER Task
     Build: build and stage the module. Test: run the tests (Invoke-Pester on the script tests when Pester is
-    installed, then dotnet test). Package: build, then zip the module folder and make a .nupkg for the Gallery.
+    installed, then dotnet test). Package: build, then make output/packages/NeuralTrader.Swarm.<version>.nupkg
+    with PSResourceGet's Compress-PSResource (Publish-PSResource -NupkgPath publishes it to any repository).
 .EXAMPLE
     ./build.ps1 -Task Build
 .EXAMPLE
@@ -73,41 +74,15 @@ switch ($Task) {
         Invoke-Build
         $packages = [System.IO.Path]::Combine($root, 'output', 'packages')
         $null = [System.IO.Directory]::CreateDirectory($packages)
-        # Zip of the versioned module folder: extract into a folder on $env:PSModulePath.
-        $zip = [System.IO.Path]::Combine($packages, "NeuralTrader.Swarm.$version.zip")
-        if ([System.IO.File]::Exists($zip)) { [System.IO.File]::Delete($zip) }
-        # Windows PowerShell needs the assembly loaded; PowerShell 7 has it already.
-        if ($PSEdition -eq 'Desktop') { $null = [System.Reflection.Assembly]::Load('System.IO.Compression.FileSystem, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089') }
-        [System.IO.Compression.ZipFile]::CreateFromDirectory($moduleDir, $zip)
-        # .nupkg in the PowerShell Gallery layout (the module files at the package root, plus a nuspec).
+        # PSResourceGet (in PowerShell 7.4+; Install-Module Microsoft.PowerShell.PSResourceGet elsewhere) makes the
+        # .nupkg exactly as Publish-PSResource and the PowerShell Gallery expect it.
+        if (-not (Get-Command Compress-PSResource -ErrorAction SilentlyContinue)) {
+            throw 'Packaging needs Microsoft.PowerShell.PSResourceGet 1.1 or later (Compress-PSResource); it ships with PowerShell 7.4+.'
+        }
         $nupkg = [System.IO.Path]::Combine($packages, "NeuralTrader.Swarm.$version.nupkg")
         if ([System.IO.File]::Exists($nupkg)) { [System.IO.File]::Delete($nupkg) }
-        $manifest = Test-ModuleManifest -Path ([System.IO.Path]::Combine($moduleDir, 'NeuralTrader.Swarm.psd1'))
-        $nuspec = @"
-<?xml version="1.0" encoding="utf-8"?>
-<package xmlns="http://schemas.microsoft.com/packaging/2011/08/nuspec.xsd">
-  <metadata>
-    <id>NeuralTrader.Swarm</id>
-    <version>$version</version>
-    <authors>$([System.Security.SecurityElement]::Escape($manifest.Author))</authors>
-    <description>$([System.Security.SecurityElement]::Escape($manifest.Description))</description>
-    <projectUrl>$($manifest.ProjectUri)</projectUrl>
-    <licenseUrl>$($manifest.LicenseUri)</licenseUrl>
-    <tags>PSModule $($manifest.Tags -join ' ')</tags>
-  </metadata>
-</package>
-"@
-        $staging = [System.IO.Path]::Combine($packages, 'nupkg-staging')
-        if ([System.IO.Directory]::Exists($staging)) { [System.IO.Directory]::Delete($staging, $true) }
-        foreach ($file in [System.IO.Directory]::GetFiles($moduleDir, '*', [System.IO.SearchOption]::AllDirectories)) {
-            $target = [System.IO.Path]::Combine($staging, $file.Substring($moduleDir.Length).TrimStart('/', '\'))
-            $null = [System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($target))
-            [System.IO.File]::Copy($file, $target, $true)
-        }
-        [System.IO.File]::WriteAllText([System.IO.Path]::Combine($staging, 'NeuralTrader.Swarm.nuspec'), $nuspec)
-        [System.IO.Compression.ZipFile]::CreateFromDirectory($staging, $nupkg)
-        [System.IO.Directory]::Delete($staging, $true)
-        $zip
+        Compress-PSResource -Path $moduleDir -DestinationPath $packages
+        if (-not [System.IO.File]::Exists($nupkg)) { throw "Compress-PSResource did not write $nupkg." }
         $nupkg
     }
 }

@@ -68,6 +68,9 @@ namespace NeuralTrader.Swarm.Cli
             Arity = ArgumentArity.Zero,
         };
 
+        public Option<int> Seed { get; } = new Option<int>("--seed")
+        { Description = "Seed of the optimiser's random choices; the same seed and records give the same suggestions (default 1).", DefaultValueFactory = _ => 1 };
+
         public Option<int> RetryCount { get; } = new Option<int>("--retry-count")
         { Description = "Retries of transient sandbox failures (0-10; default 0).", DefaultValueFactory = _ => 0 };
 
@@ -87,6 +90,7 @@ namespace NeuralTrader.Swarm.Cli
             command.Options.Add(Learning);
             command.Options.Add(AutoOptimize);
             command.Options.Add(EncryptionKey);
+            command.Options.Add(Seed);
             command.Options.Add(RetryCount);
             command.Options.Add(RetryDelayMs);
             command.Options.Add(CircuitBreaker);
@@ -105,6 +109,7 @@ namespace NeuralTrader.Swarm.Cli
             options.CpuLimit = parse.GetValue(CpuLimit);
             options.LearningEnabled = parse.GetValue(Learning);
             options.AutoOptimize = parse.GetValue(AutoOptimize);
+            options.Seed = parse.GetValue(Seed);
             if (options.AutoOptimize && !options.LearningEnabled)
                 throw new ArgumentException("--auto-optimize deploys with learned parameters; it needs learning on (drop --learning false).");
             bool encrypt = parse.GetValue(EncryptionKey);

@@ -16,40 +16,48 @@ namespace NeuralTrader.Swarm.Cli
         public static Command Create()
         {
             var run = new RunOptions();
-            var strategy = new Option<string>("--strategy", "-s") { Description = "Strategy type or registered name (momentum, mean-reversion, neural-forecast).", Required = true };
-            var agents = new Option<int?>("--agents", "-a") { Description = "Deployments to run, spread across the symbols (default: one per symbol)." };
+            var validation = new ValidationArguments();
+            var strategy = new Option<string?>("--strategy", "-s") { Description = "Strategy type or registered name (momentum, mean-reversion, neural-forecast)." };
+            var from = new Option<string?>("--from") { Description = "A JSON file listing deployments, the original design's [{ \"strategyName\": ..., \"params\": {...} }] (also strategy, symbols, agents, task); for a mixed swarm." };
+            var agents = new Option<int?>("--agents", "-a") { Description = "Deployments to run, spread across the symbols (default: one per symbol); rounds beyond one per symbol try distinct parameters." };
             var parameters = new Option<string?>("--params", "-p") { Description = "Strategy parameters as a JSON object, e.g. '{\"lookback\":30,\"threshold\":0.03}'." };
-            var symbols = new Option<string?>("--symbols") { Description = "Comma-separated symbols (default SPY)." };
+            var symbols = new Option<string?>("--symbols") { Description = "Comma-separated symbols (default: a registered strategy's symbols, else SPY)." };
             var task = new Option<string?>("--task", "-t") { Description = "What this deployment is for, recorded with its trajectories (patterns -t finds similar ones)." };
 
             var command = new Command("deploy", "Deploy a strategy as a swarm of agents and print their results.")
             {
-                strategy, agents, parameters, symbols, task,
+                strategy, from, agents, parameters, symbols, task,
             };
+            validation.AddTo(command);
             run.AddTo(command);
-            command.SetAction((parse, cancellationToken) => RunAsync(parse, run, parse.GetValue(strategy)!, parse.GetValue(agents),
+            command.SetAction((parse, cancellationToken) => RunAsync(parse, run, validation, parse.GetValue(strategy), parse.GetValue(from), parse.GetValue(agents),
                 parse.GetValue(parameters), parse.GetValue(symbols), parse.GetValue(task), cancellationToken));
             return command;
         }
 
-        private static async Task<int> RunAsync(ParseResult parse, RunOptions run, string strategy, int? agents,
+        private static async Task<int> RunAsync(ParseResult parse, RunOptions run, ValidationArguments validation, string? strategy, string? from, int? agents,
             string? parametersJson, string? symbolList, string? task, CancellationToken cancellationToken)
         {
             bool json = parse.GetValue(run.Common.Json);
             try
             {
                 var parameters = ParseParameters(parametersJson);
-                var symbols = (symbolList ?? "SPY").Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries)
-                    .Select(s => s.Trim().ToUpperInvariant()).ToList();
-                int count = agents ?? symbols.Count;
-                if (count < 1)
-                    throw new ArgumentException($"--agents must be at least 1 (got {count}).");
-
-                var requests = Enumerable.Range(0, count)
-                    .Select(i => new DeploymentRequest(strategy, symbols[i % symbols.Count], parameters) { Task = task })
-                    .ToList();
+                if (agents < 1)
+                    throw new ArgumentException($"--agents must be at least 1 (got {agents}).");
+                var symbols = symbolList?.Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries);
+                if ((strategy == null) == (from == null))
+                    throw new ArgumentException("deploy needs either --strategy or --from <deployments.json>.");
+                var entries = from == null
+                    ? new List<DeploymentEntry> { new DeploymentEntry { Strategy = strategy } }
+                    : DeploymentEntry.Read(from);
 
                 using var coordinator = new SwarmCoordinator(run.ToSwarmOptions(parse));
+                var requests = entries.SelectMany(e => coordinator.PlanDeployments(e.Name, e.SymbolList ?? symbols, e.Agents ?? agents,
+                    e.Merge(parameters), e.Task ?? task)).ToList();
+                if (validation.From(parse) is { } scheme)
+                    foreach (var request in requests)
+                        request.Options = new NeuralTrader.Swarm.Protocol.RunOptions { Validation = scheme };
+                int count = requests.Count;
                 int done = 0;
                 var results = await coordinator.DeploySwarmAsync(requests, result =>
                 {
@@ -85,6 +93,66 @@ namespace NeuralTrader.Swarm.Cli
         {
             SwarmErrorIds.InvalidParameter, SwarmErrorIds.UnknownStrategyType, SwarmErrorIds.UnknownSymbol, SwarmErrorIds.StrategyNotRegistered,
         };
+
+        /// <summary>One entry of a --from file: the original design's { strategyName, params }, plus symbols, agents and task.</summary>
+        internal sealed class DeploymentEntry
+        {
+            public string? StrategyName { get; set; }
+            public string? Strategy { get; set; }
+            public Dictionary<string, JsonElement>? Params { get; set; }
+            public Dictionary<string, JsonElement>? Parameters { get; set; }
+            public JsonElement? Symbols { get; set; }
+            public JsonElement? Symbol { get; set; }
+            public int? Agents { get; set; }
+            public string? Task { get; set; }
+
+            public string Name => StrategyName ?? Strategy ?? "";
+
+            public IReadOnlyList<string>? SymbolList
+            {
+                get
+                {
+                    var table = new Dictionary<string, object?>();
+                    if (Symbols is JsonElement many) table["symbols"] = many;
+                    if (Symbol is JsonElement one) table["symbol"] = one;
+                    return DeploymentPlan.TakeSymbols(table);
+                }
+            }
+
+            /// <summary>The entry's parameters over the command line's --params.</summary>
+            public Dictionary<string, object?>? Merge(Dictionary<string, object?>? common)
+            {
+                var own = Params ?? Parameters;
+                if (own == null)
+                    return common;
+                var merged = new Dictionary<string, object?>(common ?? new Dictionary<string, object?>(), StringComparer.OrdinalIgnoreCase);
+                foreach (var p in own)
+                    merged[p.Key] = p.Value;
+                return merged;
+            }
+
+            public static List<DeploymentEntry> Read(string path)
+            {
+                var full = System.IO.Path.GetFullPath(path);
+                if (!System.IO.File.Exists(full))
+                    throw new ArgumentException($"--from: no such file: {full}");
+                List<DeploymentEntry>? entries;
+                try
+                {
+                    entries = JsonSerializer.Deserialize<List<DeploymentEntry>>(System.IO.File.ReadAllText(full), CliJson.Options);
+                }
+                catch (JsonException e)
+                {
+                    throw new ArgumentException($"--from: {full} is not a valid deployments file: {e.Message}", e);
+                }
+                if (entries == null || entries.Count == 0)
+                    throw new ArgumentException($"--from: {full} lists no deployments; expected [{{ \"strategyName\": \"momentum\", \"params\": {{ ... }} }}, ...].");
+                var unnamed = entries.FindIndex(e => string.IsNullOrWhiteSpace(e.Name));
+                if (unnamed >= 0)
+                    throw new ArgumentException($"--from: deployment {unnamed + 1} in {full} names no strategy (strategyName or strategy).");
+                return entries;
+            }
+        }
 
         internal static Dictionary<string, object?>? ParseParameters(string? json)
         {

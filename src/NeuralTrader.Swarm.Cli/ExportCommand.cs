@@ -11,7 +11,7 @@ namespace NeuralTrader.Swarm.Cli
         public static Command Create()
         {
             var common = new CommonOptions();
-            var output = new Option<string>("--output", "-o") { Description = "File to write (overwritten).", Required = true };
+            var output = new Option<string?>("--output", "-o") { Description = "File to write (overwritten); default swarm-state-<UTC time>.json in the current folder." };
             var decrypt = new Option<bool>("--decrypt")
             { Description = "Write decrypted trajectories; needs the key from " + KeySource.EnvironmentVariable + " or the prompt." };
             var command = new Command("export", "Export the trajectory store's state to a JSON file.") { output, decrypt };
@@ -27,7 +27,7 @@ namespace NeuralTrader.Swarm.Cli
                     // Without --decrypt no key is needed: ciphertext is exported as it is stored.
                     options.EncryptionKey = wantsPlain ? StoreProbe.ReadKey(options.StorePath, required: true, "a decrypted export") : null;
                     using var coordinator = new SwarmCoordinator(options);
-                    var path = System.IO.Path.GetFullPath(parse.GetValue(output)!);
+                    var path = System.IO.Path.GetFullPath(parse.GetValue(output) ?? FileStamp.StateFileName(DateTimeOffset.UtcNow));
                     int count = coordinator.Store.ExportState(path, wantsPlain);
                     var summary = new { path, trajectories = count, encrypted = coordinator.Store.IsEncrypted && !wantsPlain, keyId = coordinator.Store.KeyId };
                     if (parse.GetValue(common.Json))

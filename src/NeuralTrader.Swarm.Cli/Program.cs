@@ -33,6 +33,9 @@ namespace NeuralTrader.Swarm.Cli
             Subcommands =
             {
                 DeployCommand.Create(),
+                RegisterCommand.Create(),
+                RegisterCommand.CreateUnregister(),
+                OptimizeCommand.Create(),
                 BenchmarkCommand.Create(),
                 StatusCommand.Create(),
                 PatternsCommand.Create(),

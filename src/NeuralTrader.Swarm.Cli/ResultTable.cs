@@ -32,25 +32,35 @@ namespace NeuralTrader.Swarm.Cli
     {
         public static void Write(TextWriter output, IReadOnlyList<DeploymentResult> results, SwarmMetrics metrics)
         {
-            var rows = results.Select(r => new[]
+            bool validated = results.Any(r => r.Backtest?.Segments is { Count: > 0 });
+            var rows = results.Select(r =>
             {
-                r.Strategy, r.Symbol, r.Status.ToString(),
-                Percent(r.Backtest?.Metrics.TotalReturn), Number(r.Backtest?.Metrics.Sharpe), Percent(r.Backtest?.Metrics.MaxDrawdown),
-                r.Backtest?.Metrics.Trades.ToString(CultureInfo.InvariantCulture) ?? "", r.Backtest?.Signal ?? "",
-                r.Duration.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture), r.AgentId, r.Error ?? "",
+                var m = r.Backtest?.Metrics;
+                var cells = new List<string>
+                {
+                    r.Strategy, r.Symbol, r.Status.ToString(), m == null ? "" : m.StartDate + ".." + m.EndDate,
+                    Percent(m?.AnnualizedReturn), Percent(m?.BuyAndHold.AnnualizedReturn), Number(m?.Sharpe), Percent(m?.MaxDrawdown),
+                    m?.Trades.ToString(CultureInfo.InvariantCulture) ?? "", r.Backtest?.Signal ?? "",
+                };
+                if (validated)
+                    cells.Add(Number(OutOfSample(r)?.Average(o => o.Sharpe)));
+                cells.AddRange(new[] { r.Duration.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture), r.Error ?? "" });
+                return cells.ToArray();
             }).ToList();
-            var header = new[] { "Strategy", "Symbol", "Status", "Return", "Sharpe", "MaxDD", "Trades", "Signal", "ms", "Agent", "Error" };
-            var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
-            void Line(string[] cells) => output.WriteLine(string.Join("  ", cells.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
-            Line(header);
-            Line(widths.Select(w => new string('-', w)).ToArray());
-            rows.ForEach(Line);
+            var header = new List<string> { "Strategy", "Symbol", "Status", "Period", "Annual", "B&H annual", "Sharpe", "MaxDD", "Trades", "Signal" };
+            if (validated)
+                header.Add("OOS Sharpe");
+            header.AddRange(new[] { "ms", "Error" });
+            Text.Table(output, header, rows);
             output.WriteLine();
             output.WriteLine(string.Format(CultureInfo.InvariantCulture,
                 "{0} deployments: {1} succeeded, {2} failed; average {3:0.0} ms; peak {4} agents at once ({5} sandboxes).",
                 results.Count, results.Count(r => r.Success), results.Count(r => !r.Success), metrics.AverageDurationMs,
                 metrics.PeakActiveAgents, metrics.Isolation));
         }
+
+        private static List<NeuralTrader.Swarm.Protocol.BacktestMetrics>? OutOfSample(DeploymentResult r) =>
+            r.Backtest?.Segments?.Where(g => g.Sample == NeuralTrader.Swarm.Protocol.SegmentSamples.Out).Select(g => g.Metrics).ToList() is { Count: > 0 } list ? list : null;
 
         private static string Percent(double? value) => value.HasValue ? (value.Value * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%" : "";
 

@@ -32,23 +32,12 @@ namespace NeuralTrader.Swarm.Cli
     /// <summary>How a pattern reads in a table.</summary>
     internal static class PatternText
     {
-        public static string Condition(Pattern p)
-        {
-            if (p.Parameter != null)
-                return $"{p.Parameter} in [{Text.Number(p.RangeMin ?? double.NaN)}, {Text.Number(p.RangeMax ?? double.NaN)}]";
-            if (p.Operations != null)
-                return string.Join(" > ", p.Operations);
-            if (p.SwarmSizeAbove != null)
-                return $"swarm size > {p.SwarmSizeAbove}";
-            return p.Category;
-        }
-
         public static void Table(TextWriter output, IReadOnlyList<Pattern> patterns)
         {
             Text.Table(output, new[] { "Kind", "Strategy", "Symbol", "Regime", "Condition", "Rate", "Obs", "Confidence" },
                 patterns.Select(p => new[]
                 {
-                    p.Kind.ToString(), p.Strategy ?? "*", p.Symbol ?? "*", p.Regime ?? "*", Condition(p), Text.Percent(p.SuccessRate),
+                    p.Kind.ToString(), p.Strategy ?? "*", p.Symbol ?? "*", p.Regime ?? "*", p.Condition, Text.Percent(p.SuccessRate),
                     p.ObservationCount.ToString(CultureInfo.InvariantCulture), Text.Percent(p.Confidence),
                 }).ToList());
         }
@@ -58,7 +47,7 @@ namespace NeuralTrader.Swarm.Cli
             Id = p.Id,
             Strategy = p.Strategy ?? "*",
             Context = string.Join(" ", new[] { p.Symbol, p.Regime }.Where(s => s != null)),
-            Parameters = p.Kind + ": " + Condition(p),
+            Parameters = p.Kind + ": " + p.Condition,
             SuccessRate = p.SuccessRate,
             Uses = p.ObservationCount,
         };

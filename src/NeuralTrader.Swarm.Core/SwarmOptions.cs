@@ -54,6 +54,9 @@ namespace NeuralTrader.Swarm.Core
         /// <summary>Smallest suggestion confidence autoOptimize acts on.</summary>
         public double AutoOptimizeMinConfidence { get; set; } = 0.3;
 
+        /// <summary>Seed of the optimiser's random choices: the same seed and the same records give the same suggestions.</summary>
+        public int Seed { get; set; } = 1;
+
         /// <summary>CSV file or folder of SYMBOL.csv files; searched before the bundled data.</summary>
         public string? DataPath { get; set; }
 

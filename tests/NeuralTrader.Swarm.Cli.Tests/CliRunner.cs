@@ -35,7 +35,10 @@ namespace NeuralTrader.Swarm.Cli.Tests
 
         public static string Dll => Path.Combine(Folder, "deploy-swarm.dll");
 
-        public static CliResult Run(IReadOnlyDictionary<string, string?>? environment, params string[] args)
+        public static CliResult Run(IReadOnlyDictionary<string, string?>? environment, params string[] args) => RunIn(Path.GetTempPath(), environment, args);
+
+        /// <summary>Runs in a given working folder (for commands that write there by default).</summary>
+        public static CliResult RunIn(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
         {
             var start = new ProcessStartInfo("dotnet")
             {
@@ -43,7 +46,7 @@ namespace NeuralTrader.Swarm.Cli.Tests
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
-                WorkingDirectory = Path.GetTempPath(),
+                WorkingDirectory = workingDirectory,
             };
             start.ArgumentList.Add(Dll);
             foreach (var a in args)

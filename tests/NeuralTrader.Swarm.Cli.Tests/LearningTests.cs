@@ -116,7 +116,12 @@ namespace NeuralTrader.Swarm.Cli.Tests
             using var document = JsonDocument.Parse(json.Stdout);
             Assert.Equal(JsonValueKind.Array, document.RootElement.ValueKind);
             foreach (var p in document.RootElement.EnumerateArray())
+            {
                 Assert.InRange(p.GetProperty("confidence").GetDouble(), 0, 1);
+                // The original design's field names.
+                Assert.False(string.IsNullOrWhiteSpace(p.GetProperty("name").GetString()));
+                Assert.True(p.TryGetProperty("operationSequence", out _));
+            }
 
             var filtered = CliRunner.Run("patterns", "--store", _learned.Store, "--strategy", "momentum", "--min-observations", "1", "--min-confidence", "0", "--json");
             using var only = JsonDocument.Parse(filtered.Stdout);
@@ -124,6 +129,19 @@ namespace NeuralTrader.Swarm.Cli.Tests
 
             var table = CliRunner.Run("patterns", "--store", _learned.Store);
             Assert.True(table.ExitCode == 0, table.ToString());
+        }
+
+        [Fact]
+        public void Export_WithoutAFileName_WritesATimestampedFileInTheCurrentFolder()
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(_learned.Temp.Path, "bare-export")).FullName;
+            var export = CliRunner.RunIn(folder, null, "export", "--store", _learned.Store);
+            Assert.True(export.ExitCode == 0, export.ToString());
+            var file = Assert.Single(Directory.GetFiles(folder));
+            Assert.Matches(@"^swarm-state-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.json$", Path.GetFileName(file));
+            Assert.Contains(file, export.Stdout);
+            using var state = JsonDocument.Parse(File.ReadAllText(file));
+            Assert.Equal(LearnedStore.Trajectories, state.RootElement.GetProperty("trajectories").GetArrayLength());
         }
 
         [Fact]

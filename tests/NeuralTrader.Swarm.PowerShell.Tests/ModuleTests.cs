@@ -20,7 +20,7 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
             "Export-SwarmState", "Get-SwarmLearningStats", "Get-SwarmPattern", "Get-SwarmSuggestion", "Get-SwarmTrajectory",
             "Import-SwarmState", "New-SwarmEncryptionKey", "New-SwarmKeyPair", "Reset-SwarmLearning", "Test-SwarmStore",
             // benchmark, recommendations, Docker image
-            "Build-SwarmSandboxImage", "Get-SwarmRecommendation", "Invoke-SwarmBenchmark",
+            "Build-SwarmSandboxImage", "Get-SwarmRecommendation", "Invoke-SwarmBenchmark", "Invoke-SwarmOptimization",
         }.OrderBy(n => n).ToArray();
 
         private readonly ITestOutputHelper _output;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using NeuralTrader.Swarm.Protocol;
 
 namespace NeuralTrader.Swarm.Core.Benchmarking
@@ -45,6 +46,24 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
         public List<Recommendation> Recommendations { get; set; } = new List<Recommendation>();
         /// <summary>Learning statistics supplied by the caller, if any.</summary>
         public LearningSummary? Learning { get; set; }
+        /// <summary>The original design's <c>summary</c>: every execution of every scenario, their success rate and the run's wall time.</summary>
+        public BenchmarkSummary Summary => new BenchmarkSummary
+        {
+            TotalExecutions = Executions.Count,
+            SuccessRate = Executions.Count == 0 ? 0 : Executions.Count(e => e.Status == DeploymentStatus.Succeeded) / (double)Executions.Count,
+            TotalDuration = DurationMs,
+        };
+    }
+
+    /// <summary>The original design's report summary.</summary>
+    public sealed class BenchmarkSummary
+    {
+        /// <summary>Executions over all scenarios.</summary>
+        public int TotalExecutions { get; set; }
+        /// <summary>Succeeded / executions, 0..1.</summary>
+        public double SuccessRate { get; set; }
+        /// <summary>Wall time of the whole benchmark, milliseconds.</summary>
+        public double TotalDuration { get; set; }
     }
 
     /// <summary>Counts and rates shared by scenario and strategy results.</summary>

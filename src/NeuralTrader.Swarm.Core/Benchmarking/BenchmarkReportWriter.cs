@@ -13,7 +13,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
     /// <summary>Paths of the files one report was written to.</summary>
     public sealed class BenchmarkReportFiles
     {
-        /// <summary>The UTC timestamp in the names (yyyyMMdd-HHmmss).</summary>
+        /// <summary>The UTC timestamp in the names (<see cref="FileStamp"/>, e.g. 2026-11-24T07-08-07-000Z).</summary>
         public string Timestamp { get; set; } = "";
         /// <summary>benchmark-&lt;ts&gt;.json: the whole report.</summary>
         public string Json { get; set; } = "";
@@ -32,7 +32,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
 
     /// <summary>
     /// Writes a <see cref="BenchmarkReport"/> as the original design's files, named with the report's UTC
-    /// start time: benchmark-&lt;yyyyMMdd-HHmmss&gt;.json/.txt/.csv/.html and coordinator-&lt;ts&gt;.txt. When a
+    /// start time (<see cref="FileStamp"/>): benchmark-&lt;ts&gt;.json/.txt/.csv/.html and coordinator-&lt;ts&gt;.txt. When a
     /// file of that name exists, a counter is appended (benchmark-&lt;ts&gt;-2.*) so nothing is overwritten.
     /// </summary>
     public static class BenchmarkReportWriter
@@ -57,7 +57,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                 throw new ArgumentException("An output directory is required.", nameof(directory));
             Directory.CreateDirectory(directory);
 
-            string ts = report.StartedAt.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+            string ts = FileStamp.Of(report.StartedAt);
             string stamp = ts;
             for (int n = 2; Exists(directory, stamp); n++)
                 stamp = ts + "-" + n.ToString(CultureInfo.InvariantCulture);

@@ -196,6 +196,7 @@ namespace NeuralTrader.Swarm.Core
             Parameters = parameters;
             Series = series;
             ProtocolParameters = ToProtocol(parameters);
+            UsedSuggestion = request.FromSuggestion;
         }
 
         public int Index { get; }
@@ -212,6 +213,9 @@ namespace NeuralTrader.Swarm.Core
         public RunOptions? RunOptions => Request.Options;
         public bool UsedSuggestion { get; private set; }
         public NeuralTrader.Swarm.Core.Learning.Prediction? Prediction { get; set; }
+
+        /// <summary>The parameters as given are the current suggestion's.</summary>
+        public void MarkSuggestionUsed() => UsedSuggestion = true;
 
         /// <summary>Runs with the learned parameters on top of the registration's (autoOptimize).</summary>
         public void ApplySuggestion(IReadOnlyDictionary<string, double> suggested)

@@ -94,6 +94,8 @@ namespace NeuralTrader.Swarm.Core
         public long SuccessfulExecutions { get; set; }
         /// <summary>Deployments that did not.</summary>
         public long FailedExecutions { get; set; }
+        /// <summary>Deployments cancelled before they settled (a stopped swarm); neither succeeded nor failed.</summary>
+        public long CancelledExecutions { get; set; }
         /// <summary>Mean deployment duration in ms.</summary>
         public double AverageDurationMs { get; set; }
         /// <summary>Agents running a deployment now.</summary>

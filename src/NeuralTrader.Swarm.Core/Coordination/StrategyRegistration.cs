@@ -53,6 +53,8 @@ namespace NeuralTrader.Swarm.Core
         public string? Symbol { get; }
         /// <summary>Parameter overrides for this deployment only.</summary>
         public IDictionary<string, object?>? Parameters { get; }
+        /// <summary>The parameters are a learned suggestion's (the result and its trajectory record UsedSuggestion).</summary>
+        public bool FromSuggestion { get; set; }
         /// <summary>Free text describing the task, recorded with the trajectory.</summary>
         public string? Task { get; set; }
         /// <summary>How much detail the runner returns (and test hooks such as a deliberate delay); null for the defaults.</summary>

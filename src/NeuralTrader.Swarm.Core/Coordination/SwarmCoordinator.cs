@@ -30,6 +30,7 @@ namespace NeuralTrader.Swarm.Core
         private readonly object _metricsLock = new object();
         private long _total;
         private long _succeeded;
+        private long _cancelled;
         private double _totalDurationMs;
         private int _active;
         private int _peakActive;
@@ -79,6 +80,9 @@ namespace NeuralTrader.Swarm.Core
             return learning.Suggest(registration, (symbol ?? registration.Symbols[0]).ToUpperInvariant(), fixedNumbers);
         }
 
+        /// <summary>The registration for a name, or an ad-hoc one for a built-in type; StrategyNotRegistered otherwise.</summary>
+        internal StrategyRegistration ResolveStrategy(string name) => _registry.Resolve(name);
+
         /// <summary>Symbols with market data (user data first, then bundled).</summary>
         public IReadOnlyList<string> Symbols => _prices.Symbols;
 
@@ -117,6 +121,90 @@ namespace NeuralTrader.Swarm.Core
 
         /// <summary>All registrations, by name.</summary>
         public IReadOnlyList<StrategyRegistration> GetStrategies() => _registry.All;
+
+        /// <summary>
+        /// The deployments for one strategy as <see cref="DeploymentPlan"/> lays them out: <paramref name="symbols"/>
+        /// when given, else the registered strategy's symbols; one per symbol, or <paramref name="agents"/> spread across them.
+        /// </summary>
+        public IReadOnlyList<DeploymentRequest> PlanDeployments(string strategy, IReadOnlyList<string>? symbols = null,
+            int? agents = null, IDictionary<string, object?>? parameters = null, string? task = null)
+        {
+            StrategyRegistration? registration = null;
+            try
+            {
+                registration = _registry.Resolve(strategy);
+            }
+            catch (SwarmException e) when (e.ErrorId == SwarmErrorIds.StrategyNotRegistered)
+            {
+                // Deployed anyway, it settles as a failed result that names the known strategies.
+            }
+            if (parameters != null)
+            {
+                parameters = new Dictionary<string, object?>(parameters, StringComparer.OrdinalIgnoreCase);
+                if (DeploymentPlan.TakeSymbols(parameters) is { } named)
+                {
+                    if (symbols != null)
+                        throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument,
+                            "The symbols are given twice: as symbols and inside the parameters ('symbols'). Give them once.", strategy);
+                    symbols = named;
+                }
+            }
+            var plan = DeploymentPlan.Expand(strategy, symbols, registration?.Symbols, agents, parameters, task);
+            return registration == null ? plan : Vary(plan, registration, parameters);
+        }
+
+        /// <summary>
+        /// A backtest is deterministic: the same strategy, symbol and parameters give the same result. When -Agents
+        /// asks for more deployments than there are symbols, each further round over the symbols tries distinct
+        /// parameters instead (space-filling points of the default search space, the given parameters held); what
+        /// cannot be varied (a custom image, every parameter held) is dropped with a warning rather than run twice.
+        /// </summary>
+        private IReadOnlyList<DeploymentRequest> Vary(IReadOnlyList<DeploymentRequest> plan, StrategyRegistration registration, IDictionary<string, object?>? parameters)
+        {
+            // The round of a request: how many earlier requests ran the same symbol.
+            var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            var rounds = plan.Select(r => seen[r.Symbol ?? ""] = seen.TryGetValue(r.Symbol ?? "", out var n) ? n + 1 : 0).ToList();
+            if (rounds.Max() == 0)
+                return plan;
+            IReadOnlyList<Learning.Search.SearchSuggestion> variations = Array.Empty<Learning.Search.SearchSuggestion>();
+            if (registration.Image == null)
+            {
+                var space = Learning.Search.SearchSpace.For(registration.Type);
+                var held = SwarmLearning.Numeric(parameters ?? new Dictionary<string, object?>())
+                    .Where(p => space.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+                try
+                {
+                    // A held value outside the default range (still within the catalogue's) widens that range.
+                    space = space.Covering(held);
+                    var first = space.Defaults.ToDictionary(p => p.Key, p => held.TryGetValue(p.Key, out var v) ? v : p.Value, StringComparer.Ordinal);
+                    variations = Learning.Search.BayesianSearch.Suggest(space, Array.Empty<Learning.Search.SearchObservation>(), Options.Seed,
+                        rounds.Max(), new[] { first }, held.Count == 0 ? null : held);
+                }
+                catch (ArgumentException)
+                {
+                    // A held value the catalogue rejects: nothing to vary around; the deployments that run say why.
+                }
+            }
+            var varied = new List<DeploymentRequest>(plan.Count);
+            for (int i = 0; i < plan.Count; i++)
+            {
+                int round = rounds[i];
+                if (round == 0)
+                {
+                    varied.Add(plan[i]);
+                    continue;
+                }
+                if (round > variations.Count)
+                    continue;
+                var merged = new Dictionary<string, object?>(plan[i].Parameters ?? new Dictionary<string, object?>(), StringComparer.OrdinalIgnoreCase);
+                foreach (var p in variations[round - 1].Parameters)
+                    merged[p.Key] = p.Value;
+                varied.Add(new DeploymentRequest(plan[i].Strategy, plan[i].Symbol, merged) { Task = plan[i].Task });
+            }
+            if (varied.Count < plan.Count)
+                CoordinatorLog.RepeatsDropped(_logger, plan.Count - varied.Count, registration.Name, varied.Count);
+            return varied;
+        }
 
         /// <summary>Deploys one strategy: a registered name or a built-in type.</summary>
         public async Task<DeploymentResult> DeployStrategyAsync(string name, IDictionary<string, object?>? parameters = null,
@@ -222,7 +310,7 @@ namespace NeuralTrader.Swarm.Core
         private ResolvedDeployment Resolve(int index, DeploymentRequest request)
         {
             var registration = _registry.Resolve(request.Strategy);
-            var symbol = (request.Symbol ?? registration.Symbols[index % registration.Symbols.Count]).Trim().ToUpperInvariant();
+            var symbol = (request.Symbol ?? registration.Symbols[0]).Trim().ToUpperInvariant();
             var parameters = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
             foreach (var p in registration.Parameters)
                 parameters[p.Key] = p.Value;
@@ -317,7 +405,8 @@ namespace NeuralTrader.Swarm.Core
                 {
                     TotalExecutions = _total,
                     SuccessfulExecutions = _succeeded,
-                    FailedExecutions = _total - _succeeded,
+                    FailedExecutions = _total - _succeeded - _cancelled,
+                    CancelledExecutions = _cancelled,
                     AverageDurationMs = _total == 0 ? 0 : _totalDurationMs / _total,
                     ActiveAgents = Volatile.Read(ref _active),
                     PeakActiveAgents = Volatile.Read(ref _peakActive),
@@ -358,6 +447,8 @@ namespace NeuralTrader.Swarm.Core
                 _total++;
                 if (result.Success)
                     _succeeded++;
+                else if (result.Status == DeploymentStatus.Cancelled)
+                    _cancelled++; // stopped by the user (Ctrl+C, -ErrorAction Stop, Stop-Swarm): not a failure
                 _totalDurationMs += result.Duration.TotalMilliseconds;
             }
             CoordinatorLog.Settled(_logger, result.Strategy, result.Symbol, result.Status.ToString(), result.Duration.TotalMilliseconds);
@@ -391,6 +482,9 @@ namespace NeuralTrader.Swarm.Core
 
         [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "{Strategy} on {Symbol}: {Status} in {DurationMs:0.0} ms")]
         public static partial void Settled(ILogger logger, string strategy, string symbol, string status, double durationMs);
+
+        [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "{Count} deployment(s) of {Strategy} would repeat identical work (same symbol and parameters, and no parameter left to vary); running {Kept}.")]
+        public static partial void RepeatsDropped(ILogger logger, int count, string strategy, int kept);
 
         [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "{Count} trajectories could not be recorded: {Reason}")]
         public static partial void RecordFailed(ILogger logger, int count, string reason);

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Strategies;
 using LearnedContext = NeuralTrader.Swarm.Core.Learning.MarketContext;
+using NeuralTrader.Swarm.Core.Learning.Search;
 
 namespace NeuralTrader.Swarm.Core
 {
@@ -52,6 +53,7 @@ namespace NeuralTrader.Swarm.Core
                         Path = _options.StorePath,
                         Key = _options.EncryptionKey,
                         LoggerFactory = _options.LoggerFactory,
+                        Seed = _options.Seed,
                     });
                 }
             }
@@ -76,17 +78,11 @@ namespace NeuralTrader.Swarm.Core
         /// <summary>The search space of a built-in strategy type, from its parameter descriptors (built once per type).</summary>
         public static ParameterSpace SpaceOf(string type) => Spaces.GetOrAdd(type, BuildSpace);
 
-        private static ParameterSpace BuildSpace(string type) => new ParameterSpace(StrategyCatalog.Get(type).Parameters
-            .Where(p => p.Min.HasValue && p.Max.HasValue && p.Max > p.Min && (p.Kind == "integer" || p.Kind == "number"))
-            .Where(p => !NotTuned.Contains(p.Name))
-            .Select(p => new ParameterDimension(p.Name, p.Kind == "integer" ? ParameterKind.Integer : ParameterKind.Number,
-                p.Min!.Value, p.Max!.Value, p.Default ?? p.Min!.Value)));
-
-        /// <summary>Money management and costs are the user's choice, not something to optimise for a score.</summary>
-        private static readonly HashSet<string> NotTuned = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-        {
-            "positionSize", "allocation", "initialCash", "commissionPerTrade", "slippageBps", "seed",
-        };
+        /// <summary>
+        /// The default search space of a built-in type (<see cref="SearchSpace.For"/>: the ranges traders use, log
+        /// scales for lookbacks): money management, costs and the window are the user's choice, never searched.
+        /// </summary>
+        private static ParameterSpace BuildSpace(string type) => ParameterSpace.From(SearchSpace.For(type));
 
         /// <summary>A suggestion for a built-in strategy, with the user's parameters held fixed.</summary>
         public Suggestion Suggest(StrategyRegistration registration, string symbol, IDictionary<string, double>? fixedParameters) =>
@@ -112,7 +108,11 @@ namespace NeuralTrader.Swarm.Core
                     if (suggestion.Observations > 0 && suggestion.Confidence >= _options.AutoOptimizeMinConfidence)
                         deployment.ApplySuggestion(suggestion.RecommendedParameters);
                 }
-                deployment.Prediction = Store.Predict(deployment.Registration.Name, deployment.Symbol, Numeric(deployment.Parameters), space);
+                var numbers = Numeric(deployment.Parameters);
+                // Parameters passed by hand that are the current suggestion are the suggestion used.
+                if (!deployment.UsedSuggestion && Store.IsCurrentSuggestion(deployment.Registration.Name, deployment.Symbol, space, numbers))
+                    deployment.MarkSuggestionUsed();
+                deployment.Prediction = Store.Predict(deployment.Registration.Name, deployment.Symbol, numbers, space);
             }
             finally
             {
@@ -125,7 +125,7 @@ namespace NeuralTrader.Swarm.Core
         {
             var status = StatusOf(result.Status);
             var metrics = MetricsOf(result);
-            var score = SuccessScore.Compute(status, metrics);
+            var score = SuccessScore.Compute(status, ValidatedMetrics(metrics));
             var trajectory = new Trajectory
             {
                 Id = Guid.NewGuid().ToString("N"),
@@ -145,7 +145,7 @@ namespace NeuralTrader.Swarm.Core
                     Success = result.Success,
                     Score = score,
                     Metrics = metrics,
-                    Critique = SuccessScore.Critique(status, score, metrics),
+                    Critique = SuccessScore.Critique(status, score, ValidatedMetrics(metrics)),
                     Error = result.Error,
                 },
                 UsedSuggestion = result.UsedSuggestion,
@@ -261,6 +261,19 @@ namespace NeuralTrader.Swarm.Core
                 }
             }
             return metrics;
+        }
+
+        /// <summary>
+        /// The metrics learning scores: out of sample when the deployment was validated (so suggestions favour what
+        /// generalises, not the best in-sample spike), the whole window otherwise.
+        /// </summary>
+        internal static IReadOnlyDictionary<string, double> ValidatedMetrics(Dictionary<string, double> metrics)
+        {
+            const string Out = "outOfSample.";
+            if (!metrics.ContainsKey(Out + "sharpe"))
+                return metrics;
+            return metrics.Where(m => m.Key.StartsWith(Out, StringComparison.Ordinal))
+                .ToDictionary(m => m.Key.Substring(Out.Length), m => m.Value, StringComparer.Ordinal);
         }
 
         /// <summary>Adds (sums into) the metrics a trader compares, under <paramref name="prefix"/>.</summary>

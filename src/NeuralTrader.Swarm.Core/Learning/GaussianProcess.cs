@@ -204,7 +204,7 @@ namespace NeuralTrader.Swarm.Core.Learning
 
         /// <summary>
         /// Writes k(point, x_i) into <paramref name="kstar"/> and returns the posterior mean (O(n));
-        /// <paramref name="maxK"/> is the largest kernel value, for <see cref="StdUpperBound"/>.
+        /// <paramref name="maxK"/> is the largest kernel value.
         /// </summary>
         [MethodImpl(Hot)]
         private double KernelAndMean(double[] points, int offset, double[] kstar, out double maxK)
@@ -250,58 +250,9 @@ namespace NeuralTrader.Swarm.Core.Learning
             return Math.Sqrt(Math.Max(1e-12, 1 - vv));
         }
 
-        /// <summary>
-        /// An upper bound of the posterior standard deviation without the O(n^2) solve: k*ᵀK⁻¹k* ≥ k_i²/K_ii for every
-        /// i (Cauchy-Schwarz in the K⁻¹ inner product), so the variance is at most 1 - max k_i² / (1 + noise).
-        /// </summary>
-        private double StdUpperBound(double maxK) => Math.Sqrt(Math.Max(1e-12, 1 - (maxK * maxK / (1 + Noise + 1e-8))));
-
         private int Dimensions => _x.Length == 0 ? 0 : _x[0].Length;
 
-        /// <summary>
-        /// Scores candidates <paramref name="start"/> to <paramref name="end"/> - 1 (flat, d values each; indexes absolute) by expected improvement over
-        /// <see cref="BestStandardized"/>, in order, and updates the running best EI and best posterior mean (strictly
-        /// greater wins, so the first of equals is kept). With <paramref name="prune"/> the variance is computed only
-        /// where EI with the bounded standard deviation could still beat the best so far; EI grows with the standard
-        /// deviation, so the result is the exhaustive one. <paramref name="kstar"/> holds n values.
-        /// </summary>
-        [MethodImpl(Hot)]
-        internal void ScoreCandidates(double[] candidates, int start, int end, double xi, bool prune, double[] kstar, ref double bestEi, ref int eiIndex, ref double bestMean, ref int meanIndex)
-        {
-            var d = Dimensions;
-            for (var c = start; c < end; c++)
-            {
-                var mean = KernelAndMean(candidates, c * d, kstar, out var maxK);
-                if (mean > bestMean)
-                {
-                    bestMean = mean;
-                    meanIndex = c;
-                }
-
-                if (prune)
-                {
-                    // The slack covers the erfc approximation (relative error < 1.2e-7 in the normal CDF), which could
-                    // otherwise make the bound a hair lower than the EI it bounds.
-                    var improvement = mean - BestStandardized - xi;
-                    var bound = ExpectedImprovement(mean, StdUpperBound(maxK), BestStandardized, xi);
-                    if (bound + (3e-7 * (Math.Abs(improvement) + 1)) < bestEi)
-                    {
-                        continue;
-                    }
-                }
-
-                var ei = ExpectedImprovement(mean, StdFromKernel(kstar), BestStandardized, xi);
-                if (ei > bestEi)
-                {
-                    bestEi = ei;
-                    eiIndex = c;
-                }
-            }
-        }
-
         internal double ToOriginal(double standardized) => (standardized * _yStd) + _yMean;
-
-        internal double StdToOriginal(double standardizedStd) => standardizedStd * _yStd;
 
         /// <summary>Expected improvement over the best observation, with exploration margin <paramref name="xi"/>.</summary>
         internal static double ExpectedImprovement(double mean, double std, double best, double xi)

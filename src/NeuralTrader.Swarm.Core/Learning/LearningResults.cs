@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace NeuralTrader.Swarm.Core.Learning
 {
@@ -97,6 +98,31 @@ namespace NeuralTrader.Swarm.Core.Learning
 
         /// <summary>A sentence describing the pattern with its numbers.</summary>
         public string Description { get; set; } = string.Empty;
+
+        /// <summary>What the pattern holds under: a parameter range, an operation sequence or a swarm size.</summary>
+        public string Condition =>
+            Parameter != null ? string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0} in [{1:0.####}, {2:0.####}]", Parameter, RangeMin, RangeMax)
+            : Operations != null ? string.Join(" > ", Operations)
+            : SwarmSizeAbove != null ? "swarm size > " + SwarmSizeAbove.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : Category;
+
+        /// <summary>
+        /// The original design's pattern name: what the pattern is about in a few words, e.g.
+        /// <c>momentum on SPY in up/high markets: lookback in [30, 39]</c>.
+        /// </summary>
+        public string Name
+        {
+            get
+            {
+                var scope = string.Join(" on ", new[] { Strategy, Symbol }.Where(s => s != null));
+                if (Regime != null)
+                    scope += " in " + Regime + " markets";
+                return scope.Length == 0 ? Condition : scope + ": " + Condition;
+            }
+        }
+
+        /// <summary>The original design's name for <see cref="Operations"/>.</summary>
+        public List<string>? OperationSequence => Operations;
     }
 
     /// <summary>Filter for <see cref="TrajectoryStore.GetPatterns"/>.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using NeuralTrader.Swarm.Core.Learning.Search;
 
 namespace NeuralTrader.Swarm.Core.Learning
 {
@@ -102,6 +103,11 @@ namespace NeuralTrader.Swarm.Core.Learning
         /// <summary>Creates a space.</summary>
         /// <param name="dimensions">The dimensions; names must be unique.</param>
         public ParameterSpace(IEnumerable<ParameterDimension> dimensions)
+            : this(dimensions, null)
+        {
+        }
+
+        private ParameterSpace(IEnumerable<ParameterDimension> dimensions, SearchSpace? search)
         {
             Dimensions = (dimensions ?? throw new ArgumentNullException(nameof(dimensions))).ToList();
             if (Dimensions.Select(d => d.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() != Dimensions.Count)
@@ -109,10 +115,22 @@ namespace NeuralTrader.Swarm.Core.Learning
                 throw new ArgumentException("Parameter names must be unique.", nameof(dimensions));
             }
 
+            // Without a search space of its own, the search treats every range as linear, integers in steps of 1.
+            Searched = search ?? new SearchSpace(Dimensions.Select(d => new SearchDimension(d.Name, d.Kind, d.Min, d.Max, d.Default,
+                SearchScale.Linear, d.Kind == ParameterKind.Integer ? 1 : 0)));
             Signature = string.Join(
                 ";",
-                Dimensions.Select(d => FormattableString.Invariant($"{d.Name}:{d.Kind}:{d.Min:R}:{d.Max:R}:{d.Default:R}")));
+                Searched.Dimensions.Select(d => FormattableString.Invariant($"{d.Name}:{d.Kind}:{d.Min:R}:{d.Max:R}:{d.Default:R}:{d.Scale}:{d.Step:R}")));
         }
+
+        /// <summary>A space with the search engine's scales and resolutions (e.g. <see cref="SearchSpace.For"/>).</summary>
+        /// <param name="search">The search space.</param>
+        /// <returns>The parameter space.</returns>
+        public static ParameterSpace From(SearchSpace search) =>
+            new ParameterSpace(search.Dimensions.Select(d => new ParameterDimension(d.Name, d.Kind, d.Min, d.Max, d.Default)), search);
+
+        /// <summary>The search engine's view of this space.</summary>
+        internal SearchSpace Searched { get; }
 
         /// <summary>The dimensions.</summary>
         public IReadOnlyList<ParameterDimension> Dimensions { get; }

@@ -45,7 +45,13 @@ namespace NeuralTrader.Swarm.Core.Learning
                             continue;
                         }
 
+                        // A parameter that never varied (position size, cash, costs) restates a constant, not a pattern.
                         var distinct = withParam.Select(o => o.Parameters![name]).Distinct().Count();
+                        if (distinct < 2)
+                        {
+                            continue;
+                        }
+
                         var bins = Math.Min(4, distinct);
                         for (var b = 0; b < bins; b++)
                         {

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using Microsoft.Data.Sqlite;
 using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Core.Learning.Search;
 
 namespace NeuralTrader.Swarm.Core.Learning
 {
@@ -16,6 +17,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         private static readonly string[] DefaultOperations = { "resolve-image", "create-sandbox", "load-data", "run", "collect", "cleanup" };
 
         private readonly Dictionary<string, Suggestion> _suggestionCache = new Dictionary<string, Suggestion>(StringComparer.Ordinal);
+        private readonly Dictionary<string, (int Count, HashSet<string> Keys)> _triedPoints = new Dictionary<string, (int Count, HashSet<string> Keys)>(StringComparer.Ordinal);
         private readonly Dictionary<(string Pair, string Space), ModelSlot> _models = new Dictionary<(string Pair, string Space), ModelSlot>();
         private readonly Dictionary<string, IReadOnlyList<Pattern>> _patternCache = new Dictionary<string, IReadOnlyList<Pattern>>(StringComparer.Ordinal);
         private readonly Dictionary<string, (int Count, IReadOnlyList<Pattern> Patterns)> _pairPatterns = new Dictionary<string, (int Count, IReadOnlyList<Pattern> Patterns)>(StringComparer.Ordinal);
@@ -29,9 +31,6 @@ namespace NeuralTrader.Swarm.Core.Learning
         private SqliteCommand? _dataVersionCommand;
         private long _dataVersion = -1;
         private long _gridSearches;
-
-        // Reused by suggestions, which run under _learnGate.
-        private double[] _candidates = Array.Empty<double>();
 
         [ThreadStatic]
         private static double[]? _predictScratch;
@@ -105,9 +104,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 var index = SyncIndex();
                 var pair = PairKey(strategy, symbol);
                 var usable = index.Usable(pair);
-                var fixedKey = fixedParameters is null ? string.Empty : string.Join(",", fixedParameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value.ToString("R", CultureInfo.InvariantCulture)));
-                // Keyed by this pair's observation count only, so appends for other pairs keep it warm.
-                var cacheKey = string.Join("|", index.Generation, pair, space.Signature, fixedKey, usable.Count.ToString(CultureInfo.InvariantCulture), index.Pair(pair).Count.ToString(CultureInfo.InvariantCulture));
+                var cacheKey = SuggestionKey(index, pair, space, fixedParameters, usable.Count);
                 if (_suggestionCache.TryGetValue(cacheKey, out var cached))
                 {
                     return Clone(cached);
@@ -123,6 +120,37 @@ namespace NeuralTrader.Swarm.Core.Learning
                 StoreLog.Suggested(_logger, strategy, symbol, suggestion.Method, suggestion.Observations);
                 return Clone(suggestion);
             }
+        }
+
+        /// <summary>
+        /// True when <paramref name="parameters"/> are, at the space's resolution, the suggestion last made for the
+        /// pair (without fixed parameters) and nothing was recorded for it since: a user who deploys a suggestion by
+        /// hand deployed the suggestion. Never computes one.
+        /// </summary>
+        internal bool IsCurrentSuggestion(string strategy, string symbol, ParameterSpace space, IReadOnlyDictionary<string, double> parameters)
+        {
+            lock (_learnGate)
+            {
+                ThrowIfDisposed();
+                var index = SyncIndex();
+                var pair = PairKey(strategy, symbol);
+                if (!_suggestionCache.TryGetValue(SuggestionKey(index, pair, space, null, index.Usable(pair).Count), out var cached))
+                {
+                    return false;
+                }
+
+                var search = space.Searched;
+                double Value(IReadOnlyDictionary<string, double> values, SearchDimension d) => values.TryGetValue(d.Name, out var v) ? v : d.Default;
+                return search.KeyOf(search.Dimensions.ToDictionary(d => d.Name, d => Value(parameters, d)))
+                    == search.KeyOf(search.Dimensions.ToDictionary(d => d.Name, d => Value(cached.RecommendedParameters, d)));
+            }
+        }
+
+        // Keyed by this pair's observation count only, so appends for other pairs keep it warm.
+        private static string SuggestionKey(LearningIndex index, string pair, ParameterSpace space, IDictionary<string, double>? fixedParameters, int usable)
+        {
+            var fixedKey = fixedParameters is null ? string.Empty : string.Join(",", fixedParameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value.ToString("R", CultureInfo.InvariantCulture)));
+            return string.Join("|", index.Generation, pair, space.Signature, fixedKey, usable.ToString(CultureInfo.InvariantCulture), index.Pair(pair).Count.ToString(CultureInfo.InvariantCulture));
         }
 
         /// <summary>
@@ -449,119 +477,38 @@ namespace NeuralTrader.Swarm.Core.Learning
             var dims = space.Dimensions;
             var d = dims.Count;
             var n = usable.Count;
-            var isFixed = new bool[d];
-            var fixedUnit = new double[d];
-            for (var i = 0; i < d; i++)
-            {
-                if (fixedParameters != null && fixedParameters.TryGetValue(dims[i].Name, out var value))
-                {
-                    isFixed[i] = true;
-                    fixedUnit[i] = dims[i].Normalize(value);
-                }
-            }
-
             var suggestion = new Suggestion { Strategy = strategy, Symbol = symbol, Observations = n };
-            var random = new Random(StableHash.Of(_seed.ToString(inv), pair, space.Signature, n.ToString(inv)));
             var strategySummary = index.StrategySummary(strategy);
             var pairSummary = index.PairSummary(pair);
-            double[] chosen;
-            var initial = Math.Min(10, Math.Max(5, d + 3));
             string regionText;
-            if (n == 0 || d == 0 || isFixed.All(f => f))
+            var unreadable = pairSummary?.Unreadable ?? 0;
+            if ((n == 0 && unreadable > 0) || d == 0)
             {
-                chosen = dims.Select((dim, i) => isFixed[i] ? fixedUnit[i] : dim.Normalize(dim.Default)).ToArray();
+                // Nothing readable to search from (runs recorded under another key): the defaults.
+                foreach (var dim in dims)
+                {
+                    suggestion.RecommendedParameters[dim.Name] = fixedParameters != null && fixedParameters.TryGetValue(dim.Name, out var held) ? held : dim.Default;
+                }
+
                 suggestion.Method = "defaults";
                 suggestion.ExpectedSuccessRate = strategySummary?.MeanScore ?? 0.5;
-                suggestion.Confidence = 0;
                 regionText = "the defaults";
             }
             else
             {
-                var selected = index.Selected(pair);
-                var points = selected.Select(o => Point(space, o)).ToList();
-                if (n < initial)
+                var next = SuggestionSearch.Next(space, index.Selected(pair), TriedPoints(index, pair, space, usable), _seed, fixedParameters);
+                foreach (var p in next.Parameters)
                 {
-                    // Space-filling start: the random candidate farthest from everything tried so far.
-                    chosen = new double[d];
-                    var bestDistance = double.NegativeInfinity;
-                    for (var c = 0; c < 256; c++)
-                    {
-                        var candidate = Snap(space, RandomPoint(random, d, isFixed, fixedUnit));
-                        var nearest = points.Count == 0 ? double.MaxValue : points.Min(p => GaussianProcess.Distance(p, candidate));
-                        if (nearest > bestDistance)
-                        {
-                            bestDistance = nearest;
-                            chosen = candidate;
-                        }
-                    }
-
-                    suggestion.Method = "space-filling";
-                    suggestion.ExpectedSuccessRate = pairSummary!.MeanScore;
-                    suggestion.Confidence = Clamp01(0.3 * n / (n + 10.0));
-                    regionText = "an unexplored region";
+                    suggestion.RecommendedParameters[p.Key] = p.Value;
                 }
-                else
-                {
-                    var gp = ModelFor(index, pair, space).Value;
-                    var scratch = new double[gp.Count];
-                    const double xi = 0.01;
-                    const int randomCount = 384, perCenter = 24, refineCount = 48;
-                    double bestEi = double.NegativeInfinity, bestMean = double.NegativeInfinity;
-                    int eiIndex = -1, meanIndex = -1;
 
-                    // First the random candidates and the perturbations of the best observations, flat in one reused
-                    // buffer, in the order the random stream makes them; then refinements around the best of those.
-                    var top = selected.Zip(points, (o, p) => (o.Score, p)).OrderByDescending(t => t.Score).Take(5).Select(t => t.p).ToList();
-                    var firstCount = randomCount + (top.Count * perCenter);
-                    if (_candidates.Length < (firstCount + refineCount) * d)
-                    {
-                        _candidates = new double[(firstCount + refineCount) * d];
-                    }
-
-                    var candidates = _candidates;
-                    for (var c = 0; c < randomCount; c++)
-                    {
-                        RandomPoint(random, isFixed, fixedUnit, candidates, c * d);
-                        Snap(space, candidates, c * d);
-                    }
-
-                    double[] scales = { 0.02, 0.05, 0.1, 0.2 };
-                    for (var t = 0; t < top.Count; t++)
-                    {
-                        for (var c = 0; c < perCenter; c++)
-                        {
-                            var at = (randomCount + (t * perCenter) + c) * d;
-                            Perturb(random, top[t], 0, scales[c % scales.Length], isFixed, fixedUnit, candidates, at);
-                            Snap(space, candidates, at);
-                        }
-                    }
-
-                    gp.ScoreCandidates(candidates, 0, firstCount, xi, prune: true, scratch, ref bestEi, ref eiIndex, ref bestMean, ref meanIndex);
-                    var refineCenter = new double[d];
-                    CopyCandidate(candidates, eiIndex, refineCenter);
-                    var refineStart = firstCount * d;
-                    for (var c = 0; c < refineCount; c++)
-                    {
-                        Perturb(random, refineCenter, 0, c % 2 == 0 ? 0.03 : 0.01, isFixed, fixedUnit, candidates, refineStart + (c * d));
-                        Snap(space, candidates, refineStart + (c * d));
-                    }
-
-                    gp.ScoreCandidates(candidates, firstCount, firstCount + refineCount, xi, prune: true, scratch, ref bestEi, ref eiIndex, ref bestMean, ref meanIndex);
-
-                    // When nothing promises an improvement any more, exploit the best posterior mean.
-                    chosen = new double[d];
-                    CopyCandidate(candidates, bestEi > 1e-9 ? eiIndex : meanIndex, chosen);
-                    var (m, s) = gp.PredictStandardized(chosen, scratch);
-                    suggestion.Method = "bayesian-optimization";
-                    suggestion.ExpectedSuccessRate = Clamp01(gp.ToOriginal(m));
-                    suggestion.Confidence = Clamp01((n / (n + 10.0)) * (1 - Math.Min(1, s)));
-                    regionText = string.Format(inv, "where the model (Gaussian process, Matérn 5/2, length scale {0:0.##}) expects {1:0.00} ± {2:0.00} and expected improvement is {3:0.000}", gp.LengthScale, suggestion.ExpectedSuccessRate, gp.StdToOriginal(s), gp.StdToOriginal(Math.Max(0, bestEi)));
-                }
-            }
-
-            for (var i = 0; i < d; i++)
-            {
-                suggestion.RecommendedParameters[dims[i].Name] = isFixed[i] && fixedParameters != null ? fixedParameters[dims[i].Name] : dims[i].Denormalize(chosen[i]);
+                suggestion.Method = MethodName(next.Method);
+                // The calibrated target: Confidence is the chance of scoring at least this much.
+                suggestion.ExpectedSuccessRate = double.IsNaN(next.ExpectedScore)
+                    ? pairSummary?.MeanScore ?? strategySummary?.MeanScore ?? 0.5
+                    : Clamp01(next.ExpectedScore);
+                suggestion.Confidence = Clamp01(next.Confidence);
+                regionText = next.Reason.TrimEnd('.');
             }
 
             // Operations and duration come from the strategy's successful runs (running figures kept by the index).
@@ -574,14 +521,13 @@ namespace NeuralTrader.Swarm.Core.Learning
                 .ToList();
 
             var parameterText = string.Join(", ", suggestion.RecommendedParameters.Select(p => p.Key + "=" + p.Value.ToString("0.####", inv)));
-            var unreadable = pairSummary?.Unreadable ?? 0;
             if (n == 0 && unreadable > 0)
             {
                 suggestion.Reasoning = string.Format(inv, "{0} runs of {1} on {2} are recorded but their payloads cannot be read with this key, so the defaults ({3}) are suggested with confidence 0.", unreadable, strategy, symbol, parameterText);
             }
             else if (n == 0)
             {
-                suggestion.Reasoning = string.Format(inv, "No recorded runs of {0} on {1} yet, so the defaults ({2}) are suggested with confidence 0.", strategy, symbol, parameterText);
+                suggestion.Reasoning = string.Format(inv, "No recorded runs of {0} on {1} yet, so {2} starts filling the space (confidence 0): {3}.", strategy, symbol, suggestion.Method, parameterText);
             }
             else
             {
@@ -604,6 +550,37 @@ namespace NeuralTrader.Swarm.Core.Learning
 
             return suggestion;
         }
+
+        /// <summary>Keys of every point the pair has tried in this space, brought up to date with the runs since the last call.</summary>
+        private HashSet<string> TriedPoints(LearningIndex index, string pair, ParameterSpace space, List<Observation> usable)
+        {
+            var key = index.Generation + "|" + pair + "|" + space.Signature;
+            if (!_triedPoints.TryGetValue(key, out var tried))
+            {
+                if (_triedPoints.Count > 256)
+                {
+                    _triedPoints.Clear();
+                }
+
+                tried = (0, new HashSet<string>(StringComparer.Ordinal));
+            }
+
+            for (var i = tried.Count; i < usable.Count; i++)
+            {
+                tried.Keys.Add(SuggestionSearch.KeyOf(space.Searched, usable[i]));
+            }
+
+            _triedPoints[key] = (usable.Count, tried.Keys);
+            return tried.Keys;
+        }
+
+        private static string MethodName(SearchMethod method) => method switch
+        {
+            SearchMethod.SpaceFilling => "space-filling",
+            SearchMethod.ExpectedImprovement => "bayesian-optimization",
+            SearchMethod.Robust => "robust",
+            _ => "fallback",
+        };
 
         /// <summary>Success patterns of one (strategy, symbol), cached until that pair gets a new observation.</summary>
         private IReadOnlyList<Pattern> PairPatterns(LearningIndex index, string pair, string strategy, string symbol)
@@ -740,63 +717,6 @@ namespace NeuralTrader.Swarm.Core.Learning
             }
 
             return p;
-        }
-
-        /// <summary>Copies candidate <paramref name="index"/> out of the flat buffer; none (only NaN scores) leaves the origin, as before.</summary>
-        private static void CopyCandidate(double[] candidates, int index, double[] point)
-        {
-            if (index >= 0)
-            {
-                Array.Copy(candidates, index * point.Length, point, 0, point.Length);
-            }
-        }
-
-        private static double[] Snap(ParameterSpace space, double[] unit)
-        {
-            Snap(space, unit, 0);
-            return unit;
-        }
-
-        private static void Snap(ParameterSpace space, double[] points, int offset)
-        {
-            for (var i = 0; i < space.Dimensions.Count; i++)
-            {
-                var dim = space.Dimensions[i];
-                points[offset + i] = dim.Normalize(dim.Denormalize(points[offset + i]));
-            }
-        }
-
-        private static double[] RandomPoint(Random random, int d, bool[] isFixed, double[] fixedUnit)
-        {
-            var p = new double[d];
-            RandomPoint(random, isFixed, fixedUnit, p, 0);
-            return p;
-        }
-
-        private static void RandomPoint(Random random, bool[] isFixed, double[] fixedUnit, double[] points, int offset)
-        {
-            for (var i = 0; i < isFixed.Length; i++)
-            {
-                points[offset + i] = isFixed[i] ? fixedUnit[i] : random.NextDouble();
-            }
-        }
-
-        private static void Perturb(Random random, double[] center, int centerOffset, double scale, bool[] isFixed, double[] fixedUnit, double[] points, int offset)
-        {
-            for (var i = 0; i < isFixed.Length; i++)
-            {
-                if (isFixed[i])
-                {
-                    points[offset + i] = fixedUnit[i];
-                    continue;
-                }
-
-                // Box-Muller normal step.
-                var u1 = 1.0 - random.NextDouble();
-                var u2 = random.NextDouble();
-                var normal = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-                points[offset + i] = Math.Max(0, Math.Min(1, center[centerOffset + i] + (scale * normal)));
-            }
         }
 
         /// <summary>A pair's model state: the current model and the hyperparameter search it uses.</summary>

@@ -10,17 +10,20 @@ namespace NeuralTrader.Swarm.Commands
     /// <para type="description">Clear-Swarm stops and removes all sandboxes the coordinator created and writes how many it removed. With -Orphaned it instead asks the Docker engine (the configured -DockerEndpoint, DOCKER_HOST or the default) for containers labelled by this module whose owning process is gone, such as those of a killed session, removes them and writes how many.</para>
     /// </summary>
     /// <example>
-    /// <code>Clear-Swarm -Confirm:$false</code>
-    /// <para>Removes the session coordinator's sandboxes without asking.</para>
+    /// <code>Clear-Swarm</code>
+    /// <para>Removes the session coordinator's sandboxes (no prompt: nothing is lost; -Confirm asks first).</para>
     /// </example>
     /// <example>
     /// <code>Clear-Swarm -Orphaned -WhatIf</code>
     /// <para>Shows what the sweep would do.</para>
     /// </example>
-    [Cmdlet(VerbsCommon.Clear, "Swarm", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Clear, "Swarm", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(int))]
     public sealed class ClearSwarmCommand : SwarmCoordinatorCmdletBase
     {
+        // ConfirmImpact is Medium: removing the session's own sandboxes (or dead sessions' leftovers) loses no data,
+        // so scripts and scheduled tasks run it without a prompt; -Confirm still asks.
+
         /// <summary>
         /// <para type="description">Sweeps sandboxes left by swarms whose process is gone (Docker), rather than this coordinator's.</para>
         /// </summary>

@@ -21,11 +21,11 @@ namespace NeuralTrader.Swarm.Commands
     public sealed class ExportSwarmStateCommand : SwarmStoreCmdletBase
     {
         /// <summary>
-        /// <para type="description">The file to write.</para>
+        /// <para type="description">The file to write; default swarm-state-&lt;UTC time&gt;.json in the current location (as the original design's export).</para>
         /// </summary>
-        [Parameter(Mandatory = true, Position = 0)]
+        [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
-        public string Path { get; set; } = "";
+        public string? Path { get; set; }
 
         /// <summary>
         /// <para type="description">Writes trajectories decrypted. Needs a key that can decrypt; the file then holds the data in clear.</para>
@@ -48,7 +48,7 @@ namespace NeuralTrader.Swarm.Commands
         /// <inheritdoc />
         protected override void OnEnd()
         {
-            var path = GetUnresolvedProviderPathFromPSPath(Path);
+            var path = GetUnresolvedProviderPathFromPSPath(Path ?? FileStamp.StateFileName(System.DateTimeOffset.UtcNow));
             if (Directory.Exists(path))
                 throw new SwarmException("InvalidArgument", SwarmErrorKind.InvalidArgument, "'" + path + "' is a directory; give a file name.", path);
             if (File.Exists(path) && !Force)

@@ -5,13 +5,14 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Internal;
 
 namespace NeuralTrader.Swarm.Commands
 {
     /// <summary>
     /// <para type="synopsis">Deploys strategies as a swarm of sandboxed agents and writes one result per deployment as each completes.</para>
-    /// <para type="description">Start-Swarm backtests strategies on daily market data, each deployment in its own sandbox, at most MaxAgents at once (the rest queue). It takes strategy names, Get-Strategy objects, or deployment hashtables such as @{ Strategy = 'momentum'; Symbol = 'SPY'; Parameters = @{ threshold = 0.03 } } from the parameter or the pipeline; everything piped in runs as one swarm. -Symbol fans each strategy out over symbols; -Agents N spreads N deployments across the strategy's symbols.</para>
+    /// <para type="description">Start-Swarm backtests strategies on daily market data, each deployment in its own sandbox, at most MaxAgents at once (the rest queue). It takes strategy names, Get-Strategy objects, or deployment hashtables such as @{ Strategy = 'momentum'; Symbol = 'SPY'; Parameters = @{ threshold = 0.03 } } from the parameter or the pipeline; everything piped in runs as one swarm. A registered strategy runs once on each of its registered symbols; -Symbol overrides them; -Agents N spreads N deployments across the symbols, and since a backtest is deterministic, every round beyond one per symbol tries distinct parameters (space-filling points of the default search space, -Parameters held) rather than repeating a run.</para>
     /// <para type="description">Each deployment writes a result object (Strategy, Symbol, Status, Success, TotalReturn, Sharpe, MaxDrawdown, Trades, Signal, Duration, ...) as soon as it settles. A failed deployment also writes a non-terminating error whose FullyQualifiedErrorId starts with the stable error id (for example InvalidParameter) and whose target is the result; the other deployments continue. Ctrl+C stops the running agents and removes their sandboxes. -AsJob runs the swarm in the background and returns a job.</para>
     /// </summary>
     /// <example>
@@ -58,7 +59,7 @@ namespace NeuralTrader.Swarm.Commands
         public object[] Strategy { get; set; } = new object[0];
 
         /// <summary>
-        /// <para type="description">Symbols to deploy on; each strategy is deployed once per symbol (or, with -Agents, the agents cycle through them). A deployment hashtable's own Symbol wins.</para>
+        /// <para type="description">Symbols to deploy on, instead of a registered strategy's own (built-in types default to SPY); each strategy is deployed once per symbol (or, with -Agents, the agents cycle through them). A deployment hashtable's own Symbol wins.</para>
         /// </summary>
         [Parameter]
         [ArgumentCompleter(typeof(SymbolCompleter))]
@@ -66,7 +67,7 @@ namespace NeuralTrader.Swarm.Commands
         public string[]? Symbol { get; set; }
 
         /// <summary>
-        /// <para type="description">Deployments per strategy, spread across its symbols.</para>
+        /// <para type="description">Deployments per strategy, spread across its symbols; beyond one per symbol, each further round tries distinct parameters (a deterministic backtest is never run twice; what cannot be varied is dropped with a warning).</para>
         /// </summary>
         [Parameter]
         [ValidateRange(1, 10000)]
@@ -77,6 +78,27 @@ namespace NeuralTrader.Swarm.Commands
         /// </summary>
         [Parameter]
         public Hashtable? Parameters { get; set; }
+
+        /// <summary>
+        /// <para type="description">Also scores each deployment on a hold-out at the end of its window (0.3: in sample the first 70 % of the bars, out of sample the last 30 %). Results carry OutOfSampleSharpe and OutOfSampleAnnualizedReturn; learning scores the out-of-sample figures.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0.01, 0.99)]
+        public double ValidationSplit { get; set; }
+
+        /// <summary>
+        /// <para type="description">Also scores each deployment on walk-forward folds: the window is cut into folds + 1 blocks and fold k is scored on block k. Not with -ValidationSplit.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, 50)]
+        public int WalkForward { get; set; }
+
+        /// <summary>
+        /// <para type="description">Anchored (default: in sample is every block before the test block) or Rolling (the one block before it).</para>
+        /// </summary>
+        [Parameter]
+        [ValidateSet("Anchored", "Rolling")]
+        public string? WalkForwardMode { get; set; }
 
         /// <summary>
         /// <para type="description">Runs the swarm in the background and returns a job; Receive-Job gets the results.</para>
@@ -156,6 +178,9 @@ namespace NeuralTrader.Swarm.Commands
             if (!ShouldProcess(description, "Start swarm"))
                 return;
             var requests = expanded.Select(e => e.Request).ToList();
+            if (Validation() is { } validation)
+                foreach (var request in requests)
+                    request.Options = new RunOptions { Validation = validation };
 
             // Per-swarm resilience or image: the coordinator's options are fixed at creation, so this swarm runs on
             // a coordinator of its own made from the configured one's options (same store and key) and registrations.
@@ -194,6 +219,20 @@ namespace NeuralTrader.Swarm.Commands
             {
                 own?.Dispose();
             }
+        }
+
+        /// <summary>The validation scheme the parameters ask for; Core checks the values, this only the combination.</summary>
+        private ValidationOptions? Validation()
+        {
+            bool split = MyInvocation.BoundParameters.ContainsKey(nameof(ValidationSplit));
+            bool folds = MyInvocation.BoundParameters.ContainsKey(nameof(WalkForward));
+            if (split && folds)
+                throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument, "Give either -ValidationSplit or -WalkForward, not both.");
+            if (WalkForwardMode != null && !folds)
+                throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument, "-WalkForwardMode needs -WalkForward.");
+            if (split)
+                return new ValidationOptions { Split = ValidationSplit };
+            return folds ? new ValidationOptions { WalkForward = WalkForward, Mode = WalkForwardMode?.ToLowerInvariant() } : null;
         }
 
         private SwarmCoordinator CreateSwarmCoordinator(SwarmCoordinator configured)

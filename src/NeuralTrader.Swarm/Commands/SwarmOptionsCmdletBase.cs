@@ -117,6 +117,12 @@ namespace NeuralTrader.Swarm.Commands
         [ValidateRange(0.0, 1.0)]
         public double AutoOptimizeMinConfidence { get; set; }
 
+        /// <summary>
+        /// <para type="description">Seed of the optimiser's random choices: the same seed and the same recorded runs give the same suggestions (Get-SwarmSuggestion, -AutoOptimize, Invoke-SwarmOptimization). Default 1.</para>
+        /// </summary>
+        [Parameter]
+        public int Seed { get; set; }
+
         /// <summary>True when one of the key parameters was given.</summary>
         protected bool KeyGiven => IsBound(nameof(EncryptionKey)) || IsBound(nameof(PublicKey)) || IsBound(nameof(KeyPairPath));
 
@@ -213,6 +219,7 @@ namespace NeuralTrader.Swarm.Commands
             if (IsBound(nameof(Learning))) o.LearningEnabled = Learning.IsPresent;
             if (IsBound(nameof(AutoOptimize))) o.AutoOptimize = AutoOptimize.IsPresent;
             if (IsBound(nameof(AutoOptimizeMinConfidence))) o.AutoOptimizeMinConfidence = AutoOptimizeMinConfidence;
+            if (IsBound(nameof(Seed))) o.Seed = Seed;
             if (IsBound(nameof(StorePath))) o.StorePath = GetUnresolvedProviderPathFromPSPath(StorePath);
             if (IsBound(nameof(DataPath))) o.DataPath = GetUnresolvedProviderPathFromPSPath(DataPath);
             if (IsBound(nameof(RunnerPath))) o.RunnerPath = GetUnresolvedProviderPathFromPSPath(RunnerPath);

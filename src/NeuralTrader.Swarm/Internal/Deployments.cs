@@ -106,31 +106,20 @@ namespace NeuralTrader.Swarm.Internal
             return result;
         }
 
-        /// <summary>Turns inputs into requests: -Symbol fans out, -Agents spreads N deployments across the symbols.</summary>
+        /// <summary>Turns inputs into requests by Core's one fan-out rule (<see cref="DeploymentPlan"/>); an input's own symbols and parameters win over the cmdlet's.</summary>
         public static List<(DeploymentRequest Request, DeploymentInput Input)> Expand(IEnumerable<DeploymentInput> inputs,
             SwarmCoordinator coordinator, string[]? symbols, int? agents, IDictionary<string, object?>? parameters)
         {
-            var registered = coordinator.GetStrategies().ToDictionary(r => r.Name, r => r, StringComparer.OrdinalIgnoreCase);
             var requests = new List<(DeploymentRequest, DeploymentInput)>();
             foreach (var input in inputs)
             {
-                var chosen = input.Symbols ?? symbols;
-                if (chosen == null && agents.HasValue && registered.TryGetValue(input.Strategy, out var registration))
-                    chosen = registration.Symbols.ToArray();
-                int count = agents ?? (chosen?.Length ?? 1);
-                for (int i = 0; i < count; i++)
-                {
-                    var merged = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-                    if (parameters != null)
-                        foreach (var p in parameters)
+                var merged = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+                foreach (var source in new[] { parameters, input.Parameters })
+                    if (source != null)
+                        foreach (var p in source)
                             merged[p.Key] = p.Value;
-                    if (input.Parameters != null)
-                        foreach (var p in input.Parameters)
-                            merged[p.Key] = p.Value;
-                    var symbol = chosen == null || chosen.Length == 0 ? null : chosen[i % chosen.Length];
-                    var request = new DeploymentRequest(input.Strategy, symbol, merged.Count == 0 ? null : merged) { Task = input.Task };
+                foreach (var request in coordinator.PlanDeployments(input.Strategy, input.Symbols ?? symbols, agents, merged.Count == 0 ? null : merged, input.Task))
                     requests.Add((request, input));
-                }
             }
             return requests;
         }

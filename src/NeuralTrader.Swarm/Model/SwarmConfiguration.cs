@@ -21,6 +21,7 @@ namespace NeuralTrader.Swarm
             DataPath = options.DataPath;
             RunnerPath = options.RunnerPath;
             AutoOptimizeMinConfidence = options.AutoOptimizeMinConfidence;
+            Seed = options.Seed;
             EncryptionKeySet = key != null;
             EncryptionKeyKind = KindOf(key);
             EncryptionKeyId = key?.KeyId;
@@ -59,6 +60,8 @@ namespace NeuralTrader.Swarm
         public string? RunnerPath { get; }
         /// <summary>Confidence a suggestion needs before AutoOptimize uses it.</summary>
         public double AutoOptimizeMinConfidence { get; }
+        /// <summary>Seed of the optimiser's random choices.</summary>
+        public int Seed { get; }
         /// <summary>True when an encryption key is set. The key itself is never shown.</summary>
         public bool EncryptionKeySet { get; }
         /// <summary>None, Symmetric, Hqc128KeyPair (reads and writes) or Hqc128PublicKey (writes only).</summary>

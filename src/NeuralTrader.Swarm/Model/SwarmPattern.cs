@@ -24,7 +24,14 @@ namespace NeuralTrader.Swarm
             ObservationCount = pattern.ObservationCount;
             Confidence = pattern.Confidence;
             Description = pattern.Description;
+            Name = pattern.Name;
         }
+
+        /// <summary>The original design's name: what the pattern is about, e.g. "momentum on SPY: lookback 30..39".</summary>
+        public string Name { get; }
+
+        /// <summary>The original design's name for <see cref="Operations"/>.</summary>
+        public string[] OperationSequence => Operations;
 
         /// <summary>Stable id derived from the pattern's conditions.</summary>
         public string Id { get; }

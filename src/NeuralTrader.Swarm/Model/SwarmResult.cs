@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Protocol;
 
@@ -19,6 +20,17 @@ namespace NeuralTrader.Swarm
             Status = result.Status.ToString();
             Success = result.Success;
             TotalReturn = metrics?.TotalReturn;
+            AnnualizedReturn = metrics?.AnnualizedReturn;
+            BuyAndHoldReturn = metrics?.BuyAndHold.Return;
+            BuyAndHoldAnnualizedReturn = metrics?.BuyAndHold.AnnualizedReturn;
+            Exposure = metrics?.Exposure;
+            Period = metrics == null ? null : metrics.StartDate + ".." + metrics.EndDate;
+            var outOfSample = result.Backtest?.Segments?.Where(g => g.Sample == SegmentSamples.Out).Select(g => g.Metrics).ToList();
+            if (outOfSample is { Count: > 0 })
+            {
+                OutOfSampleAnnualizedReturn = outOfSample.Average(m => m.AnnualizedReturn);
+                OutOfSampleSharpe = outOfSample.Average(m => m.Sharpe);
+            }
             Sharpe = metrics?.Sharpe;
             MaxDrawdown = metrics?.MaxDrawdown;
             Trades = metrics?.Trades;
@@ -51,7 +63,21 @@ namespace NeuralTrader.Swarm
         public bool Success { get; }
         /// <summary>Final equity / initial cash - 1; null when the deployment failed.</summary>
         public double? TotalReturn { get; }
-        /// <summary>Annualised Sharpe ratio of daily equity returns.</summary>
+        /// <summary>Total return compounded to a year (365.25-day years for daily bars; see docs/strategies.md).</summary>
+        public double? AnnualizedReturn { get; }
+        /// <summary>Holding the symbol over the same window: total return.</summary>
+        public double? BuyAndHoldReturn { get; }
+        /// <summary>Holding the symbol over the same window: annualised return.</summary>
+        public double? BuyAndHoldAnnualizedReturn { get; }
+        /// <summary>Share of bars with a position (time in market).</summary>
+        public double? Exposure { get; }
+        /// <summary>First and last bar of the window, e.g. 2015-11-23..2026-03-27.</summary>
+        public string? Period { get; }
+        /// <summary>With validation: annualised return out of sample (mean over the out-of-sample segments); null otherwise.</summary>
+        public double? OutOfSampleAnnualizedReturn { get; }
+        /// <summary>With validation: Sharpe ratio out of sample (mean over the out-of-sample segments); null otherwise.</summary>
+        public double? OutOfSampleSharpe { get; }
+        /// <summary>Annualised Sharpe ratio of the equity's bar returns.</summary>
         public double? Sharpe { get; }
         /// <summary>Largest peak-to-trough fall of equity as a fraction.</summary>
         public double? MaxDrawdown { get; }

@@ -12,6 +12,7 @@ namespace NeuralTrader.Swarm
             TotalExecutions = metrics.TotalExecutions;
             SuccessfulExecutions = metrics.SuccessfulExecutions;
             FailedExecutions = metrics.FailedExecutions;
+            CancelledExecutions = metrics.CancelledExecutions;
             SuccessRate = metrics.TotalExecutions == 0 ? 0 : (double)metrics.SuccessfulExecutions / metrics.TotalExecutions;
             AverageDuration = TimeSpan.FromMilliseconds(metrics.AverageDurationMs);
             ActiveAgents = metrics.ActiveAgents;
@@ -32,6 +33,8 @@ namespace NeuralTrader.Swarm
         public long SuccessfulExecutions { get; }
         /// <summary>Deployments that did not.</summary>
         public long FailedExecutions { get; }
+        /// <summary>Deployments cancelled before they settled (a stopped swarm); not counted as failed.</summary>
+        public long CancelledExecutions { get; }
         /// <summary>Successful / total, 0 before the first deployment.</summary>
         public double SuccessRate { get; }
         /// <summary>Mean deployment duration.</summary>

@@ -50,8 +50,9 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
             report.StartedAt = new DateTimeOffset(2026, 11, 24, 9, 8, 7, TimeSpan.FromHours(2));
             var files = BenchmarkReportWriter.Write(report, _dir);
 
-            Assert.Equal("20261124-070807", files.Timestamp);
-            Assert.Equal(new[] { "benchmark-20261124-070807.csv", "benchmark-20261124-070807.html", "benchmark-20261124-070807.json", "benchmark-20261124-070807.txt", "coordinator-20261124-070807.txt" },
+            // The original design's names: the ISO time with ':' and '.' as '-'.
+            Assert.Equal("2026-11-24T07-08-07-000Z", files.Timestamp);
+            Assert.Equal(new[] { "benchmark-2026-11-24T07-08-07-000Z.csv", "benchmark-2026-11-24T07-08-07-000Z.html", "benchmark-2026-11-24T07-08-07-000Z.json", "benchmark-2026-11-24T07-08-07-000Z.txt", "coordinator-2026-11-24T07-08-07-000Z.txt" },
                 Directory.GetFiles(_dir).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
 
             // JSON: parses as a document and back into the model.
@@ -59,6 +60,10 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
             using (var doc = JsonDocument.Parse(json))
             {
                 Assert.Equal(110, doc.RootElement.GetProperty("executions").GetArrayLength());
+                var summary = doc.RootElement.GetProperty("summary");
+                Assert.Equal(110, summary.GetProperty("totalExecutions").GetInt32());
+                Assert.Equal(report.Executions.Count(e => e.Status == DeploymentStatus.Succeeded) / 110.0, summary.GetProperty("successRate").GetDouble(), 12);
+                Assert.Equal(report.DurationMs, summary.GetProperty("totalDuration").GetDouble());
                 Assert.Equal("Failed", doc.RootElement.GetProperty("executions").EnumerateArray().First(e => e.GetProperty("status").GetString() != "Succeeded").GetProperty("status").GetString());
                 Assert.Equal(2, doc.RootElement.GetProperty("scenarios").GetArrayLength());
                 Assert.True(doc.RootElement.GetProperty("scenarios")[0].GetProperty("latency").GetProperty("p95Ms").GetDouble() > 0);

@@ -28,6 +28,22 @@ namespace NeuralTrader.Swarm.Tests.Coordination
         };
 
         [Fact]
+        public async Task Parameters_passed_by_hand_that_are_the_suggestion_count_as_the_suggestion_used()
+        {
+            using var coordinator = new SwarmCoordinator(Options());
+            await coordinator.DeployStrategyAsync("momentum", symbol: "SPY");
+            var suggestion = coordinator.GetSuggestion("momentum", "SPY");
+            var asSuggested = suggestion.RecommendedParameters.ToDictionary(p => p.Key, p => (object?)p.Value);
+            var used = await coordinator.DeployStrategyAsync("momentum", asSuggested, "SPY");
+            Assert.True(used.UsedSuggestion);
+
+            var other = new Dictionary<string, object?>(asSuggested) { ["lookback"] = Convert.ToDouble(asSuggested["lookback"]) + 7 };
+            var own = await coordinator.DeployStrategyAsync("momentum", other, "SPY");
+            Assert.False(own.UsedSuggestion);
+            Assert.Equal(new[] { false, true, false }, coordinator.Store.Query().OrderBy(t => t.Sequence).Select(t => t.Trajectory!.UsedSuggestion));
+        }
+
+        [Fact]
         public async Task Every_deployment_becomes_a_scored_trajectory_and_the_chain_verifies()
         {
             var key = SymmetricKey.Generate();

@@ -112,6 +112,11 @@ namespace NeuralTrader.Swarm.Tests.Docker
             Assert.Equal(spec.AgentId, labels[SwarmLabels.Agent]);
             Assert.Equal("labels", labels[SwarmLabels.Strategy]);
             Assert.Equal(SwarmLabels.ModuleVersion, labels[SwarmLabels.Version]);
+            // .ci/run sets NEURALTRADER_SESSION and counts only containers carrying it.
+            if (SwarmLabels.CurrentSession is string session)
+                Assert.Equal(session, labels[SwarmLabels.Session]);
+            else
+                Assert.False(labels.ContainsKey(SwarmLabels.Session));
             Assert.True(ProcessOwner.TryParse(labels[SwarmLabels.Owner], out var owner));
             Assert.True(owner.IsThisHost);
             Assert.Equal(Environment.ProcessId, owner.Pid);

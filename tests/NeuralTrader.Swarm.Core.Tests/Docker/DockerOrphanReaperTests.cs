@@ -26,13 +26,14 @@ namespace NeuralTrader.Swarm.Tests.Docker
                 "st=$(cut -d' ' -f22 /proc/$$/stat); " +
                 "docker run -d --network none --entrypoint /bin/busybox " +
                 $"--label {SwarmLabels.Module}=test --label {SwarmLabels.Run}={RunId} --label {SwarmLabels.Agent}=child " +
-                $"--label {SwarmLabels.Owner}=\"$OWNER_HOST:$$:$st\" {Images.BusyboxImage} sleep 600 >/dev/null && echo started && exec sleep 600";
+                $"--label {SwarmLabels.Session}=\"$SESSION\" --label {SwarmLabels.Owner}=\"$OWNER_HOST:$$:$st\" {Images.BusyboxImage} sleep 600 >/dev/null && echo started && exec sleep 600";
             var start = new ProcessStartInfo("/bin/sh", new[] { "-c", script })
             {
                 RedirectStandardOutput = true,
                 UseShellExecute = false,
             };
             start.Environment["OWNER_HOST"] = Environment.MachineName;
+            start.Environment["SESSION"] = SwarmLabels.CurrentSession ?? "";
             using var child = Process.Start(start)!;
             try
             {
@@ -111,6 +112,7 @@ namespace NeuralTrader.Swarm.Tests.Docker
                     [SwarmLabels.Module] = "test",
                     [SwarmLabels.Run] = RunId,
                     [SwarmLabels.Owner] = owner,
+                    [SwarmLabels.Session] = SwarmLabels.CurrentSession ?? "",
                 },
                 HostConfig = new HostConfig { NetworkMode = "none" },
             });

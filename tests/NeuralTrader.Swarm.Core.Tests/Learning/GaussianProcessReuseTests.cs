@@ -140,55 +140,6 @@ namespace NeuralTrader.Swarm.Tests.Learning
         }
 
         [Fact]
-        public void PrunedScoringEqualsExhaustiveScoring()
-        {
-            var random = new Random(17);
-            for (var trial = 0; trial < 60; trial++)
-            {
-                var d = random.Next(1, 7);
-                var (x, y) = RandomData(random, random.Next(3, 65), d);
-                var gp = GaussianProcess.Fit(x, y);
-                const int first = 500, total = 550;
-                var candidates = new double[total * d];
-                for (var i = 0; i < candidates.Length; i++)
-                {
-                    // Half of the trials score points near the observations, where EI and the pruning bound matter most.
-                    candidates[i] = trial % 2 == 0 ? random.NextDouble() : Math.Max(0, Math.Min(1, x[random.Next(x.Length)][i % d] + (0.05 * (random.NextDouble() - 0.5))));
-                }
-
-                var scratch = new double[gp.Count];
-                var results = new List<(double Ei, int EiIndex, double Mean, int MeanIndex)>();
-                foreach (var prune in new[] { false, true })
-                {
-                    double bestEi = double.NegativeInfinity, bestMean = double.NegativeInfinity;
-                    int eiIndex = -1, meanIndex = -1;
-                    gp.ScoreCandidates(candidates, 0, first, 0.01, prune, scratch, ref bestEi, ref eiIndex, ref bestMean, ref meanIndex);
-                    gp.ScoreCandidates(candidates, first, total, 0.01, prune, scratch, ref bestEi, ref eiIndex, ref bestMean, ref meanIndex);
-                    results.Add((bestEi, eiIndex, bestMean, meanIndex));
-                }
-
-                Assert.Equal(results[0], results[1]);
-
-                // And the same as scoring one candidate at a time with PredictStandardized.
-                double refEi = double.NegativeInfinity;
-                var refIndex = -1;
-                for (var c = 0; c < total; c++)
-                {
-                    var (m, s) = gp.PredictStandardized(candidates.Skip(c * d).Take(d).ToArray(), scratch);
-                    var ei = GaussianProcess.ExpectedImprovement(m, s, gp.BestStandardized, 0.01);
-                    if (ei > refEi)
-                    {
-                        refEi = ei;
-                        refIndex = c;
-                    }
-                }
-
-                Assert.Equal(refIndex, results[1].EiIndex);
-                Assert.Equal(refEi, results[1].Ei);
-            }
-        }
-
-        [Fact]
         public void ConcurrentPredictionsOfANewStateShareOneFit()
         {
             using var dir = new TempDir();

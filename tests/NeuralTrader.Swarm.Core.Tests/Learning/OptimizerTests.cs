@@ -105,15 +105,16 @@ namespace NeuralTrader.Swarm.Tests.Learning
         }
 
         [Fact]
-        public void WithoutDataTheDefaultsComeWithZeroConfidence()
+        public void WithoutDataTheSearchStartsFillingTheSpaceWithZeroConfidence()
         {
             using var dir = new TempDir();
             using var store = dir.Open();
             var s = store.GetSuggestion("momentum", "SPY", Space);
-            Assert.Equal("defaults", s.Method);
+            // The defaults are one candidate among others, not a mandatory first trial.
+            Assert.Equal("space-filling", s.Method);
             Assert.Equal(0, s.Confidence);
-            Assert.Equal(20, s.RecommendedParameters["lookback"]);
-            Assert.Equal(0.02, s.RecommendedParameters["threshold"]);
+            foreach (var dim in Space.Dimensions)
+                Assert.InRange(s.RecommendedParameters[dim.Name], dim.Min + ((dim.Max - dim.Min) * 0.02), dim.Max - ((dim.Max - dim.Min) * 0.02));
             Assert.Contains("No recorded runs", s.Reasoning);
             Assert.Equal(new[] { "resolve-image", "create-sandbox", "load-data", "run", "collect", "cleanup" }, s.RecommendedOperations);
             Assert.Null(s.EstimatedDurationMs);
@@ -146,7 +147,23 @@ namespace NeuralTrader.Swarm.Tests.Learning
 
             // Cached until a new observation arrives; other symbols are separate.
             Assert.Equal(s.RecommendedParameters, store.GetSuggestion("momentum", "SPY", Space).RecommendedParameters);
-            Assert.Equal("defaults", store.GetSuggestion("momentum", "QQQ", Space).Method);
+            Assert.Equal(0, store.GetSuggestion("momentum", "QQQ", Space).Observations);
+        }
+
+        [Fact]
+        public void ADeterministicLoopNeverTriesAPointTwice()
+        {
+            using var dir = new TempDir();
+            using var store = dir.Open();
+            var tried = new HashSet<string>();
+            for (var i = 0; i < 25; i++)
+            {
+                var s = store.GetSuggestion("momentum", "SPY", Space);
+                var lb = s.RecommendedParameters["lookback"];
+                var th = s.RecommendedParameters["threshold"];
+                Assert.True(tried.Add(lb + "/" + th), $"trial {i + 1} repeated lookback {lb}, threshold {th}");
+                store.Append(Samples.Make(i, score: Objective(lb, th), parameters: new Dictionary<string, double> { ["lookback"] = lb, ["threshold"] = th }));
+            }
         }
 
         [Fact]

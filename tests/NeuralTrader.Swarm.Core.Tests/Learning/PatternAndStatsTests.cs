@@ -39,6 +39,25 @@ namespace NeuralTrader.Swarm.Tests.Learning
         }
 
         [Fact]
+        public void ParametersThatNeverVariedMakeNoPattern()
+        {
+            using var dir = new TempDir();
+            using var store = dir.Open();
+            var list = new List<Trajectory>();
+            for (var i = 0; i < 40; i++)
+            {
+                var lookback = 10 + i;
+                list.Add(Samples.Make(i, score: lookback >= 15 ? 0.85 : 0.15,
+                    parameters: new Dictionary<string, double> { ["lookback"] = lookback, ["positionSize"] = 10, ["initialCash"] = 100000 }));
+            }
+
+            store.AppendMany(list);
+            var regions = store.GetPatterns(new PatternFilter { Strategy = "momentum" }).Where(p => p.Category == "ParameterRegion").ToList();
+            Assert.Contains(regions, p => p.Parameter == "lookback");
+            Assert.DoesNotContain(regions, p => p.Parameter == "positionSize" || p.Parameter == "initialCash");
+        }
+
+        [Fact]
         public void TimeoutsAboveASwarmSizeBecomeAFailurePattern()
         {
             using var dir = new TempDir();

@@ -67,6 +67,28 @@ Describe 'Docker isolation' -Tag Docker {
         Get-OwnSwarmContainer | Should -BeNullOrEmpty
     }
 
+    It 'chooses Docker under -Isolation Auto when the engine answers, and says so' {
+        if ($DockerSkipReason) {
+            if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw "Docker is required: $DockerSkipReason" }
+            Write-TestNote "Skipped: $DockerSkipReason"
+            return
+        }
+        Set-SwarmConfiguration -Isolation Auto -MaxAgents 2
+        try {
+            $out = Start-Swarm -Strategy momentum -Symbol SPY, IWM -Verbose 4>&1
+            $results = @($out | Where-Object { $_ -is [NeuralTrader.Swarm.SwarmResult] })
+            $verbose = @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+            $results | Should -HaveCount 2
+            $results | ForEach-Object { $_.Success | Should -BeTrue; $_.SandboxId | Should -Not -BeLike 'proc-*' }
+            ($verbose -like '*Isolation Auto chose Docker*') | Should -Not -BeNullOrEmpty
+            (Get-SwarmStatus).Isolation | Should -Match 'docker'
+        }
+        finally {
+            Set-SwarmConfiguration -Isolation Process
+        }
+        Get-OwnSwarmContainer | Should -BeNullOrEmpty
+    }
+
     It 'builds the sandbox image (kept when it exists) and writes its tag, id and size' {
         if ($DockerSkipReason) {
             if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw "Docker is required: $DockerSkipReason" }

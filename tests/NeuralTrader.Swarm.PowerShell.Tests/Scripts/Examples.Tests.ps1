@@ -1,77 +1,52 @@
 # Pester 5; run by real Invoke-Pester 5.7.1 in real pwsh (PesterTests.cs, inside dotnet test).
-# Every examples/*.ps1 run as a user runs it: `pwsh -File <example>` from the repository root in a fresh process
-# that finds the built module by name on PSModulePath. XDG_DATA_HOME (the default store) and TMPDIR (the examples'
-# own files) point into TestDrive, so nothing reaches the user's store or the repository.
+# Every examples/*.ps1 runs as a user runs it: a fresh pwsh, the module found by name on PSModulePath (the folder the
+# build lays out), a temporary default store (XDG_DATA_HOME) and working folder, and a session label of its own so
+# only its containers are counted.
 
 BeforeDiscovery {
-    $examples = @(Get-ChildItem "$PSScriptRoot/../../../examples" -Filter '*.ps1' | Sort-Object Name | ForEach-Object { @{ Name = $_.Name; Path = $_.FullName } })
+    $root = (Resolve-Path "$PSScriptRoot/../../..").Path
+    $examples = Get-ChildItem "$root/examples" -Filter '*.ps1' | Sort-Object Name | ForEach-Object { @{ Name = $_.Name; Path = $_.FullName; Docker = $_.Name -like '*docker*' } }
 }
 
 BeforeAll {
-    $script:root = (Resolve-Path "$PSScriptRoot/../../..").Path
-    if (-not $global:ModuleManifest) {
-        $version = ([xml](Get-Content "$root/Directory.Build.props" -Raw)).Project.PropertyGroup.Version | Where-Object { $_ } | ForEach-Object { $_ }
-        $global:ModuleManifest = "$root/output/NeuralTrader.Swarm/$version/NeuralTrader.Swarm.psd1"
-    }
-    # output/NeuralTrader.Swarm/<version>/: the folder above the module's own goes on PSModulePath.
-    $script:modulePath = [System.IO.Path]::GetDirectoryName([System.IO.Path]::GetDirectoryName([System.IO.Path]::GetDirectoryName($global:ModuleManifest)))
-    $script:git = @(Get-Command git -CommandType Application -ErrorAction SilentlyContinue)[0]
-    $script:docker = @(Get-Command docker -CommandType Application -ErrorAction SilentlyContinue)[0]
-
-    function script:Get-RepoState {
-        if (-not $git -or -not (Test-Path "$root/.git")) { return '' }
-        (& $git.Source -C $root status --porcelain --untracked-files=all) -join "`n"
-    }
-
-    # pwsh installed as a dotnet tool runs as `dotnet pwsh.dll`: start the same host the same way.
-    function script:New-PwshStartInfo([string[]] $Arguments) {
-        $start = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-        if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $start.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
-        foreach ($a in $Arguments) { $start.ArgumentList.Add($a) }
-        $start.UseShellExecute = $false
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $start
-    }
+    $global:RepoRoot = (Resolve-Path "$PSScriptRoot/../../..").Path
+    # This very pwsh (a dotnet-tool pwsh's process is dotnet itself; $PSHOME holds its executable).
+    $global:Pwsh = Join-Path $PSHOME ($(if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' }))
+    function global:Get-RepoState { & git -C $RepoRoot status --porcelain --untracked-files=all 2>$null }
+    function global:Test-DockerEngine { $null = & docker version --format '{{.Server.Version}}' 2>&1; $LASTEXITCODE -eq 0 }
 }
 
-Describe 'Example <Name>' -ForEach $examples {
-    It 'runs in a fresh pwsh, exits 0 and leaves no file in the repository and no container' {
-        $usesDocker = (Get-Content $Path -Raw) -match 'Isolation (Auto|Docker)'
-        if ($usesDocker) {
-            $null = if ($docker) { & $docker.Source info --format '{{.ServerVersion}}' 2>&1 }
-            if (-not $docker -or $LASTEXITCODE -ne 0) {
-                if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw 'Docker is required (NEURALTRADER_REQUIRE_DOCKER=1) but no engine answers.' }
-                Write-Warning "Skipped $($Name): no Docker engine answers."
-                return
-            }
+Describe 'examples/<Name>' -ForEach $examples {
+    It 'runs as written in a fresh pwsh and leaves nothing behind' -Tag $(if ($Docker) { 'Docker' } else { 'Example' }) {
+        if ($Docker -and -not (Test-DockerEngine)) {
+            if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw 'Docker is required but no engine answers.' }
+            Set-ItResult -Skipped -Because 'no Docker engine answers'
+            return
         }
-        $data = New-Item -ItemType Directory -Path (Join-Path $TestDrive "$Name-data")
-        $temp = New-Item -ItemType Directory -Path (Join-Path $TestDrive "$Name-tmp")
+        $work = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path "$work/data"
+        $session = 'example-' + [guid]::NewGuid().ToString('N')
         $before = Get-RepoState
-
-        $start = New-PwshStartInfo @('-NoProfile', '-NonInteractive', '-File', $Path)
-        $start.WorkingDirectory = $root
-        $start.Environment['PSModulePath'] = $modulePath
-        $start.Environment['XDG_DATA_HOME'] = $data.FullName
-        $start.Environment['TMPDIR'] = $temp.FullName
-        $start.Environment['NO_COLOR'] = '1'
-        $process = [System.Diagnostics.Process]::Start($start)
-        $stderr = $process.StandardError.ReadToEndAsync()
-        $stdout = $process.StandardOutput.ReadToEnd()
-        $process.WaitForExit()
-        $because = "stdout:`n$stdout`nstderr:`n$($stderr.Result)"
-
-        $process.ExitCode | Should -Be 0 -Because $because
-        $stderr.Result | Should -BeNullOrEmpty -Because $because
-        $stdout | Should -Not -BeNullOrEmpty
+        $saved = @{ PSModulePath = $env:PSModulePath; XDG_DATA_HOME = $env:XDG_DATA_HOME; NEURALTRADER_SESSION = $env:NEURALTRADER_SESSION }
+        try {
+            $env:PSModulePath = (Join-Path $RepoRoot 'output') + [System.IO.Path]::PathSeparator + $env:PSModulePath
+            $env:XDG_DATA_HOME = "$work/data"
+            $env:NEURALTRADER_SESSION = $session
+            Push-Location $work
+            $output = & $Pwsh -NoProfile -NonInteractive -File $Path 2>&1
+            $exit = $LASTEXITCODE
+        }
+        finally {
+            Pop-Location
+            foreach ($k in $saved.Keys) { Set-Item "env:$k" -Value $saved[$k] }
+        }
+        $errors = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $exit | Should -Be 0 -Because ($output -join "`n")
+        $errors | Should -BeNullOrEmpty -Because ($output -join "`n")
+        @($output | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] }).Count | Should -BeGreaterThan 0
         Get-RepoState | Should -Be $before
-        if ($usesDocker) {
-            $stdout | Should -Match 'Isolation: docker'
-            # Owner label host:pid:start: only the example process's own containers.
-            $own = @(& $docker.Source ps -a --filter label=org.neuraltrader.swarm --format '{{.Label "org.neuraltrader.swarm.owner"}}' |
-                    Where-Object { $_ -match ('^[^:]+:' + $process.Id + ':') })
-            $own | Should -BeNullOrEmpty
+        if (Test-DockerEngine) {
+            @(& docker ps -aq --filter "label=org.neuraltrader.swarm.session=$session") | Should -BeNullOrEmpty
         }
     }
 }

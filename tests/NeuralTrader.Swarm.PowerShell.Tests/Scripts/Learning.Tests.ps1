@@ -79,7 +79,13 @@ Describe 'Get-SwarmPattern' {
         }
         # Regions are quartile bins of the eight lookbacks: two runs each.
         @(Get-SwarmPattern -Strategy momentum -MinObservations 2 -MinConfidence 0 | Where-Object Category -EQ 'ParameterRegion' | Where-Object Region -Match '^lookback ').Count | Should -BeGreaterThan 0
-        @($patterns | Where-Object Category -EQ 'OperationSequence').Count | Should -BeGreaterThan 0
+        $sequences = @($patterns | Where-Object Category -EQ 'OperationSequence')
+        $sequences.Count | Should -BeGreaterThan 0
+        # The original design's field names: name and operationSequence.
+        $sequences[0].Name | Should -BeLike 'momentum: *run*'
+        $sequences[0].OperationSequence | Should -Be $sequences[0].Operations
+        $region = Get-SwarmPattern -Strategy momentum -MinObservations 2 -MinConfidence 0 | Where-Object Category -EQ 'ParameterRegion' | Select-Object -First 1
+        $region.Name | Should -BeLike 'momentum on SPY*: lookback in `[*'
     }
 
     It 'filters by kind and success rate' {
@@ -108,8 +114,16 @@ Describe 'Get-SwarmSuggestion' {
         Register-Strategy -Name learned-trend -Type momentum -Symbol QQQ
         $s = Get-Strategy learned-trend | Get-SwarmSuggestion
         $s.Symbol | Should -Be 'QQQ'
-        $s.Method | Should -Be 'defaults'
+        # No runs on QQQ: the search starts filling the space, with no confidence yet.
+        $s.Method | Should -Be 'space-filling'
         $s.Confidence | Should -Be 0
+    }
+
+    It 'counts parameters passed by hand as the suggestion used when they are the suggestion' {
+        $s = Get-SwarmSuggestion momentum -Symbol SPY
+        $r = Start-Swarm momentum -Symbol SPY -Parameters $s.RecommendedParameters
+        $r.UsedSuggestion | Should -BeTrue
+        (Start-Swarm momentum -Symbol SPY -Parameters @{ lookback = 11; threshold = 0.011 }).UsedSuggestion | Should -BeFalse
     }
 
     It 'completes strategy names and symbols' {
@@ -236,6 +250,18 @@ Describe 'Export-SwarmState and Import-SwarmState' {
         [System.IO.File]::ReadAllText($file) | Should -Be 'keep me'
         Export-SwarmState -Path $file -Force
         [System.IO.File]::ReadAllText($file) | Should -Match 'NeuralTrader.Swarm.State'
+    }
+
+    It 'writes a time-stamped swarm-state file in the current location when no path is given' {
+        Push-Location TestDrive:
+        try {
+            $export = Export-SwarmState -PassThru
+            $file = Get-ChildItem TestDrive: -Filter 'swarm-state-*.json'
+            $file | Should -HaveCount 1
+            $file.Name | Should -Match '^swarm-state-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.json$'
+            $export.Path | Should -Be $file.FullName
+        }
+        finally { Pop-Location }
     }
 
     It 'rejects an altered export' {

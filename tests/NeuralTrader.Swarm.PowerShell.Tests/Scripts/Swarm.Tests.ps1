@@ -43,6 +43,23 @@ Describe 'Start-Swarm' {
         $r | Should -HaveCount 4
         ($r | Where-Object Symbol -EQ 'SPY') | Should -HaveCount 2
         ($r | Where-Object Symbol -EQ 'QQQ') | Should -HaveCount 2
+        # A backtest is deterministic: the second round tries other parameters instead of repeating the first.
+        @($r | ForEach-Object { '{0}:{1}' -f $_.Symbol, $_.Parameters.lookback } | Select-Object -Unique) | Should -HaveCount 4
+    }
+
+    It 'runs one deployment per registered symbol unless -Symbol overrides them' {
+        Register-Strategy -Name trio -Type momentum -Symbol SPY, QQQ, IWM -Lookback 30 -Force
+        $r = Start-Swarm -Strategy trio
+        ($r.Symbol | Sort-Object) | Should -Be @('IWM', 'QQQ', 'SPY')   # results stream as they settle
+        $r | ForEach-Object { $_.Parameters.lookback | Should -Be 30 }
+        (Start-Swarm -Strategy trio -Symbol TSLA).Symbol | Should -Be 'TSLA'
+    }
+
+    It 'reads symbols inside -Parameters as the original design wrote them' {
+        $r = Start-Swarm momentum -Parameters @{ symbols = 'QQQ', 'IWM'; lookback = 25 }
+        ($r.Symbol | Sort-Object) | Should -Be @('IWM', 'QQQ')
+        $r | ForEach-Object { $_.Parameters.ContainsKey('symbols') | Should -BeFalse }
+        { Start-Swarm momentum -Symbol SPY -Parameters @{ symbols = 'QQQ' } -ErrorAction Stop } | Should -Throw -ExpectedMessage '*symbols are given twice*'
     }
 
     It 'takes strategy objects from Get-Strategy' {
@@ -139,7 +156,12 @@ Describe 'Stop-Swarm and Clear-Swarm' {
         }
         # Deployments that had not settled end as Cancelled results; far fewer than 40 succeeded.
         @($job.Output | Where-Object Success).Count | Should -BeLessThan 40
-        @($job.Output | Where-Object Status -EQ 'Cancelled').Count | Should -BeGreaterThan 0
+        $cancelled = @($job.Output | Where-Object Status -EQ 'Cancelled').Count
+        $cancelled | Should -BeGreaterThan 0
+        # Stopped deployments are counted as cancelled, not as failed.
+        $status = Get-SwarmStatus
+        $status.CancelledExecutions | Should -Be $cancelled
+        $status.FailedExecutions | Should -Be ($status.TotalExecutions - $status.SuccessfulExecutions - $cancelled)
         Get-SwarmSandbox | Should -BeNullOrEmpty
         (Get-SwarmStatus).RunningSwarms | Should -Be 0
         $job | Remove-Job
@@ -170,7 +192,7 @@ Describe 'Stop-Swarm and Clear-Swarm' {
     }
 
     It 'clears the sandboxes' {
-        Clear-Swarm -Confirm:$false | Should -Be 0
+        Clear-Swarm | Should -Be 0   # no prompt, also in a non-interactive host (CI runs pwsh -NonInteractive)
         Get-SwarmSandbox | Should -BeNullOrEmpty
     }
 }

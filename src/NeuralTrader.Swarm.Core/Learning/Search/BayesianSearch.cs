@@ -33,6 +33,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
         /// <param name="pending">Points being tried whose scores are not known yet; never suggested again.</param>
         /// <param name="fixedParameters">Parameters held at given values (each must lie within its dimension's range).</param>
         /// <param name="options">Settings; null for the defaults.</param>
+        /// <param name="excludeKeys">Keys (<see cref="SearchSpace.KeyOf"/>) of points tried already but left out of <paramref name="observations"/> (to bound the model's size); never suggested.</param>
         /// <returns>Distinct suggestions, none tried or pending; fewer than <paramref name="count"/> only when the space has no untried point left.</returns>
         /// <exception cref="ArgumentException">A fixed parameter not in the space or outside its range, or invalid options.</exception>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> below 1.</exception>
@@ -43,7 +44,8 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
             int count = 1,
             IEnumerable<IReadOnlyDictionary<string, double>>? pending = null,
             IReadOnlyDictionary<string, double>? fixedParameters = null,
-            SearchOptions? options = null)
+            SearchOptions? options = null,
+            ISet<string>? excludeKeys = null)
         {
             if (space is null)
             {
@@ -63,7 +65,10 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
             var opts = (options ?? new SearchOptions()).Checked();
             var pendingList = pending?.ToList() ?? new List<IReadOnlyDictionary<string, double>>();
             var constraint = new SearchConstraint(space, fixedParameters);
-            var taken = new HashSet<string>(StringComparer.Ordinal);
+            // Copying a set with the same comparer is a bucket copy, cheap even for 100,000 keys.
+            var taken = excludeKeys is HashSet<string> keys && keys.Comparer == StringComparer.Ordinal
+                ? new HashSet<string>(keys, StringComparer.Ordinal)
+                : new HashSet<string>(excludeKeys ?? Enumerable.Empty<string>(), StringComparer.Ordinal);
             foreach (var o in observations)
             {
                 taken.Add(space.KeyOf(o.Parameters));

@@ -107,6 +107,24 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
             return new SearchSpace(Dimensions.Select((d, j) => j == i ? d.WithRange(min, max) : d));
         }
 
+        /// <summary>
+        /// This space with each range widened just enough to hold the given values (a value a user holds fixed may lie
+        /// outside the default range yet inside the catalogue's); names the space does not search are ignored.
+        /// </summary>
+        /// <param name="values">Parameter values to cover.</param>
+        /// <returns>The widened space (this one when nothing needs widening).</returns>
+        public SearchSpace Covering(IReadOnlyDictionary<string, double>? values)
+        {
+            if (values is null || !Dimensions.Any(d => values.TryGetValue(d.Name, out var v) && (v < d.Min || v > d.Max)))
+            {
+                return this;
+            }
+
+            return new SearchSpace(Dimensions.Select(d => values.TryGetValue(d.Name, out var v) && (v < d.Min || v > d.Max)
+                ? d.WithRange(Math.Min(d.Min, v), Math.Max(d.Max, v))
+                : d));
+        }
+
         /// <summary>The position of a parameter.</summary>
         /// <param name="name">Parameter name (case-insensitive).</param>
         /// <returns>Its index in <see cref="Dimensions"/>.</returns>

@@ -26,6 +26,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         public const string Owner = Module + ".owner";
         /// <summary>Module version that created the container.</summary>
         public const string Version = Module + ".version";
+        /// <summary>
+        /// The session that created the container: the value of the <c>NEURALTRADER_SESSION</c> environment variable
+        /// when set (e.g. one CI run), so a run on a shared engine counts and removes only its own containers.
+        /// </summary>
+        public const string Session = Module + ".session";
         /// <summary>Image labels (not inherited meaningfully: a different key, so image labels never match <see cref="Module"/>).</summary>
         public const string ImageRole = Module + ".image";
 
@@ -42,9 +47,20 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             return plus >= 0 ? info.Substring(0, plus) : info;
         }
 
+        /// <summary>This process's session (<c>NEURALTRADER_SESSION</c>), or null when none is set.</summary>
+        public static string? CurrentSession
+        {
+            get
+            {
+                var session = Environment.GetEnvironmentVariable("NEURALTRADER_SESSION");
+                return string.IsNullOrWhiteSpace(session) ? null : session!.Trim();
+            }
+        }
+
         /// <summary>Labels for a new container.</summary>
-        internal static Dictionary<string, string> For(string coordinatorId, string agentId, string strategy) =>
-            new Dictionary<string, string>
+        internal static Dictionary<string, string> For(string coordinatorId, string agentId, string strategy)
+        {
+            var labels = new Dictionary<string, string>
             {
                 [Module] = ModuleVersion,
                 [Run] = coordinatorId,
@@ -53,6 +69,10 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                 [Owner] = ProcessOwner.Current.ToString(),
                 [Version] = ModuleVersion,
             };
+            if (CurrentSession is string session)
+                labels[Session] = session;
+            return labels;
+        }
     }
 
     /// <summary>
