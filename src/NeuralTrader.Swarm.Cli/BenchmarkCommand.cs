@@ -66,6 +66,8 @@ namespace NeuralTrader.Swarm.Cli
                 {
                     Scenarios = BenchmarkScenario.Select(args.Scenarios.Count > 0 ? args.Scenarios : BenchmarkScenario.Defaults.Select(s => s.Name)).ToList(),
                     Thresholds = args.Thresholds,
+                    // Read after the scenarios, so the coordinator report counts the benchmark's own runs.
+                    Learning = swarmOptions.LearningEnabled ? () => { using var c = new SwarmCoordinator(swarmOptions); return LearningSummary.From(c.Store); } : null,
                 };
                 if (args.Strategies.Count > 0)
                     options.Strategies = args.Strategies;
@@ -78,12 +80,8 @@ namespace NeuralTrader.Swarm.Cli
                     $"[{p.PercentComplete,3}%] {p.Scenario} ({p.ScenarioNumber}/{p.ScenarioCount}): {p.Completed}/{p.Total} settled, {p.Failed} failed - {p.Phase}"));
                 var report = await new SwarmBenchmark(SwarmExecutor.ForCoordinator(swarmOptions)).RunAsync(options, progress, cancellationToken);
 
-                if (swarmOptions.LearningEnabled)
-                {
-                    // Learning statistics after the run feed the Learning rules and coordinator-<ts>.txt.
-                    report.Learning = Summarize(swarmOptions);
-                    report.Recommendations = RecommendationEngine.Analyze(RecommendationInput.FromReport(report)).ToList();
-                }
+                foreach (var r in report.Recommendations)
+                    r.Action = CliSpelling.Of(r.Action);
                 var files = BenchmarkReportWriter.Write(report, args.Output);
                 foreach (var path in files.All)
                     Console.Error.WriteLine("wrote " + path);
@@ -114,25 +112,6 @@ namespace NeuralTrader.Swarm.Cli
                 throw new ArgumentException($"No market data for symbol '{symbol}' in --symbols. Available: {string.Join(", ", coordinator.Symbols)} (add more with --data).");
         }
 
-        private static LearningSummary Summarize(SwarmOptions options)
-        {
-            using var coordinator = new SwarmCoordinator(options);
-            var store = coordinator.Store;
-            var stats = store.GetStats();
-            var patterns = store.CanReadPayloads ? store.GetPatterns() : Array.Empty<Pattern>();
-            return new LearningSummary
-            {
-                Trajectories = stats.TotalTrajectories,
-                Patterns = patterns.Count,
-                HighSuccessPatterns = patterns.Count(p => p.Kind == PatternKind.Success && p.SuccessRate >= new RecommendationRules().HighSuccessPatternRate),
-                // The rule reads this as the success patterns' mean rate (not the mean trajectory score).
-                AverageSuccessRate = patterns.Any(p => p.Kind == PatternKind.Success)
-                    ? patterns.Where(p => p.Kind == PatternKind.Success).Average(p => p.SuccessRate) : (double?)null,
-                TopPatterns = patterns.Take(10).Select(PatternText.Summary).ToList(),
-                Details = $"Store {store.Path}: {stats.TotalTrajectories} trajectories, improvement rate {stats.ImprovementRate:+0.000;-0.000}, " +
-                    $"{stats.PredictionsMade} predictions" + (stats.PredictionAccuracy is double a ? $" ({a:P1} accurate)." : "."),
-            };
-        }
 
         private static void WriteSummary(TextWriter output, BenchmarkReport report)
         {

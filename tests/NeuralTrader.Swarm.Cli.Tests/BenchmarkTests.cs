@@ -55,6 +55,20 @@ namespace NeuralTrader.Swarm.Cli.Tests
         }
 
         [Fact]
+        public void Benchmark_AdvisesInTheCliSpelling_WithTheRunsOwnLimits()
+        {
+            // Limits no run meets: latency and throughput findings fire, judged by these limits, not the defaults.
+            var r = CliRunner.Run(Light(_temp.File("bench-advice.db"), _temp.File("advice"), "--max-latency", "0.001", "--min-throughput", "100000"));
+            Assert.True(r.ExitCode == 1, r.ToString());
+            Assert.Contains("Recommendations:", r.Stdout);
+            Assert.Contains("is above 0 ms", r.Stdout);
+            Assert.Contains("--max-agents", r.Stdout);
+            Assert.Contains("The scenario runs 1 agent(s) by design", r.Stdout);
+            foreach (var powershell in new[] { "Start-Swarm", "Set-SwarmConfiguration", " -MaxAgents", " -CpuLimit", " -MemoryLimit", " -RetryCount", "Get-SwarmPattern" })
+                Assert.DoesNotContain(powershell, r.Stdout);
+        }
+
+        [Fact]
         public void Benchmark_UnknownStrategyOrSymbol_IsAUsageError_BeforeAnythingRuns()
         {
             var strategy = CliRunner.Run("benchmark", "-s", "light-load", "--strategies", "momentum,bogus", "--isolation", "process",

@@ -152,8 +152,11 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
         /// <summary>Pass/fail limits.</summary>
         public BenchmarkThresholds Thresholds { get; set; } = new BenchmarkThresholds();
 
-        /// <summary>Learning statistics for the recommendations and the coordinator file; null when unknown.</summary>
-        public LearningSummary? Learning { get; set; }
+        /// <summary>
+        /// Reads the learning statistics for the recommendations and the coordinator file once the scenarios have run
+        /// (so they include the benchmark's own runs), e.g. <c>() =&gt; LearningSummary.From(store)</c>; null when unknown.
+        /// </summary>
+        public Func<LearningSummary?>? Learning { get; set; }
 
         /// <summary>Limits used by the recommendation rules; null for the defaults.</summary>
         public RecommendationRules? Rules { get; set; }

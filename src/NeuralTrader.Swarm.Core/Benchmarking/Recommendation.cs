@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
+using NeuralTrader.Swarm.Core.Learning;
 
 namespace NeuralTrader.Swarm.Core.Benchmarking
 {
@@ -70,6 +72,38 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
     /// </summary>
     public sealed class LearningSummary
     {
+        /// <summary>
+        /// The one summary both front ends use: counts from the store's statistics and patterns, and the mean success
+        /// rate of the success patterns (what the Learning rules judge).
+        /// </summary>
+        public static LearningSummary From(TrajectoryStore store, RecommendationRules? rules = null)
+        {
+            var stats = store.GetStats();
+            var patterns = store.CanReadPayloads ? store.GetPatterns() : Array.Empty<Pattern>();
+            var success = patterns.Where(p => p.Kind == PatternKind.Success).ToList();
+            double high = (rules ?? new RecommendationRules()).HighSuccessPatternRate;
+            return new LearningSummary
+            {
+                Trajectories = stats.TotalTrajectories,
+                Patterns = patterns.Count,
+                HighSuccessPatterns = success.Count(p => p.SuccessRate >= high),
+                AverageSuccessRate = success.Count > 0 ? success.Average(p => p.SuccessRate) : (double?)null,
+                TopPatterns = success.OrderByDescending(p => p.SuccessRate).ThenByDescending(p => p.ObservationCount).Take(10).Select(p => new PatternSummary
+                {
+                    Id = p.Id,
+                    Strategy = p.Strategy ?? "*",
+                    Context = string.Join(" ", new[] { p.Symbol, p.Regime }.Where(t => t != null)),
+                    Parameters = p.Condition,
+                    SuccessRate = p.SuccessRate,
+                    Uses = p.ObservationCount,
+                }).ToList(),
+                Details = string.Format(CultureInfo.InvariantCulture,
+                    "Store {0}: {1} trajectories, mean score {2:0.000}, improvement rate {3:+0.000;-0.000;0.000}, {4} predictions{5}.",
+                    store.Path, stats.TotalTrajectories, stats.AvgSuccessRate, stats.ImprovementRate, stats.PredictionsMade,
+                    stats.PredictionAccuracy is double a ? string.Format(CultureInfo.InvariantCulture, " ({0:P1} accurate)", a) : ""),
+            };
+        }
+
         /// <summary>Whether learning is on.</summary>
         public bool Enabled { get; set; } = true;
         /// <summary>Trajectories recorded.</summary>
@@ -106,6 +140,14 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
     /// <summary>Limits the recommendation rules compare against; the defaults follow the original design.</summary>
     public sealed class RecommendationRules
     {
+        /// <summary>The default rules with the run's own thresholds for latency, throughput and success.</summary>
+        public static RecommendationRules For(BenchmarkThresholds thresholds) => new RecommendationRules
+        {
+            HighP95LatencyMs = thresholds.MaxLatencyMs,
+            MinThroughput = thresholds.MinThroughput,
+            MinSuccessRate = thresholds.MinSuccessRate,
+        };
+
         /// <summary>Success rate below this is a Reliability warning (0.90).</summary>
         public double MinSuccessRate { get; set; } = 0.90;
         /// <summary>Success rate below this is Critical (0.50).</summary>
@@ -162,6 +204,8 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
         public double? ThroughputPerSecond { get; set; }
         /// <summary>Agents used (MaxAgents of the swarm or the scenario).</summary>
         public int? Agents { get; set; }
+        /// <summary>The agents were set by a benchmark scenario (its load), not by the swarm's MaxAgents.</summary>
+        public bool AgentsFixedByScenario { get; set; }
         /// <summary>P95 sandbox start in ms.</summary>
         public double? SandboxStartP95Ms { get; set; }
         /// <summary>P95 cleanup in ms.</summary>
@@ -206,6 +250,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                 P95LatencyMs = heaviest?.Latency.Count > 0 ? heaviest.Latency.P95Ms : (double?)null,
                 ThroughputPerSecond = heaviest?.ThroughputPerSecond,
                 Agents = heaviest?.Agents,
+                AgentsFixedByScenario = heaviest != null,
                 SandboxStartP95Ms = ran.Any(s => s.SandboxStart.Count > 0) ? ran.Where(s => s.SandboxStart.Count > 0).Max(s => s.SandboxStart.P95Ms) : (double?)null,
                 CleanupP95Ms = ran.Any(s => s.Cleanup.Count > 0) ? ran.Where(s => s.Cleanup.Count > 0).Max(s => s.Cleanup.P95Ms) : (double?)null,
                 Strategies = report.Strategies,

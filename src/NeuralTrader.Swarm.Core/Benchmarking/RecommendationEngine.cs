@@ -79,14 +79,14 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                 list.Add(new Recommendation("Timeouts", RecommendationCategory.Reliability,
                     rate > 0.1 ? RecommendationSeverity.Critical : RecommendationSeverity.Warning,
                     $"{input.TimedOut.Value} deployments ({P(rate)}) ran past the sandbox timeout.",
-                    "Raise -SandboxTimeout on Start-Swarm (milliseconds; default 300000), or shorten the backtest window with the start/end parameters."));
+                    "Raise -SandboxTimeout with Set-SwarmConfiguration (milliseconds; default 300000), or shorten the backtest window with the start/end parameters."));
             }
 
             if (input.OutOfMemory.HasValue && input.OutOfMemory.Value > 0)
             {
                 list.Add(new Recommendation("OutOfMemory", RecommendationCategory.Reliability, RecommendationSeverity.Warning,
                     $"{input.OutOfMemory.Value} deployments ran out of memory in their sandbox.",
-                    "Raise -MemoryLimit on Start-Swarm (MB; default 512)."));
+                    "Raise -MemoryLimit with Set-SwarmConfiguration (MB; default 512)."));
             }
         }
 
@@ -105,7 +105,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                 list.Add(new Recommendation("HighLatency", RecommendationCategory.Performance,
                     p95.Value > 2 * rules.HighP95LatencyMs ? RecommendationSeverity.Critical : RecommendationSeverity.Warning,
                     $"{label} {Ms(p95.Value)} is above {Ms(rules.HighP95LatencyMs)}.",
-                    "Give each sandbox more resources with -CpuLimit and -MemoryLimit on Start-Swarm, shorten the backtest window (start/end parameters), or use a lighter strategy configuration (smaller lookback, larger retrainEvery for neural-forecast)."));
+                    "Give each sandbox more resources with -CpuLimit and -MemoryLimit (Set-SwarmConfiguration), shorten the backtest window (start/end parameters), or use a lighter strategy configuration (smaller lookback, larger retrainEvery for neural-forecast)."));
             }
 
             if (input.P95LatencyMs.HasValue && input.P50LatencyMs.HasValue && input.P50LatencyMs.Value > 0
@@ -144,9 +144,14 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             string action;
             int agents = input.Agents ?? 0;
             int cores = Math.Max(1, input.ProcessorCount);
-            if (agents > 0 && agents < cores)
+            if (agents > 0 && agents < cores && input.AgentsFixedByScenario)
             {
-                action = $"Raise -MaxAgents on Start-Swarm from {agents} to {Math.Min(agents * 2, cores)} (this machine has {cores} processors) to run more deployments in parallel.";
+                // A scenario's agents are its load: raising MaxAgents would not change what it measures.
+                action = $"The scenario runs {agents} agent(s) by design, on {cores} processors: throughput grows with agents, so deploy real swarms with -MaxAgents {Math.Min(agents * 2, cores)} or more (Set-SwarmConfiguration), and compare a scenario with more agents (medium-load runs 5).";
+            }
+            else if (agents > 0 && agents < cores)
+            {
+                action = $"Raise -MaxAgents with Set-SwarmConfiguration from {agents} to {Math.Min(agents * 2, cores)} (this machine has {cores} processors) to run more deployments in parallel.";
             }
             else if (agents > 0)
             {
@@ -154,7 +159,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             }
             else
             {
-                action = "Raise -MaxAgents on Start-Swarm (up to the processor count) to run more deployments in parallel.";
+                action = "Raise -MaxAgents with Set-SwarmConfiguration (up to the processor count) to run more deployments in parallel.";
             }
             list.Add(new Recommendation("LowThroughput", RecommendationCategory.Scalability,
                 tput < rules.MinThroughput / 10 ? RecommendationSeverity.Critical : RecommendationSeverity.Warning,
@@ -173,14 +178,14 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                 if (input.Executions >= rules.MinExecutions)
                     list.Add(new Recommendation("NoPatterns", RecommendationCategory.Learning, RecommendationSeverity.Info,
                         $"Learning is off, so {input.Executions} deployments taught the swarm nothing.",
-                        "Enable learning with -Learning on Start-Swarm (and -AutoOptimize to deploy with learned parameters)."));
+                        "Enable learning with -Learning on Set-SwarmConfiguration (and -AutoOptimize to deploy with learned parameters)."));
                 return;
             }
             if (learning.HighSuccessPatterns >= rules.ManyHighSuccessPatterns)
             {
                 list.Add(new Recommendation("ReviewPatterns", RecommendationCategory.Learning, RecommendationSeverity.Info,
                     $"{learning.HighSuccessPatterns} of {learning.Patterns} learned patterns succeed at least {P(rules.HighSuccessPatternRate)} of the time.",
-                    $"Review them with Get-SwarmPattern -MinSuccessRate {rules.HighSuccessPatternRate.ToString("0.##", CultureInfo.InvariantCulture)} and deploy with -AutoOptimize on Start-Swarm to use the learned parameters."));
+                    $"Review them with Get-SwarmPattern -MinSuccessRate {rules.HighSuccessPatternRate.ToString("0.##", CultureInfo.InvariantCulture)} and deploy with -AutoOptimize (Set-SwarmConfiguration) to use the learned parameters."));
             }
             if (learning.Patterns > 0 && learning.AverageSuccessRate.HasValue && learning.AverageSuccessRate.Value < rules.LowPatternSuccessRate)
             {

@@ -77,7 +77,6 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                 MachineName = Environment.MachineName,
                 ProcessorCount = Environment.ProcessorCount,
                 OperatingSystem = RuntimeInformation.OSDescription,
-                Learning = options.Learning,
             };
             var total = Stopwatch.StartNew();
             var allResults = new List<DeploymentResult>();
@@ -159,7 +158,8 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             report.EquityCurves = EquityCurves(allResults);
             report.Incomplete = report.NotRun.Count > 0 || report.Scenarios.Any(s => s.Incomplete);
             report.Passed = !report.Incomplete && report.Scenarios.Count > 0 && report.Scenarios.All(s => s.Passed);
-            report.Recommendations = RecommendationEngine.Analyze(RecommendationInput.FromReport(report), options.Rules).ToList();
+            report.Learning = options.Learning?.Invoke();
+            report.Recommendations = RecommendationEngine.Analyze(RecommendationInput.FromReport(report), options.Rules ?? RecommendationRules.For(options.Thresholds)).ToList();
             report.CompletedAt = DateTimeOffset.UtcNow;
             report.DurationMs = total.Elapsed.TotalMilliseconds;
             return report;

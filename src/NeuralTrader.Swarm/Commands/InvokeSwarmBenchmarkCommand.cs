@@ -140,7 +140,8 @@ namespace NeuralTrader.Swarm.Commands
             {
                 Scenarios = scenarios,
                 Thresholds = thresholds,
-                Learning = BenchmarkSupport.Learning(coordinator, WriteVerbose),
+                // Read after the scenarios, so the coordinator report counts the benchmark's own runs.
+                Learning = () => BenchmarkSupport.Learning(coordinator, message => Pump.Post(() => WriteVerbose(message))),
                 Isolation = null,
             };
             if (Strategy != null) benchmarkOptions.Strategies = Strategy.ToList();

@@ -91,8 +91,8 @@ namespace NeuralTrader.Swarm.Internal
         }
 
         /// <summary>
-        /// The learning numbers for recommendations and the coordinator report, from the coordinator's store; null
-        /// when learning is off or the store cannot be read (the reason goes to <paramref name="verbose"/>).
+        /// The learning numbers for recommendations and the coordinator report (Core's one summary), from the
+        /// coordinator's store; null when learning is off or the store cannot be read (the reason goes to <paramref name="verbose"/>).
         /// </summary>
         public static LearningSummary? Learning(SwarmCoordinator coordinator, Action<string> verbose)
         {
@@ -100,29 +100,7 @@ namespace NeuralTrader.Swarm.Internal
                 return null;
             try
             {
-                var store = coordinator.Store;
-                var stats = store.GetStats();
-                var patterns = store.GetPatterns();
-                var rules = new RecommendationRules();
-                return new LearningSummary
-                {
-                    Enabled = true,
-                    Trajectories = stats.TotalTrajectories,
-                    Patterns = patterns.Count,
-                    HighSuccessPatterns = patterns.Count(p => p.SuccessRate >= rules.HighSuccessPatternRate),
-                    AverageSuccessRate = stats.TotalTrajectories > 0 ? stats.AvgSuccessRate : (double?)null,
-                    TopPatterns = patterns.OrderByDescending(p => p.SuccessRate).ThenByDescending(p => p.ObservationCount).Take(5)
-                        .Select(p => new PatternSummary
-                        {
-                            Id = p.Id,
-                            Strategy = p.Strategy ?? "",
-                            Context = p.Symbol ?? p.Regime,
-                            Parameters = p.Parameter == null ? null : $"{p.Parameter} {p.RangeMin}..{p.RangeMax}",
-                            SuccessRate = p.SuccessRate,
-                            Uses = p.ObservationCount,
-                        }).ToList(),
-                    Details = FormatDetails(stats.TotalTrajectories, patterns.Count, stats.AvgSuccessRate),
-                };
+                return LearningSummary.From(coordinator.Store);
             }
             catch (Exception e) when (e is SwarmException || e is InvalidOperationException || e is System.IO.IOException)
             {
@@ -130,8 +108,5 @@ namespace NeuralTrader.Swarm.Internal
                 return null;
             }
         }
-
-        private static string FormatDetails(int trajectories, int patterns, double average) =>
-            string.Format(CultureInfo.InvariantCulture, "{0} trajectories, {1} patterns, average success {2:P1}", trajectories, patterns, average);
     }
 }

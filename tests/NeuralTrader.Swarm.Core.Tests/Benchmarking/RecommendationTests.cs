@@ -123,6 +123,17 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
         }
 
         [Fact]
+        public void A_benchmark_judges_latency_and_throughput_by_its_own_thresholds()
+        {
+            var rules = RecommendationRules.For(new BenchmarkThresholds { MaxLatencyMs = 3000, MinThroughput = 2 });
+            var input = Healthy();
+            input.P95LatencyMs = 4000; // above the run's 3,000 ms, below the default 5,000 ms
+            var r = RecommendationEngine.Analyze(input, rules).Single(x => x.Rule == "HighLatency");
+            Assert.Contains("above 3000 ms", r.Finding.Replace(",", ""));
+            Assert.DoesNotContain(Run(input), x => x.Rule == "HighLatency"); // the default 5,000 ms would not fire
+        }
+
+        [Fact]
         public void Low_throughput_recommends_more_agents_with_a_number()
         {
             var input = Healthy();
@@ -131,7 +142,10 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
             var r = Assert.Single(Run(input));
             Assert.Equal(("LowThroughput", RecommendationCategory.Scalability, RecommendationSeverity.Warning), (r.Rule, r.Category, r.Severity));
             Assert.Equal("Throughput 6.50 ops/s is below 10 ops/s with 1 agents.", r.Finding);
-            Assert.Contains("-MaxAgents on Start-Swarm from 1 to 2", r.Action);
+            Assert.Contains("-MaxAgents with Set-SwarmConfiguration from 1 to 2", r.Action);
+            input.AgentsFixedByScenario = true; // a benchmark scenario's agents are its load
+            Assert.Contains("The scenario runs 1 agent(s) by design", Run(input).Single().Action);
+            input.AgentsFixedByScenario = false;
             input.Agents = 2; // as many agents as processors: more would contend
             Assert.Contains("contend", Run(input).Single().Action);
             input.ThroughputPerSecond = 0.5;

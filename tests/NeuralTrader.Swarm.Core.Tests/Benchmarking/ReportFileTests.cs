@@ -28,7 +28,7 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
             var options = new BenchmarkOptions
             {
                 Scenarios = new List<BenchmarkScenario> { new BenchmarkScenario("light-load", 1, 10), new BenchmarkScenario("medium-load", 5, 20) },
-                Learning = new LearningSummary
+                Learning = () => new LearningSummary
                 {
                     Trajectories = 110,
                     Patterns = 8,

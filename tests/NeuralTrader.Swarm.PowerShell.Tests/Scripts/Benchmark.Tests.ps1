@@ -40,6 +40,15 @@ Describe 'Invoke-SwarmBenchmark' {
         # Header plus one row per execution.
         ([System.IO.File]::ReadAllLines($report.CsvPath) | Where-Object { $_ }) | Should -HaveCount 7
         [System.IO.File]::ReadAllText($report.HtmlPath) | Should -Match '<svg'
+        # The coordinator report is read after the run: the store holds at least the benchmark's own 6 runs.
+        $trajectories = [regex]::Match([System.IO.File]::ReadAllText($report.CoordinatorPath), 'Trajectories:\s+(\d+)').Groups[1].Value
+        [int]$trajectories | Should -BeGreaterOrEqual 6
+        # The original design's file names and summary.
+        [System.IO.Path]::GetFileName($report.JsonPath) | Should -Match '^benchmark-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.json$'
+        $summary = (Get-Content $report.JsonPath -Raw | ConvertFrom-Json).summary
+        $summary.totalExecutions | Should -Be 6
+        $summary.successRate | Should -Be 1
+        $summary.totalDuration | Should -BeGreaterThan 0
     }
 
     It 'fails an impossible threshold with an error record and still returns the report' {
