@@ -89,6 +89,31 @@ Describe 'Docker isolation' -Tag Docker {
         Get-OwnSwarmContainer | Should -BeNullOrEmpty
     }
 
+    It 'Stop-Job stops a Docker swarm and leaves no container' {
+        if ($DockerSkipReason) {
+            if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw "Docker is required: $DockerSkipReason" }
+            Write-TestNote "Skipped: $DockerSkipReason"
+            return
+        }
+        Set-SwarmConfiguration -Isolation Docker -MaxAgents 2
+        try {
+            $job = Start-Swarm -Strategy neural-forecast -Symbol SPY, QQQ, IWM, TSLA -Agents 16 -AsJob
+            $deadline = [DateTime]::UtcNow.AddSeconds(120)
+            while ($job.Output.Count -eq 0 -and $job.State -eq 'Running' -and [DateTime]::UtcNow -lt $deadline) { [System.Threading.Thread]::Sleep(50) }
+            $job | Stop-Job
+            $job.State | Should -Be 'Stopped'
+            @($job.Output | Where-Object Success).Count | Should -BeLessThan 16
+            $job | Remove-Job
+        }
+        finally {
+            Set-SwarmConfiguration -Isolation Process
+        }
+        # The engine removes a stopped container a moment after the call returns: wait for it, within a bound.
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while (@(Get-OwnSwarmContainer).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { [System.Threading.Thread]::Sleep(200) }
+        Get-OwnSwarmContainer | Should -BeNullOrEmpty
+    }
+
     It 'builds the sandbox image (kept when it exists) and writes its tag, id and size' {
         if ($DockerSkipReason) {
             if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw "Docker is required: $DockerSkipReason" }
