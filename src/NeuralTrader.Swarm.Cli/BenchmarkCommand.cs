@@ -24,6 +24,11 @@ namespace NeuralTrader.Swarm.Cli
                 Description = "Scenario(s): light-load (1 x 10), medium-load (5 x 20), heavy-load (10 x 30); repeat or comma-separate (default all three).",
                 AllowMultipleArgumentsPerToken = true,
             };
+            var file = new Option<string?>("--scenarios")
+            {
+                Description = "A JSON file of custom scenarios and thresholds: { \"scenarios\": [{ \"name\": \"production-load\", \"agents\": 15, \"iterations\": 100 }], " +
+                    "\"thresholds\": { \"maxLatencyMs\": 3000 } } (or just the list). -s then picks among them and the built-in ones.",
+            };
             var output = new Option<string>("--output", "-o") { Description = "Directory for the report files.", DefaultValueFactory = _ => "./benchmark-results" };
             var strategies = new Option<string?>("--strategies") { Description = "Comma-separated strategies (default momentum,mean-reversion,neural-forecast)." };
             var symbols = new Option<string?>("--symbols") { Description = "Comma-separated symbols (default SPY,QQQ,IWM,TSLA)." };
@@ -35,22 +40,80 @@ namespace NeuralTrader.Swarm.Cli
 
             var command = new Command("benchmark", "Run benchmark scenarios, check thresholds, recommend improvements and write the report files.")
             {
-                scenarios, output, strategies, symbols, maxLatency, minThroughput, maxErrorRate, minSuccessRate,
+                scenarios, file, output, strategies, symbols, maxLatency, minThroughput, maxErrorRate, minSuccessRate,
             };
             run.AddTo(command);
-            command.SetAction((parse, cancellationToken) => RunAsync(parse, run, new BenchmarkArgs(
-                Split(parse.GetValue(scenarios)), parse.GetValue(output)!, Split(parse.GetValue(strategies)), Split(parse.GetValue(symbols)),
-                new BenchmarkThresholds
+            command.SetAction((parse, cancellationToken) =>
+            {
+                // A threshold given on the command line wins over the file's, which wins over the default.
+                double Pick(Option<double> option, double? fromFile) =>
+                    parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option) : fromFile ?? parse.GetValue(option);
+                ScenarioFile? custom;
+                try
                 {
-                    MaxLatencyMs = parse.GetValue(maxLatency),
-                    MinThroughput = parse.GetValue(minThroughput),
-                    MaxErrorRate = parse.GetValue(maxErrorRate),
-                    MinSuccessRate = parse.GetValue(minSuccessRate),
-                }), cancellationToken));
+                    custom = ScenarioFile.Read(parse.GetValue(file));
+                }
+                catch (Exception e) when (CliError.Handles(e))
+                {
+                    return Task.FromResult(CliError.Write(e));
+                }
+                var limits = custom?.Thresholds;
+                return RunAsync(parse, run, new BenchmarkArgs(
+                    Split(parse.GetValue(scenarios)), custom?.Scenarios, parse.GetValue(output)!, Split(parse.GetValue(strategies)), Split(parse.GetValue(symbols)),
+                    new BenchmarkThresholds
+                    {
+                        MaxLatencyMs = Pick(maxLatency, limits?.MaxLatencyMs ?? limits?.MaxLatency),
+                        MinThroughput = Pick(minThroughput, limits?.MinThroughput),
+                        MaxErrorRate = Pick(maxErrorRate, limits?.MaxErrorRate),
+                        MinSuccessRate = Pick(minSuccessRate, limits?.MinSuccessRate),
+                    }), cancellationToken);
+            });
             return command;
         }
 
-        private sealed record BenchmarkArgs(List<string> Scenarios, string Output, List<string> Strategies, List<string> Symbols, BenchmarkThresholds Thresholds);
+        private sealed record BenchmarkArgs(List<string> Scenarios, List<BenchmarkScenario>? Custom, string Output, List<string> Strategies, List<string> Symbols, BenchmarkThresholds Thresholds);
+
+        /// <summary>A --scenarios file: custom scenarios (the original design's production-load, burst-load...) and thresholds.</summary>
+        private sealed class ScenarioFile
+        {
+            public List<BenchmarkScenario>? Scenarios { get; set; }
+            public FileThresholds? Thresholds { get; set; }
+
+            public sealed class FileThresholds
+            {
+                public double? MaxLatencyMs { get; set; }
+                /// <summary>The original design's name for MaxLatencyMs.</summary>
+                public double? MaxLatency { get; set; }
+                public double? MinThroughput { get; set; }
+                public double? MaxErrorRate { get; set; }
+                public double? MinSuccessRate { get; set; }
+            }
+
+            public static ScenarioFile? Read(string? path)
+            {
+                if (path == null)
+                    return null;
+                var full = Path.GetFullPath(path);
+                if (!File.Exists(full))
+                    throw new ArgumentException($"--scenarios: no such file: {full}");
+                try
+                {
+                    var text = File.ReadAllText(full);
+                    var file = text.TrimStart().StartsWith("[", StringComparison.Ordinal)
+                        ? new ScenarioFile { Scenarios = JsonSerializer.Deserialize<List<BenchmarkScenario>>(text, CliJson.Options) }
+                        : JsonSerializer.Deserialize<ScenarioFile>(text, CliJson.Options);
+                    if (file?.Scenarios == null || file.Scenarios.Count == 0)
+                        throw new ArgumentException($"--scenarios: {full} lists no scenarios; expected {{ \"scenarios\": [{{ \"name\": \"production-load\", \"agents\": 15, \"iterations\": 100 }}] }}.");
+                    foreach (var scenario in file.Scenarios)
+                        scenario.Validate();
+                    return file;
+                }
+                catch (JsonException e)
+                {
+                    throw new ArgumentException($"--scenarios: {full} is not a valid scenarios file: {e.Message}", e);
+                }
+            }
+        }
 
         private static List<string> Split(params string?[]? values) => (values ?? Array.Empty<string?>())
             .SelectMany(v => (v ?? "").Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries))
@@ -64,7 +127,9 @@ namespace NeuralTrader.Swarm.Cli
                 var swarmOptions = run.ToSwarmOptions(parse);
                 var options = new BenchmarkOptions
                 {
-                    Scenarios = BenchmarkScenario.Select(args.Scenarios.Count > 0 ? args.Scenarios : BenchmarkScenario.Defaults.Select(s => s.Name)).ToList(),
+                    Scenarios = args.Scenarios.Count > 0
+                        ? BenchmarkScenario.Select(args.Scenarios, (args.Custom ?? new List<BenchmarkScenario>()).Concat(BenchmarkScenario.Defaults)).ToList()
+                        : (args.Custom ?? BenchmarkScenario.Defaults.ToList()).ToList(),
                     Thresholds = args.Thresholds,
                     // Read after the scenarios, so the coordinator report counts the benchmark's own runs.
                     Learning = swarmOptions.LearningEnabled ? () => { using var c = new SwarmCoordinator(swarmOptions); return LearningSummary.From(c.Store); } : null,

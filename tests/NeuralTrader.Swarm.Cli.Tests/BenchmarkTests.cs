@@ -69,6 +69,34 @@ namespace NeuralTrader.Swarm.Cli.Tests
         }
 
         [Fact]
+        public void Benchmark_RunsCustomScenariosAndThresholdsFromAFile()
+        {
+            var file = _temp.File("scenarios.json");
+            File.WriteAllText(file, "{ \"scenarios\": [{ \"name\": \"burst-load\", \"agents\": 2, \"iterations\": 2, \"strategies\": [\"momentum\"], \"symbols\": [\"QQQ\"] }]," +
+                " \"thresholds\": { \"maxLatency\": 3600000, \"minThroughput\": 0, \"maxErrorRate\": 1, \"minSuccessRate\": 0 } }");
+            var store = _temp.File("bench-file.db");
+            var r = CliRunner.Run("benchmark", "--scenarios", file, "--isolation", "process", "--store", store, "-o", _temp.File("file-out"), "--json");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            using (var document = JsonDocument.Parse(r.Stdout))
+            {
+                var report = document.RootElement.GetProperty("report");
+                var scenario = Assert.Single(report.GetProperty("scenarios").EnumerateArray());
+                Assert.Equal("burst-load", scenario.GetProperty("name").GetString());
+                Assert.Equal(4, report.GetProperty("summary").GetProperty("totalExecutions").GetInt32());
+                Assert.Equal(3600000, report.GetProperty("thresholds").GetProperty("maxLatencyMs").GetDouble());
+            }
+
+            // An option given on the command line wins over the file.
+            var strict = CliRunner.Run("benchmark", "--scenarios", file, "--max-latency", "0.001", "--isolation", "process", "--store", store, "-o", _temp.File("file-strict"));
+            Assert.Equal(1, strict.ExitCode);
+
+            File.WriteAllText(file, "[{ \"name\": \"broken\", \"agents\": 0, \"iterations\": 1 }]");
+            var bad = CliRunner.Run("benchmark", "--scenarios", file, "--isolation", "process", "--store", store);
+            Assert.Equal(2, bad.ExitCode);
+            Assert.Contains("Scenario 'broken': Agents 0 must be between 1 and 1000", bad.Stderr);
+        }
+
+        [Fact]
         public void Benchmark_UnknownStrategyOrSymbol_IsAUsageError_BeforeAnythingRuns()
         {
             var strategy = CliRunner.Run("benchmark", "-s", "light-load", "--strategies", "momentum,bogus", "--isolation", "process",
