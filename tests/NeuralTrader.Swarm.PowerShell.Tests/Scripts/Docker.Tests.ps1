@@ -89,6 +89,31 @@ Describe 'Docker isolation' -Tag Docker {
         Get-OwnSwarmContainer | Should -BeNullOrEmpty
     }
 
+    It 'Stop-Job stops a Docker swarm and leaves no container' {
+        if ($DockerSkipReason) {
+            if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw "Docker is required: $DockerSkipReason" }
+            Write-TestNote "Skipped: $DockerSkipReason"
+            return
+        }
+        Set-SwarmConfiguration -Isolation Docker -MaxAgents 2
+        try {
+            $job = Start-Swarm -Strategy neural-forecast -Symbol SPY, QQQ, IWM, TSLA -Agents 16 -AsJob
+            $deadline = [DateTime]::UtcNow.AddSeconds(120)
+            while ($job.Output.Count -eq 0 -and $job.State -eq 'Running' -and [DateTime]::UtcNow -lt $deadline) { [System.Threading.Thread]::Sleep(50) }
+            $job | Stop-Job
+            $job.State | Should -Be 'Stopped'
+            @($job.Output | Where-Object Success).Count | Should -BeLessThan 16
+            $job | Remove-Job
+        }
+        finally {
+            Set-SwarmConfiguration -Isolation Process
+        }
+        # The engine removes a stopped container a moment after the call returns: wait for it, within a bound.
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while (@(Get-OwnSwarmContainer).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { [System.Threading.Thread]::Sleep(200) }
+        Get-OwnSwarmContainer | Should -BeNullOrEmpty
+    }
+
     It 'builds the sandbox image (kept when it exists) and writes its tag, id and size' {
         if ($DockerSkipReason) {
             if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw "Docker is required: $DockerSkipReason" }
@@ -111,6 +136,62 @@ Describe 'Docker isolation' -Tag Docker {
         $removed = Clear-Swarm -Orphaned -Confirm:$false
         ($removed -is [int]) | Should -BeTrue
         $removed | Should -Not -BeLessThan 0
+    }
+}
+
+Describe 'Isolation Auto from the built module' -Tag Docker {
+    It 'chooses Docker when the engine answers, says so, builds the image on first use and leaves no container' {
+        if ($DockerSkipReason) {
+            if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw "Docker is required: $DockerSkipReason" }
+            Write-TestNote "Skipped: $DockerSkipReason"
+            return
+        }
+        # A copy of the built module whose runner differs by one trailing byte: its content-tagged image is not on the
+        # engine yet, so the first swarm has to build it (and only this test's image is removed afterwards).
+        $moduleDir = [System.IO.Path]::GetDirectoryName($global:ModuleManifest)
+        $copy = Join-Path $TestDrive 'modules/NeuralTrader.Swarm'
+        $null = New-Item -ItemType Directory -Path $copy
+        Copy-Item -Path $moduleDir -Destination $copy -Recurse
+        $runner = Join-Path $copy ((Split-Path $moduleDir -Leaf) + '/module/runner/linux-x64/NeuralTrader.Swarm.Runner')
+        if (-not (Test-Path $runner)) { throw "The built module has no linux-x64 runner at $runner." }
+        [System.IO.File]::AppendAllText($runner, "`n")
+        $data = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'auto-data')
+
+        $script = @'
+$ErrorActionPreference = 'Stop'
+Import-Module NeuralTrader.Swarm
+Set-SwarmConfiguration -Isolation Auto -MaxAgents 2
+$out = Start-Swarm -Strategy momentum -Symbol SPY, QQQ -Verbose 4>&1
+$out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object { 'VERBOSE ' + $_.Message }
+'succeeded ' + @($out | Where-Object { $_.Success }).Count
+'isolation ' + (Get-SwarmStatus).Isolation
+$own = @(& docker ps -a --filter label=org.neuraltrader.swarm --format '{{.Label "org.neuraltrader.swarm.owner"}}' | Where-Object { $_ -match ('^[^:]+:' + $PID + ':') })
+'left ' + $own.Count
+'@
+        $saved = $env:PSModulePath, $env:XDG_DATA_HOME
+        $env:PSModulePath = Join-Path $TestDrive 'modules'
+        $env:XDG_DATA_HOME = $data.FullName
+        try {
+            # pwsh installed as a dotnet tool runs as `dotnet pwsh.dll`: start the same host the same way.
+            $pwsh = if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { [Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll') } else { , [Environment]::ProcessPath }
+            $hostArgs = @($pwsh | Select-Object -Skip 1)
+            $text = (& $pwsh[0] @hostArgs -NoProfile -NonInteractive -Command $script 2>&1 | ForEach-Object { "$_" }) -join "`n"
+            $exit = $LASTEXITCODE
+        }
+        finally { $env:PSModulePath, $env:XDG_DATA_HOME = $saved }
+        $tag = [regex]::Match($text, 'Building sandbox image (\S+)').Groups[1].Value
+        try {
+            $exit | Should -Be 0 -Because $text
+            $text | Should -Match 'VERBOSE .*Isolation Auto chose Docker'
+            $tag | Should -Match '^neuraltrader-swarm-runner:' -Because $text
+            $text | Should -Match ('VERBOSE .*Built sandbox image ' + [regex]::Escape($tag))
+            $text | Should -Match 'succeeded 2'
+            $text | Should -Match 'isolation docker'
+            $text | Should -Match 'left 0'
+        }
+        finally {
+            if ($tag) { $null = & docker image rm $tag 2>&1 }
+        }
     }
 }
 

@@ -55,7 +55,11 @@ Describe 'The packaged module' -Tag Docker {
             # No XDG overrides: pwsh (PSModulePath) and PSResourceGet (where it installs) then agree on ~/.local/share.
             foreach ($n in 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME') { [Environment]::SetEnvironmentVariable($n, $null) }
             $env:NEURALTRADER_SESSION = $session
-            $null = New-Item -ItemType Directory -Path "$home_/repository" -Force
+            # ~/.local/share and ~/.config must exist: .NET gives an empty LocalApplicationData/ApplicationData for a
+            # missing folder, and PSResourceGet and NuGet then write PSResourceGet/PSResourceRepository.xml and
+            # NuGet/NuGet.Config into the current directory.
+            $null = New-Item -ItemType Directory -Path "$home_/repository", "$home_/.local/share", "$home_/.config" -Force
+            $cwdBefore = @(Get-ChildItem -Force -Name)
 
             $nupkg = & $Pwsh -NoProfile -NonInteractive -File "$RepoRoot/build.ps1" -Task Package 2>&1 | Select-Object -Last 1
             $packed = $LASTEXITCODE
@@ -65,6 +69,7 @@ Describe 'The packaged module' -Tag Docker {
         finally {
             foreach ($n in $names) { [Environment]::SetEnvironmentVariable($n, $saved[$n]) }
         }
+        @(Get-ChildItem -Force -Name) | Should -Be $cwdBefore -Because 'nothing may be written into the current directory'
         $packed | Should -Be 0 -Because "$nupkg"
         $nupkg | Should -BeLike '*NeuralTrader.Swarm.*.nupkg'
         $exit | Should -Be 0 -Because ($output -join "`n")
