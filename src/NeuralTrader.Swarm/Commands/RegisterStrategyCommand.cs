@@ -56,42 +56,42 @@ namespace NeuralTrader.Swarm.Commands
         /// <para type="description">Bars looked back (momentum, mean-reversion).</para>
         /// </summary>
         [Parameter]
-        [ValidateRange(1, 100000)]
         public int Lookback { get; set; }
 
         /// <summary>
         /// <para type="description">Signal threshold (momentum: the return that triggers; neural-forecast: the predicted return).</para>
         /// </summary>
         [Parameter]
-        [ValidateRange(0.0, 10.0)]
         public double Threshold { get; set; }
 
         /// <summary>
-        /// <para type="description">Shares per position. Default 10.</para>
+        /// <para type="description">Shares per position; not with -Allocation. Without either, positions are sized by allocation (fully invested).</para>
         /// </summary>
         [Parameter]
-        [ValidateRange(0.000001, 1e12)]
         public double PositionSize { get; set; }
+
+        /// <summary>
+        /// <para type="description">Share of equity a position takes (0 to 1; default 1, fully invested); not with -PositionSize.</para>
+        /// </summary>
+        [Parameter]
+        public double Allocation { get; set; }
 
         /// <summary>
         /// <para type="description">Z-score that opens a mean-reversion position. Default 2.</para>
         /// </summary>
         [Parameter]
-        [ValidateRange(0.0, 100.0)]
         public double EntryZ { get; set; }
 
         /// <summary>
         /// <para type="description">Z-score that closes a mean-reversion position. Default 0.5.</para>
         /// </summary>
         [Parameter]
-        [ValidateRange(-100.0, 100.0)]
         public double ExitZ { get; set; }
 
         /// <summary>
         /// <para type="description">Starting cash of the backtest. Default 100000.</para>
         /// </summary>
         [Parameter]
-        [ValidateRange(1.0, 1e15)]
         public double InitialCash { get; set; }
 
         /// <summary>
@@ -139,6 +139,7 @@ namespace NeuralTrader.Swarm.Commands
             if (bound.ContainsKey(nameof(Lookback))) parameters["lookback"] = Lookback;
             if (bound.ContainsKey(nameof(Threshold))) parameters["threshold"] = Threshold;
             if (bound.ContainsKey(nameof(PositionSize))) parameters["positionSize"] = PositionSize;
+            if (bound.ContainsKey(nameof(Allocation))) parameters["allocation"] = Allocation;
             if (bound.ContainsKey(nameof(EntryZ))) parameters["entryZ"] = EntryZ;
             if (bound.ContainsKey(nameof(ExitZ))) parameters["exitZ"] = ExitZ;
             if (bound.ContainsKey(nameof(InitialCash))) parameters["initialCash"] = InitialCash;

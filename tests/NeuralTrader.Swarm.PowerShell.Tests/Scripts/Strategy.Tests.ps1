@@ -74,9 +74,12 @@ Describe 'Register-Strategy and Get-Strategy' {
         { Register-Strategy -Name neg -Type momentum -Parameters @{ lookback = -5 } -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidParameter,*'
     }
 
-    It 'names the parameter when binding validation fails' {
-        { Register-Strategy -Name neg -Type momentum -Lookback -5 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
-        try { Register-Strategy -Name neg -Type momentum -Lookback -5 } catch { $_.Exception.ParameterName | Should -Be 'Lookback' }
+    It 'checks typed parameters against the strategy catalogue, naming the parameter and its range' {
+        # One copy of the ranges: the catalogue's (lookback 1..1000), not a second one on the cmdlet.
+        { Register-Strategy -Name neg -Type momentum -Lookback 5000 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidParameter,*'
+        try { Register-Strategy -Name neg -Type momentum -Lookback 5000 -ErrorAction Stop } catch { $_.Exception.Message | Should -Match 'lookback.*1000' }
+        { Register-Strategy -Name both -Type momentum -PositionSize 10 -Allocation 0.5 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidParameter,*'
+        (Register-Strategy -Name half -Type momentum -Allocation 0.5 -Force -PassThru).Parameters.allocation | Should -Be 0.5
     }
 
     It 'rejects a symbol without data' {
