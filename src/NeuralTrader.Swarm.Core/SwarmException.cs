@@ -51,6 +51,19 @@ namespace NeuralTrader.Swarm.Core
         public const string StoreCorrupt = "StoreCorrupt";
         public const string WrongKey = "WrongKey";
         public const string KeyRequired = "KeyRequired";
+        // Front-end errors: bad arguments, missing or existing files, benchmark gates, host conditions.
+        public const string InvalidArgument = "InvalidArgument";
+        public const string TrajectoryNotFound = "TrajectoryNotFound";
+        public const string StateFileExists = "StateFileExists";
+        public const string StateFileNotFound = "StateFileNotFound";
+        public const string KeyFileExists = "KeyFileExists";
+        public const string KeyFileNotFound = "KeyFileNotFound";
+        public const string StoreNotFound = "StoreNotFound";
+        public const string BenchmarkThresholdFailed = "BenchmarkThresholdFailed";
+        public const string BenchmarkReportNotWritten = "BenchmarkReportNotWritten";
+        public const string CoordinatorDisposed = "CoordinatorDisposed";
+        public const string NotSupported = "NotSupported";
+        public const string UnexpectedError = "UnexpectedError";
 #pragma warning restore CS1591
     }
 

@@ -27,12 +27,10 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
                 return Assert.IsAssignableFrom<ParameterBindingException>(error.Exception);
             }
 
-            var e = BindingError("Register-Strategy -Name x -Type momentum -Lookback -5");
+            var e = BindingError("Start-Swarm momentum -Agents 0");
             Assert.Equal("ParameterBindingValidationException", e.GetType().Name);
-            Assert.Equal("Lookback", e.ParameterName);
-            Assert.Equal("ParameterArgumentValidationError,NeuralTrader.Swarm.Commands.RegisterStrategyCommand", session.Errors[0].FullyQualifiedErrorId);
-
-            Assert.Equal("Agents", BindingError("Start-Swarm momentum -Agents 0").ParameterName);
+            Assert.Equal("Agents", e.ParameterName);
+            Assert.Equal("ParameterArgumentValidationError,NeuralTrader.Swarm.Commands.StartSwarmCommand", session.Errors[0].FullyQualifiedErrorId);
             Assert.Equal("Isolation", BindingError("Set-SwarmConfiguration -Isolation Hyperspace").ParameterName);
             Assert.Equal("MaxAgents", BindingError("Set-SwarmConfiguration -MaxAgents 5000").ParameterName);
         }

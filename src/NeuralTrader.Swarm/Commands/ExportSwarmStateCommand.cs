@@ -50,10 +50,10 @@ namespace NeuralTrader.Swarm.Commands
         {
             var path = GetUnresolvedProviderPathFromPSPath(Path ?? FileStamp.StateFileName(System.DateTimeOffset.UtcNow));
             if (Directory.Exists(path))
-                throw new SwarmException("InvalidArgument", SwarmErrorKind.InvalidArgument, "'" + path + "' is a directory; give a file name.", path);
+                throw new SwarmException(SwarmErrorIds.InvalidArgument, SwarmErrorKind.InvalidArgument, "'" + path + "' is a directory; give a file name.", path);
             if (File.Exists(path) && !Force)
             {
-                ThrowTerminatingError(Internal.SwarmErrorMapper.FromException(new SwarmException("StateFileExists", SwarmErrorKind.AlreadyExists,
+                ThrowTerminatingError(Internal.SwarmErrorMapper.FromException(new SwarmException(SwarmErrorIds.StateFileExists, SwarmErrorKind.AlreadyExists,
                     "'" + path + "' exists; use -Force to replace it.", path), path));
                 return;
             }

@@ -103,7 +103,7 @@ namespace NeuralTrader.Swarm.Commands
                 {
                     var stored = Invoke(() => store.Get(id));
                     if (stored == null)
-                        WriteSwarmError(new SwarmException("TrajectoryNotFound", SwarmErrorKind.NotFound, "No trajectory with id '" + id + "' is in the store.", id), id);
+                        WriteSwarmError(new SwarmException(SwarmErrorIds.TrajectoryNotFound, SwarmErrorKind.NotFound, "No trajectory with id '" + id + "' is in the store.", id), id);
                     else
                         WriteObject(new SwarmTrajectory(stored));
                 }
@@ -111,7 +111,7 @@ namespace NeuralTrader.Swarm.Commands
             }
 
             if (NoPayload && Similar != null)
-                throw new SwarmException("InvalidArgument", SwarmErrorKind.InvalidArgument, "-Similar searches the task text, which is part of the payload; it cannot be used with -NoPayload.");
+                throw new SwarmException(SwarmErrorIds.InvalidArgument, SwarmErrorKind.InvalidArgument, "-Similar searches the task text, which is part of the payload; it cannot be used with -NoPayload.");
             ExecutionStatus? status = Status == null ? (ExecutionStatus?)null : (ExecutionStatus)Enum.Parse(typeof(ExecutionStatus), Status, ignoreCase: true);
             // Core filters the clear success column; any other status is read from the payload here, so the limit comes after.
             var byPayloadStatus = status.HasValue && status.Value != ExecutionStatus.Succeeded;
@@ -126,7 +126,7 @@ namespace NeuralTrader.Swarm.Commands
                 Similar = Similar,
             };
             if (byPayloadStatus && NoPayload)
-                throw new SwarmException("InvalidArgument", SwarmErrorKind.InvalidArgument, "-Status " + Status + " is read from the payload; it cannot be used with -NoPayload.");
+                throw new SwarmException(SwarmErrorIds.InvalidArgument, SwarmErrorKind.InvalidArgument, "-Status " + Status + " is read from the payload; it cannot be used with -NoPayload.");
             IEnumerable<StoredTrajectory> results = Invoke(() => store.Query(filter, includePayload: !NoPayload));
             if (byPayloadStatus)
             {

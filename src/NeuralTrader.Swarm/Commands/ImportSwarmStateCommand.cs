@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NeuralTrader.Swarm.Core;
 
 namespace NeuralTrader.Swarm.Commands
 {
@@ -39,7 +40,7 @@ namespace NeuralTrader.Swarm.Commands
                 }
                 catch (ItemNotFoundException e)
                 {
-                    WriteError(new ErrorRecord(e, "StateFileNotFound", ErrorCategory.ObjectNotFound, item));
+                    WriteError(new ErrorRecord(e, SwarmErrorIds.StateFileNotFound, ErrorCategory.ObjectNotFound, item));
                     continue;
                 }
                 foreach (var file in files)

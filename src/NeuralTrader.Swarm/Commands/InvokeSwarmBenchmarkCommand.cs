@@ -34,7 +34,7 @@ namespace NeuralTrader.Swarm.Commands
     public sealed class InvokeSwarmBenchmarkCommand : SwarmCoordinatorCmdletBase
     {
         /// <summary>The FullyQualifiedErrorId prefix of a failed threshold.</summary>
-        public const string ThresholdFailedErrorId = "BenchmarkThresholdFailed";
+        public const string ThresholdFailedErrorId = SwarmErrorIds.BenchmarkThresholdFailed;
 
         private const int ProgressId = 7302;
 
@@ -183,7 +183,7 @@ namespace NeuralTrader.Swarm.Commands
                     catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException)
                     {
                         var message = $"The benchmark report could not be written to {directory}: {e.Message}";
-                        Pump.Post(() => WriteError(new ErrorRecord(e, "BenchmarkReportNotWritten", ErrorCategory.WriteError, directory)
+                        Pump.Post(() => WriteError(new ErrorRecord(e, SwarmErrorIds.BenchmarkReportNotWritten, ErrorCategory.WriteError, directory)
                         { ErrorDetails = new ErrorDetails(message) }));
                     }
                     return new SwarmBenchmarkReport(report, files);

@@ -45,14 +45,14 @@ namespace NeuralTrader.Swarm.Commands
         protected override void OnEnd()
         {
             if (Passphrase.Length < 8)
-                throw new SwarmException("InvalidArgument", SwarmErrorKind.InvalidArgument, "The passphrase needs at least 8 characters.");
+                throw new SwarmException(SwarmErrorIds.InvalidArgument, SwarmErrorKind.InvalidArgument, "The passphrase needs at least 8 characters.");
             string? path = null;
             if (Path != null)
             {
                 path = GetUnresolvedProviderPathFromPSPath(Path);
                 if (File.Exists(path) && !Force)
                 {
-                    ThrowTerminatingError(SwarmErrorMapper.FromException(new SwarmException("KeyFileExists", SwarmErrorKind.AlreadyExists,
+                    ThrowTerminatingError(SwarmErrorMapper.FromException(new SwarmException(SwarmErrorIds.KeyFileExists, SwarmErrorKind.AlreadyExists,
                         "'" + path + "' exists; use -Force to replace it (the key pair in it is lost unless kept elsewhere).", path), path));
                     return;
                 }

@@ -134,9 +134,9 @@ namespace NeuralTrader.Swarm.Commands
         {
             var given = (IsBound(nameof(EncryptionKey)) ? 1 : 0) + (IsBound(nameof(PublicKey)) ? 1 : 0) + (IsBound(nameof(KeyPairPath)) ? 1 : 0);
             if (given > 1)
-                throw new SwarmException("InvalidArgument", SwarmErrorKind.InvalidArgument, "Give only one of -EncryptionKey, -PublicKey and -KeyPairPath.");
+                throw new SwarmException(SwarmErrorIds.InvalidArgument, SwarmErrorKind.InvalidArgument, "Give only one of -EncryptionKey, -PublicKey and -KeyPairPath.");
             if (IsBound(nameof(Passphrase)) != IsBound(nameof(KeyPairPath)))
-                throw new SwarmException("InvalidArgument", SwarmErrorKind.InvalidArgument, "-KeyPairPath and -Passphrase go together.");
+                throw new SwarmException(SwarmErrorIds.InvalidArgument, SwarmErrorKind.InvalidArgument, "-KeyPairPath and -Passphrase go together.");
             if (EncryptionKey != null)
                 return SwarmSession.ToStoreKey(EncryptionKey);
             if (!string.IsNullOrEmpty(PublicKey))

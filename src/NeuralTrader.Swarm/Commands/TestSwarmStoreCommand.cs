@@ -49,7 +49,7 @@ namespace NeuralTrader.Swarm.Commands
                 var path = GetUnresolvedProviderPathFromPSPath(Path);
                 if (!File.Exists(path))
                 {
-                    WriteSwarmError(new SwarmException("StoreNotFound", SwarmErrorKind.NotFound, "No store file at '" + path + "'.", path), path);
+                    WriteSwarmError(new SwarmException(SwarmErrorIds.StoreNotFound, SwarmErrorKind.NotFound, "No store file at '" + path + "'.", path), path);
                     return;
                 }
                 // Verifying needs no key; the store is opened without one and closed again.

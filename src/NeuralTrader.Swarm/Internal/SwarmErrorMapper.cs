@@ -12,7 +12,7 @@ namespace NeuralTrader.Swarm.Internal
     internal static class SwarmErrorMapper
     {
         /// <summary>Id used for exceptions that are not <see cref="SwarmException"/>s (bugs, not contract).</summary>
-        public const string UnexpectedErrorId = "UnexpectedError";
+        public const string UnexpectedErrorId = SwarmErrorIds.UnexpectedError;
 
         public static ErrorCategory Category(SwarmErrorKind kind)
         {
@@ -48,12 +48,12 @@ namespace NeuralTrader.Swarm.Internal
                 case OperationCanceledException _:
                     return new ErrorRecord(exception, SwarmErrorIds.DeploymentCancelled, ErrorCategory.OperationStopped, target);
                 case ArgumentException _:
-                    return new ErrorRecord(exception, "InvalidArgument", ErrorCategory.InvalidArgument, target);
+                    return new ErrorRecord(exception, SwarmErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, target);
                 case ObjectDisposedException _:
-                    return new ErrorRecord(exception, "CoordinatorDisposed", ErrorCategory.InvalidOperation, target);
+                    return new ErrorRecord(exception, SwarmErrorIds.CoordinatorDisposed, ErrorCategory.InvalidOperation, target);
                 case NotImplementedException _:
                 case NotSupportedException _:
-                    return new ErrorRecord(exception, "NotSupported", ErrorCategory.NotImplemented, target);
+                    return new ErrorRecord(exception, SwarmErrorIds.NotSupported, ErrorCategory.NotImplemented, target);
                 default:
                     return new ErrorRecord(exception, UnexpectedErrorId, ErrorCategory.NotSpecified, target);
             }

@@ -153,7 +153,7 @@ namespace NeuralTrader.Swarm.Internal
         public static HqcKeyPair ReadKeyPair(string path, SecureString passphrase)
         {
             if (!System.IO.File.Exists(path))
-                throw new SwarmException("KeyFileNotFound", SwarmErrorKind.NotFound, "No key pair file at '" + path + "'.", path);
+                throw new SwarmException(SwarmErrorIds.KeyFileNotFound, SwarmErrorKind.NotFound, "No key pair file at '" + path + "'.", path);
             var text = System.IO.File.ReadAllText(path);
             var chars = ToChars(passphrase);
             try
