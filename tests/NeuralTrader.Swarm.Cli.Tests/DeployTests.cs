@@ -125,6 +125,36 @@ namespace NeuralTrader.Swarm.Cli.Tests
         }
 
         [Fact]
+        public void TheGuidesIntradayExample_RegisterWithInterval1min_ThenDeploy()
+        {
+            // Minute bars by the rule of Scripts/Guide.Tests.ps1 (no licensed intraday sample can be bundled).
+            var data = System.IO.Directory.CreateDirectory(_temp.File("minute")).FullName;
+            var csv = new System.Text.StringBuilder("Datetime,Open,High,Low,Close,Volume\n");
+            double close = 100;
+            int k = 0;
+            foreach (var day in new[] { new System.DateTime(2025, 1, 6), new System.DateTime(2025, 1, 7), new System.DateTime(2025, 1, 8) })
+                for (int b = 0; b < 390; b++)
+                {
+                    double open = close;
+                    close = open * (1 + 0.001 * System.Math.Sin(k++ / 9.0));
+                    csv.Append(string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0:yyyy-MM-dd HH:mm:ss}-05:00,{1:R},{2:R},{3:R},{4:R},1000\n",
+                        day.AddMinutes(570 + b), open, System.Math.Max(open, close) * 1.0005, System.Math.Min(open, close) * 0.9995, close));
+                }
+            System.IO.File.WriteAllText(System.IO.Path.Combine(data, "SPY.1min.csv"), csv.ToString());
+            var store = _temp.File("intraday.db");
+
+            var registered = CliRunner.Run("register", "-n", "scalper", "--type", "momentum", "--symbols", "SPY", "-p", "{\"interval\":\"1min\",\"lookback\":30}", "--data", data, "--store", store);
+            Assert.True(registered.ExitCode == 0, registered.ToString());
+            var r = CliRunner.Run("deploy", "-s", "scalper", "--data", data, "--store", store, "--isolation", "process", "--json");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            using var document = JsonDocument.Parse(r.Stdout);
+            var metrics = Assert.Single(document.RootElement.EnumerateArray()).GetProperty("backtest").GetProperty("metrics");
+            Assert.Equal("1min", metrics.GetProperty("interval").GetString());
+            Assert.Equal(1170, metrics.GetProperty("bars").GetInt32());
+            Assert.Equal(252 * 390, metrics.GetProperty("barsPerYear").GetDouble());
+        }
+
+        [Fact]
         public void Deploy_OutOfRangeParameter_IsAUsageError_NamingIt()
         {
             var r = CliRunner.Run("deploy", "-s", "momentum", "-p", "{\"lookback\":-3}", "--isolation", "process", "--store", _temp.File("bad.db"));
