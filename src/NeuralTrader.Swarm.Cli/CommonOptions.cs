@@ -123,8 +123,6 @@ namespace NeuralTrader.Swarm.Cli
                 RetryDelay = TimeSpan.FromMilliseconds(parse.GetValue(RetryDelayMs)),
                 CircuitBreakerThreshold = parse.GetValue(CircuitBreaker),
             };
-            if (options.Resilience.RetryDelay > options.Resilience.MaxRetryDelay)
-                options.Resilience.MaxRetryDelay = options.Resilience.RetryDelay;
             options.Resilience.OnRetry = e => Console.Error.WriteLine($"retry: {e.Strategy} attempt {e.NextAttempt} in {e.Delay.TotalMilliseconds:0} ms after {e.ErrorId}");
             options.Resilience.OnCircuitChanged = e => Console.Error.WriteLine($"circuit: {e.Strategy} {e.State}");
             return options;

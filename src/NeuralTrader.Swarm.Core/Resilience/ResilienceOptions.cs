@@ -31,9 +31,21 @@ namespace NeuralTrader.Swarm.Core.Resilience
 
         /// <summary>
         /// Base delay before the first retry; doubles on each further retry (exponential backoff) with
-        /// decorrelated jitter, capped by <see cref="MaxRetryDelay"/>.
+        /// decorrelated jitter, capped by <see cref="MaxRetryDelay"/>. A delay above the cap raises the cap to it
+        /// (the one place that rule lives, for both front ends).
         /// </summary>
-        public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+        public TimeSpan RetryDelay
+        {
+            get => _retryDelay;
+            set
+            {
+                _retryDelay = value;
+                if (MaxRetryDelay < value)
+                    MaxRetryDelay = value;
+            }
+        }
+
+        private TimeSpan _retryDelay = TimeSpan.FromMilliseconds(500);
 
         /// <summary>Longest wait between two attempts.</summary>
         public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);

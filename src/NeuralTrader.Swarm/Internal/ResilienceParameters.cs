@@ -56,12 +56,7 @@ namespace NeuralTrader.Swarm.Internal
         {
             var r = options.Resilience.Clone();
             if (bound.ContainsKey("RetryCount")) r.RetryCount = retryCount;
-            if (bound.ContainsKey("RetryDelay"))
-            {
-                r.RetryDelay = retryDelay;
-                if (r.MaxRetryDelay < retryDelay)
-                    r.MaxRetryDelay = retryDelay;
-            }
+            if (bound.ContainsKey("RetryDelay")) r.RetryDelay = retryDelay;
             if (bound.ContainsKey("CircuitBreakerThreshold")) r.CircuitBreakerThreshold = breakerThreshold;
             if (bound.ContainsKey("CircuitBreakerWindow")) r.CircuitBreakerWindow = breakerWindow;
             if (bound.ContainsKey("CircuitBreakerDuration")) r.CircuitBreakerDuration = breakerDuration;

@@ -156,6 +156,16 @@ namespace NeuralTrader.Swarm.Core.Tests.Resilience
         }
 
         [Fact]
+        public void A_retry_delay_above_the_cap_raises_the_cap_for_both_front_ends()
+        {
+            var options = new ResilienceOptions { RetryDelay = TimeSpan.FromSeconds(45) };
+            Assert.Equal(TimeSpan.FromSeconds(45), options.MaxRetryDelay);
+            options.Validate();
+            var small = new ResilienceOptions { RetryDelay = TimeSpan.FromSeconds(1) };
+            Assert.Equal(TimeSpan.FromSeconds(30), small.MaxRetryDelay);
+        }
+
+        [Fact]
         public async Task Timeouts_are_retried_when_configured()
         {
             var resilience = new DeploymentResilience(new ResilienceOptions { RetryCount = 1, RetryDelay = TimeSpan.Zero, RetryOnTimeout = true });
