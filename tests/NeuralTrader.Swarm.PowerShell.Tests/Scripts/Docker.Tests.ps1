@@ -35,6 +35,14 @@ BeforeAll {
         @($owners | Where-Object { $_ -match ('^[^:]+:' + $PID + ':') })
     }
 
+    # True (after saying why) when a test must skip; throws instead when CI requires Docker.
+    function global:Test-DockerSkipped {
+        if (-not $DockerSkipReason) { return $false }
+        if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw "Docker is required: $DockerSkipReason" }
+        Write-TestNote "Skipped: $DockerSkipReason"
+        return $true
+    }
+
     $global:DockerSkipReason = Get-DockerSkipReason
     if ($DockerSkipReason) {
         if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { Write-TestNote "Docker tests are required (NEURALTRADER_REQUIRE_DOCKER=1) but: $DockerSkipReason" }
@@ -49,11 +57,7 @@ AfterAll {
 
 Describe 'Docker isolation' -Tag Docker {
     It 'runs a swarm in Docker sandboxes and leaves no container behind' {
-        if ($DockerSkipReason) {
-            if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw "Docker is required: $DockerSkipReason" }
-            Write-TestNote "Skipped: $DockerSkipReason"
-            return
-        }
+        if (Test-DockerSkipped) { return }
         Set-SwarmConfiguration -Isolation Docker -MaxAgents 2
         try {
             $ok = Start-Swarm -Strategy momentum, mean-reversion -Symbol SPY, QQQ | Where-Object Success
@@ -68,11 +72,7 @@ Describe 'Docker isolation' -Tag Docker {
     }
 
     It 'chooses Docker under -Isolation Auto when the engine answers, and says so' {
-        if ($DockerSkipReason) {
-            if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw "Docker is required: $DockerSkipReason" }
-            Write-TestNote "Skipped: $DockerSkipReason"
-            return
-        }
+        if (Test-DockerSkipped) { return }
         Set-SwarmConfiguration -Isolation Auto -MaxAgents 2
         try {
             $out = Start-Swarm -Strategy momentum -Symbol SPY, IWM -Verbose 4>&1
@@ -90,11 +90,7 @@ Describe 'Docker isolation' -Tag Docker {
     }
 
     It 'Stop-Job stops a Docker swarm and leaves no container' {
-        if ($DockerSkipReason) {
-            if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw "Docker is required: $DockerSkipReason" }
-            Write-TestNote "Skipped: $DockerSkipReason"
-            return
-        }
+        if (Test-DockerSkipped) { return }
         Set-SwarmConfiguration -Isolation Docker -MaxAgents 2
         try {
             $job = Start-Swarm -Strategy neural-forecast -Symbol SPY, QQQ, IWM, TSLA -Agents 16 -AsJob
@@ -115,11 +111,7 @@ Describe 'Docker isolation' -Tag Docker {
     }
 
     It 'builds the sandbox image (kept when it exists) and writes its tag, id and size' {
-        if ($DockerSkipReason) {
-            if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw "Docker is required: $DockerSkipReason" }
-            Write-TestNote "Skipped: $DockerSkipReason"
-            return
-        }
+        if (Test-DockerSkipped) { return }
         $image = Build-SwarmSandboxImage
         $image.PSObject.TypeNames[0] | Should -Be 'NeuralTrader.Swarm.SwarmSandboxImage'
         $image.Tag | Should -Match '^neuraltrader-swarm-runner:'
@@ -128,11 +120,7 @@ Describe 'Docker isolation' -Tag Docker {
     }
 
     It 'sweeps orphaned sandboxes with Clear-Swarm -Orphaned' {
-        if ($DockerSkipReason) {
-            if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw "Docker is required: $DockerSkipReason" }
-            Write-TestNote "Skipped: $DockerSkipReason"
-            return
-        }
+        if (Test-DockerSkipped) { return }
         $removed = Clear-Swarm -Orphaned -Confirm:$false
         ($removed -is [int]) | Should -BeTrue
         $removed | Should -Not -BeLessThan 0
@@ -141,11 +129,7 @@ Describe 'Docker isolation' -Tag Docker {
 
 Describe 'Isolation Auto from the built module' -Tag Docker {
     It 'chooses Docker when the engine answers, says so, builds the image on first use and leaves no container' {
-        if ($DockerSkipReason) {
-            if ($env:NEURALTRADER_REQUIRE_DOCKER -eq '1') { throw "Docker is required: $DockerSkipReason" }
-            Write-TestNote "Skipped: $DockerSkipReason"
-            return
-        }
+        if (Test-DockerSkipped) { return }
         # A copy of the built module whose runner differs by one trailing byte: its content-tagged image is not on the
         # engine yet, so the first swarm has to build it (and only this test's image is removed afterwards).
         $moduleDir = [System.IO.Path]::GetDirectoryName($global:ModuleManifest)
