@@ -3,6 +3,7 @@ using System.IO;
 using System.Text;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
 
 namespace NeuralTrader.Swarm.Cli

@@ -7,6 +7,7 @@ using System.Linq;
 using System.Text.Json;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Cli
 {
@@ -75,9 +76,9 @@ namespace NeuralTrader.Swarm.Cli
                     view.ChainValid = verification.IsValid;
                     view.ChainProblem = verification.IsValid ? null : $"{verification.Problem} (first bad record {verification.FirstBadRecordId})";
                     if (withLearning)
-                        view.Learning = store.GetStats();
+                        view.Learning = coordinator.Learning.GetStats();
                     if (withPatterns)
-                        view.Patterns = store.GetPatterns().Take(Math.Max(0, top)).ToList();
+                        view.Patterns = coordinator.Learning.GetPatterns().Take(Math.Max(0, top)).ToList();
                 }
                 else if (withLearning || withPatterns)
                 {

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using NeuralTrader.Swarm.Core.Security;
 
-namespace NeuralTrader.Swarm.Core.Learning
+namespace NeuralTrader.Swarm.Core.Store
 {
     /// <summary>Options for <see cref="TrajectoryStore.Open"/>.</summary>
     public sealed class StoreOptions
@@ -20,9 +20,6 @@ namespace NeuralTrader.Swarm.Core.Learning
 
         /// <summary>How long a write waits for other writers before failing with <c>StoreBusy</c> (default 30 s).</summary>
         public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-        /// <summary>Seed of the optimiser's random candidates; suggestions are deterministic for a seed and the same data.</summary>
-        public int Seed { get; set; } = 1;
     }
 
     /// <summary>Default locations.</summary>
