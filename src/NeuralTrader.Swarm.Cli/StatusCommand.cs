@@ -67,6 +67,7 @@ namespace NeuralTrader.Swarm.Cli
                 if (view.StoreExists)
                 {
                     var store = coordinator.Store;
+                    view.StorePath = store.Path; // a server store's location without its password
                     view.Strategies = view.Strategies.Concat(coordinator.GetStrategies().Select(s => $"{s.Name} ({s.Type})")).ToList();
                     view.Encrypted = store.IsEncrypted;
                     view.KeyId = store.KeyId;

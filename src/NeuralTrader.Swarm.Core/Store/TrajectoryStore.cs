@@ -47,6 +47,11 @@ namespace NeuralTrader.Swarm.Core.Store
         /// <summary>The default per-user store: <c>$XDG_DATA_HOME</c> (or <c>~/.local/share</c>)<c>/NeuralTrader.Swarm/swarm.db</c> on Linux and macOS, <c>%LOCALAPPDATA%\NeuralTrader.Swarm\swarm.db</c> on Windows.</summary>
         public static string DefaultPath => StorePaths.Default();
 
+        /// <summary>True when <paramref name="path"/> names a PostgreSQL store (<c>postgresql://...</c>) rather than a file.</summary>
+        /// <param name="path">A configured store path.</param>
+        /// <returns>True for a server store.</returns>
+        public static bool IsServer(string? path) => StorePaths.IsServer(path);
+
         /// <summary>Where the store lives: the database file, or the server and database of a shared store.</summary>
         public string Path { get; }
 
@@ -69,8 +74,8 @@ namespace NeuralTrader.Swarm.Core.Store
         public bool CanReadPayloads => _sealer.CanRead(KeyId);
 
         /// <summary>
-        /// Opens (creating when missing) a store. Creates the directory and file owner-only, switches to WAL, applies
-        /// migrations, and checks the key: a key whose id differs from the store's throws <see cref="WrongKeyException"/>
+        /// Opens (creating when missing) a store: a SQLite file (the directory and file owner-only, WAL, migrations), or a
+        /// shared PostgreSQL database when <see cref="StoreOptions.Path"/> is a <c>postgresql://</c> URI. Checks the key: a key whose id differs from the store's throws <see cref="WrongKeyException"/>
         /// before anything is written.
         /// </summary>
         /// <param name="options">Options.</param>
@@ -82,9 +87,15 @@ namespace NeuralTrader.Swarm.Core.Store
                 throw new ArgumentNullException(nameof(options));
             }
 
-            var path = StorePaths.Resolve(options.Path);
             var busyTimeout = options.BusyTimeout <= TimeSpan.Zero ? TimeSpan.FromSeconds(30) : options.BusyTimeout;
             var logger = options.LoggerFactory?.CreateLogger<TrajectoryStore>() ?? (ILogger)NullLogger.Instance;
+            if (StorePaths.IsServer(options.Path))
+            {
+                var server = ServerBackends.OpenPostgres(options.Path!, busyTimeout, logger);
+                return Over(server.Location, server, options);
+            }
+
+            var path = StorePaths.Resolve(options.Path);
             return Over(path, SqliteBackend.Open(path, busyTimeout, logger), options);
         }
 

@@ -198,3 +198,27 @@ namespace NeuralTrader.Swarm.Tests.Store
         protected override void DisposeBackend() => _dir.Dispose();
     }
 }
+
+namespace NeuralTrader.Swarm.Tests.Store
+{
+    /// <summary>The contract on the PostgreSQL backend (one database shared by hosts), on a real cluster made for the run.</summary>
+    public sealed class PostgresBackendContractTests : TrajectoryBackendContract, IClassFixture<PostgresCluster>
+    {
+        private readonly PostgresCluster _cluster;
+        private readonly string _database;
+
+        public PostgresBackendContractTests(PostgresCluster cluster)
+        {
+            _cluster = cluster;
+            _database = cluster.NewDatabase();
+        }
+
+        protected override TrajectoryStore OpenBackend(StoreKey? key) => TrajectoryStore.Open(new StoreOptions { Path = _database, Key = key });
+
+        protected override TrajectoryStore OpenOtherBackend(StoreKey? key) => TrajectoryStore.Open(new StoreOptions { Path = _cluster.NewDatabase(), Key = key });
+
+        protected override void DisposeBackend()
+        {
+        }
+    }
+}
