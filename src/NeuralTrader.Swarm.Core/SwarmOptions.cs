@@ -90,6 +90,9 @@ namespace NeuralTrader.Swarm.Core
                 throw Invalid(nameof(MemoryLimitMb), MemoryLimitMb, "at least 16 MB");
             if (CpuLimit <= 0 || double.IsNaN(CpuLimit))
                 throw Invalid(nameof(CpuLimit), CpuLimit, "a positive number of cores");
+            if (Isolation == IsolationMode.Process && SandboxImage != null)
+                throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
+                    $"SandboxImage '{SandboxImage}' needs Docker, but Isolation is Process, which runs the built-in runner as a child process and cannot run images. Use Isolation Docker or drop the image.", nameof(SandboxImage));
             Resilience.Validate();
             if (!(AutoOptimizeMinConfidence >= 0 && AutoOptimizeMinConfidence <= 1))
                 throw Invalid(nameof(AutoOptimizeMinConfidence), AutoOptimizeMinConfidence, "between 0 and 1");

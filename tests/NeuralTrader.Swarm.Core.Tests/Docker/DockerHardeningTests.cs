@@ -26,6 +26,26 @@ namespace NeuralTrader.Swarm.Tests.Docker
         }
 
         [DockerFact]
+        public async Task Sandbox_environment_holds_nothing_of_the_host()
+        {
+            RequireBusybox();
+            // Stands for any secret of the coordinator's process (e.g. NEURALTRADER_ENCRYPTION_KEY).
+            Environment.SetEnvironmentVariable("NEURALTRADER_TEST_CANARY_SECRET", "canary-3f9a1c");
+            var provider = NewProvider();
+            var sandbox = await provider.CreateAsync(BusyboxSpec(), CancellationToken.None);
+
+            var dump = await ProbeAsync(sandbox, "probe-env");
+
+            Assert.DoesNotContain("canary-3f9a1c", dump);
+            Assert.Contains("DOTNET_EnableDiagnostics=0", dump);
+            // What the engine sets (PATH, HOSTNAME, HOME), what sh sets (PWD, SHLVL) and the runner settings: nothing else.
+            var allowed = new[] { "PATH", "HOSTNAME", "HOME", "PWD", "SHLVL", "OLDPWD" }.Concat(NeuralTrader.Swarm.Core.Sandboxing.RunnerEnvironment.Fixed().Keys).ToHashSet();
+            var names = dump.Split(' ').Where(w => w.Contains('=')).Select(w => w.Substring(0, w.IndexOf('='))).ToList();
+            Assert.NotEmpty(names);
+            Assert.All(names, n => Assert.True(allowed.Contains(n), $"the sandbox saw {n}: {dump}"));
+        }
+
+        [DockerFact]
         public async Task Root_filesystem_is_read_only_and_tmp_is_a_small_writable_tmpfs()
         {
             RequireBusybox();

@@ -213,6 +213,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                 Name = ContainerName(spec.AgentId),
                 User = _options.User,
                 Labels = SwarmLabels.For(_coordinatorId, spec.AgentId, spec.Strategy),
+                // Explicit and minimal: nothing of the host's environment, only what the image sets plus these.
+                Env = RunnerEnvironment.ForContainer(),
                 AttachStdin = true,
                 AttachStdout = true,
                 AttachStderr = true,
