@@ -34,14 +34,14 @@ namespace NeuralTrader.Swarm.Commands
         /// <para type="description">Memory limit per sandbox in MB. Default 512.</para>
         /// </summary>
         [Parameter]
-        [ValidateRange(16, 1048576)]
+        [ValidateRange(SwarmOptions.MinMemoryLimitMb, SwarmOptions.MaxMemoryLimitMb)]
         public int MemoryLimit { get; set; }
 
         /// <summary>
         /// <para type="description">CPU limit per sandbox in cores. Default 1.</para>
         /// </summary>
         [Parameter]
-        [ValidateRange(0.01, 1024.0)]
+        [ValidateRange(SwarmOptions.MinCpuLimit, SwarmOptions.MaxCpuLimit)]
         public double CpuLimit { get; set; }
 
         /// <summary>

@@ -133,6 +133,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         public async Task<ISandbox> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
         {
             ThrowIfDisposed();
+            SwarmOptions.ValidateLimits(spec.MemoryLimitMb, spec.CpuLimit);
             await StartAsync(cancellationToken).ConfigureAwait(false);
             if (UsesPool(spec))
             {
