@@ -11,7 +11,11 @@ namespace NeuralTrader.Swarm.Core
         Auto,
         /// <summary>Hardened Docker containers; fails when the engine is unreachable.</summary>
         Docker,
-        /// <summary>Child processes: weaker isolation (no network or filesystem confinement), for machines without Docker.</summary>
+        /// <summary>
+        /// Child processes, for machines without Docker: an allow-listed environment, the process group killed on
+        /// timeout or stop, rlimits on memory and processes (Unix); no network, filesystem or CPU confinement
+        /// (docs/isolation.md). Cannot run custom images.
+        /// </summary>
         Process,
     }
 
