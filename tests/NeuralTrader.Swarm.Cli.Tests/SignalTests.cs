@@ -215,15 +215,15 @@ namespace NeuralTrader.Swarm.Cli.Tests
             _temp = temp;
         }
 
-        /// <summary>Two deployments that answer at once and two that sleep for ten minutes, on a custom image.</summary>
-        private (string Store, string From, Dictionary<string, string> Environment, string Session) Prepare(string name)
+        /// <summary>Two deployments that answer at once and two that sleep for <paramref name="slowMs"/>, on a custom image.</summary>
+        private (string Store, string From, Dictionary<string, string> Environment, string Session) Prepare(string name, int slowMs = 600000)
         {
             var session = "signal-test-" + Guid.NewGuid().ToString("N").Substring(0, 12);
             var store = _temp.File(name + ".db");
             var registered = CliRunner.Run("register", "-n", "slow", "--image", _image.Tag, "--store", store);
             Assert.True(registered.ExitCode == 0, registered.ToString());
             var from = _temp.File(name + ".json");
-            File.WriteAllText(from, "[" + string.Join(",", new[] { 0, 1, 600000, 600001 }.Select(d => "{\"strategy\":\"slow\",\"params\":{\"delayMs\":" + d + "}}")) + "]");
+            File.WriteAllText(from, "[" + string.Join(",", new[] { 0, 1, slowMs, slowMs + 1 }.Select(d => "{\"strategy\":\"slow\",\"params\":{\"delayMs\":" + d + "}}")) + "]");
             return (store, from, new Dictionary<string, string> { ["NEURALTRADER_SESSION"] = session }, session);
         }
 
@@ -259,5 +259,34 @@ namespace NeuralTrader.Swarm.Cli.Tests
                 DockerCli.RemoveSession(session);
             }
         }
+
+        [DockerFact]
+        public void After_kill_9_of_the_owner_no_container_outlives_it_by_more_than_a_few_seconds()
+        {
+            // The slow deployments are busy for 3 s when the owner dies: they finish, find their stdin closed and exit.
+            var (store, from, environment, session) = Prepare("kill9", slowMs: 3000);
+            try
+            {
+                using var cli = new LiveCli(environment, "deploy", "--from", from, "--isolation", "docker", "--store", store);
+                cli.WaitForStderr("[2/4]"); // two agents idle with their sandbox, two busy
+                Assert.True(DockerCli.ContainersOfSession(session).Count >= 2, "the swarm's containers should be up\n" + cli);
+
+                cli.Signal(9);
+                Assert.Equal(137, cli.WaitForExit());
+
+                // Nothing cleans up for the dead owner: each runner sees end of input and exits, and the engine removes its container.
+                var wait = Stopwatch.StartNew();
+                while (DockerCli.ContainersOfSession(session).Count > 0 && wait.Elapsed < TimeSpan.FromSeconds(LeakBoundSeconds))
+                    Thread.Sleep(200);
+                Assert.Empty(DockerCli.ContainersOfSession(session));
+            }
+            finally
+            {
+                DockerCli.RemoveSession(session);
+            }
+        }
+
+        /// <summary>The bound docs/docker.md promises: the slowest request in flight (3 s here) plus the engine's removal.</summary>
+        private const int LeakBoundSeconds = 20;
     }
 }

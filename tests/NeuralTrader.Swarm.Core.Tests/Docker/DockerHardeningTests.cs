@@ -141,10 +141,11 @@ namespace NeuralTrader.Swarm.Tests.Docker
             Assert.True(owner.IsThisHost);
             Assert.Equal(Environment.ProcessId, owner.Pid);
             Assert.True(owner.IsAlive());
-            Assert.False(inspect.HostConfig.AutoRemove);
+            // Leak-proof: the engine closes stdin when the owner's attach stream ends, the runner exits, the container is deleted.
+            Assert.True(inspect.HostConfig.AutoRemove);
             Assert.False(inspect.Config.Tty);
             Assert.True(inspect.Config.OpenStdin);
-            Assert.False(inspect.Config.StdinOnce);
+            Assert.True(inspect.Config.StdinOnce);
 
             // `docker ps --filter label=org.neuraltrader.swarm` lists it.
             var listed = await DockerTestEnvironment.Client.Containers.ListContainersAsync(new global::Docker.DotNet.Models.ContainersListParameters
