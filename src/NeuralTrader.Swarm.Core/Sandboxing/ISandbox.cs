@@ -28,7 +28,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
     {
         /// <summary>Container id or process id.</summary>
         public string Id { get; set; } = "";
-        /// <summary>process or docker.</summary>
+        /// <summary>process, docker or swarm.</summary>
         public string Kind { get; set; } = "";
         /// <summary>Owning agent.</summary>
         public string AgentId { get; set; } = "";
@@ -46,6 +46,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
         public string State { get; set; } = "Idle";
         /// <summary>Coordinator that created it.</summary>
         public string CoordinatorId { get; set; } = "";
+        /// <summary>Swarm node (address) the sandbox runs on; empty for a local process or engine.</summary>
+        public string Node { get; set; } = "";
     }
 
     /// <summary>

@@ -15,13 +15,14 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
     /// </summary>
     internal sealed class DockerSandbox : ISandbox
     {
-        private readonly DockerSandboxProvider _provider;
+        private readonly IContainerHost _provider;
         private readonly AttachStreams _streams;
         private readonly RunnerChannel _channel;
         private readonly int _memoryLimitMb;
         private int _stopped;
 
-        public DockerSandbox(DockerSandboxProvider provider, string id, AttachStreams streams, SandboxSpec spec, string image, string coordinatorId)
+        public DockerSandbox(IContainerHost provider, string id, AttachStreams streams, SandboxSpec spec, string image, string coordinatorId,
+            string kind = "docker", string node = "")
         {
             _provider = provider;
             Id = id;
@@ -31,7 +32,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             Info = new SandboxInfo
             {
                 Id = id,
-                Kind = "docker",
+                Kind = kind,
+                Node = node,
                 AgentId = spec.AgentId,
                 Strategy = spec.Strategy,
                 Image = image,
@@ -97,6 +99,27 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                 await StopAsync().ConfigureAwait(false);
                 throw error;
             }
+        }
+
+        /// <summary>
+        /// The readiness check: a ping answered within the spec's start timeout, else SandboxStartFailed naming
+        /// the check (the engine being unreachable stays DockerUnavailable).
+        /// </summary>
+        internal async Task WaitReadyAsync(SandboxSpec spec, CancellationToken cancellationToken)
+        {
+            RunnerResponse pong;
+            try
+            {
+                pong = await SendAsync(new RunnerRequest { Id = "ready", Op = RunnerOps.Ping }, spec.StartTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SwarmException e) when (e.ErrorId != SwarmErrorIds.DockerUnavailable)
+            {
+                throw new SwarmException(SwarmErrorIds.SandboxStartFailed, e.ErrorId == SwarmErrorIds.SandboxTimeout ? SwarmErrorKind.Timeout : SwarmErrorKind.Unavailable,
+                    $"Sandbox container {ShortId} ({Info.Image}) did not become ready (readiness check: ping within {spec.StartTimeout.TotalSeconds:0.#} s): {e.Message}", spec.Strategy, e);
+            }
+            if (!pong.Ok)
+                throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
+                    $"Sandbox container {ShortId} ({Info.Image}) failed its readiness check (ping): {pong.Error?.Message}", spec.Strategy);
         }
 
         /// <summary>Why the stream ended: out of memory, killed, crashed, or the engine went away.</summary>
@@ -173,5 +196,21 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         }
 
         public void Dispose() => StopAsync().GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// The engine a <see cref="DockerSandbox"/>'s container lives on and who removes it once stopped: the
+    /// single-engine provider, or a Swarm node reached through the Swarm provider.
+    /// </summary>
+    internal interface IContainerHost
+    {
+        /// <summary>Client of the engine running the container.</summary>
+        DockerClient Client { get; }
+
+        /// <summary>That engine's endpoint, for error messages.</summary>
+        Uri Endpoint { get; }
+
+        /// <summary>Called once when the sandbox stops: forget it and remove what backs it.</summary>
+        void OnStopped(DockerSandbox sandbox);
     }
 }

@@ -22,7 +22,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
     /// no capabilities, no-new-privileges, non-root) labelled with <see cref="SwarmLabels"/>. Containers are
     /// removed in the background when a sandbox stops; <see cref="CleanupAsync"/> waits for every removal.
     /// </summary>
-    public sealed class DockerSandboxProvider : ISandboxProvider
+    public sealed class DockerSandboxProvider : ISandboxProvider, IContainerHost
     {
         private readonly DockerSandboxOptions _options;
         private readonly string _coordinatorId;
@@ -341,19 +341,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                         $"The engine could not start sandbox container {sandbox.ShortId} from '{image}': {Trim(e.ResponseBody ?? e.Message)}", spec.Strategy, e);
                 }
 
-                RunnerResponse pong;
-                try
-                {
-                    pong = await sandbox.SendAsync(new RunnerRequest { Id = "ready", Op = RunnerOps.Ping }, spec.StartTimeout, cancellationToken).ConfigureAwait(false);
-                }
-                catch (SwarmException e) when (e.ErrorId != SwarmErrorIds.DockerUnavailable)
-                {
-                    throw new SwarmException(SwarmErrorIds.SandboxStartFailed, e.ErrorId == SwarmErrorIds.SandboxTimeout ? SwarmErrorKind.Timeout : SwarmErrorKind.Unavailable,
-                        $"Sandbox container {sandbox.ShortId} ({image}) did not become ready (readiness check: ping within {spec.StartTimeout.TotalSeconds:0.#} s): {e.Message}", spec.Strategy, e);
-                }
-                if (!pong.Ok)
-                    throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
-                        $"Sandbox container {sandbox.ShortId} ({image}) failed its readiness check (ping): {pong.Error?.Message}", spec.Strategy);
+                await sandbox.WaitReadyAsync(spec, cancellationToken).ConfigureAwait(false);
                 DockerLog.ContainerReady(_logger, sandbox.ShortId, spec.AgentId, watch.ElapsedMilliseconds);
                 return sandbox;
             }
@@ -367,8 +355,10 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             }
         }
 
+        DockerClient IContainerHost.Client => Client;
+
         /// <summary>Called by a sandbox when it stops: forget it and remove its container in the background.</summary>
-        internal void OnStopped(DockerSandbox sandbox)
+        void IContainerHost.OnStopped(DockerSandbox sandbox)
         {
             _live.TryRemove(sandbox.Id, out _);
             QueueRemoval(sandbox.Id);
