@@ -150,7 +150,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             var tail = _streams.StderrTail.Trim();
             var state = inspect?.State;
             var code = state != null ? state.ExitCode.ToString(CultureInfo.InvariantCulture) : "unknown";
-            if (state != null && (state.OOMKilled || _provider.Exits.Of(Id).OutOfMemory || tail.IndexOf("OutOfMemory", StringComparison.OrdinalIgnoreCase) >= 0 ||
+            if (state != null && (state.OOMKilled || _provider.Exits?.Of(Id).OutOfMemory == true || tail.IndexOf("OutOfMemory", StringComparison.OrdinalIgnoreCase) >= 0 ||
                                   tail.IndexOf("Out of memory", StringComparison.OrdinalIgnoreCase) >= 0))
                 return new SwarmException(SwarmErrorIds.SandboxOutOfMemory, SwarmErrorKind.ResourceLimit,
                     $"Container {ShortId} ran out of memory (limit {_memoryLimitMb} MB) and was killed (exit code {code}).", Info.Strategy, cause);
@@ -163,7 +163,10 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         /// <summary>The diagnosis of a container that is already removed, from the engine's events.</summary>
         private async Task<SwarmException> DiagnoseRemovedAsync(Exception cause)
         {
-            var exit = _provider.Exits.Of(Id);
+            var exit = _provider.Exits?.Of(Id);
+            if (exit is null)
+                return new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
+                    $"Container {ShortId} was removed while running.", Info.Strategy, cause);
             var died = await Task.WhenAny(exit.Died, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false) == exit.Died;
             var tail = _streams.StderrTail.Trim();
             if (exit.OutOfMemory || tail.IndexOf("OutOfMemory", StringComparison.OrdinalIgnoreCase) >= 0 || tail.IndexOf("Out of memory", StringComparison.OrdinalIgnoreCase) >= 0)
@@ -212,5 +215,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
 
         /// <summary>Called once when the sandbox stops: forget it and remove what backs it.</summary>
         void OnStopped(DockerSandbox sandbox);
+
+        /// <summary>The engine's exit events of this run's auto-removed containers, or null where containers are not auto-removed (Swarm tasks).</summary>
+        ContainerExits? Exits { get; }
     }
 }

@@ -357,6 +357,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
 
         DockerClient IContainerHost.Client => Client;
 
+        ContainerExits? IContainerHost.Exits => Exits;
+
         /// <summary>Called by a sandbox when it stops: forget it and remove its container in the background.</summary>
         void IContainerHost.OnStopped(DockerSandbox sandbox)
         {
