@@ -167,7 +167,7 @@ namespace NeuralTrader.Swarm.Commands
             {
                 result = Run(async token =>
                 {
-                    var report = await benchmark.RunAsync(benchmarkOptions, new CallbackProgress<BenchmarkProgress>(p => Pump.Post(() =>
+                    var report = await benchmark.RunAsync(benchmarkOptions, new SynchronousProgress<BenchmarkProgress>(p => Pump.Post(() =>
                     {
                         progress.PercentComplete = Math.Max(0, Math.Min(100, p.PercentComplete));
                         progress.StatusDescription = p.StatusDescription;

@@ -18,14 +18,6 @@ namespace NeuralTrader.Swarm.Internal
             Completion.Complete(BenchmarkScenario.Defaults.Select(s => s.Name), wordToComplete);
     }
 
-    /// <summary>Reports Core's benchmark progress (worker threads) through a callback.</summary>
-    internal sealed class CallbackProgress<T> : IProgress<T>
-    {
-        private readonly Action<T> _report;
-        public CallbackProgress(Action<T> report) => _report = report;
-        public void Report(T value) => _report(value);
-    }
-
     internal static class BenchmarkSupport
     {
         /// <summary>A scenario from a BenchmarkScenario, a hashtable or an object with Name, Agents, Iterations (and optional Strategies, Symbols).</summary>
