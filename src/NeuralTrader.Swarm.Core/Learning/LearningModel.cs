@@ -374,5 +374,4 @@ namespace NeuralTrader.Swarm.Core.Learning
             return patterns;
         }
     }
-
 }
