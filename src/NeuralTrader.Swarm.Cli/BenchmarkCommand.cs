@@ -11,6 +11,7 @@ using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Benchmarking;
 using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Core.Store;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Cli
 {

@@ -14,6 +14,7 @@ using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralTrader.Swarm.Protocol;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
 {

@@ -12,6 +12,7 @@ using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralTrader.Swarm.Core.Sandboxing.Docker;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
 {
