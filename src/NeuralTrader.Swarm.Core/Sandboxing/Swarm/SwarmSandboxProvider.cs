@@ -12,6 +12,7 @@ using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralTrader.Swarm.Core.Sandboxing.Docker;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
 {
@@ -358,7 +359,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                     $"The sandbox image '{image}' is not on the Swarm manager's engine ({Manager}), and images are never pulled from elsewhere. Build or load it there first.", strategy, e);
             }
             var errors = new List<string>();
-            await ManagerClient.Images.PushImageAsync(target, new ImagePushParameters { Tag = tag }, new AuthConfig(), new SyncProgress(m =>
+            await ManagerClient.Images.PushImageAsync(target, new ImagePushParameters { Tag = tag }, new AuthConfig(), new SynchronousProgress<JSONMessage>(m =>
             {
                 var error = m.Error?.Message ?? m.ErrorMessage;
                 if (!string.IsNullOrEmpty(error))
@@ -651,13 +652,6 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
 
             // Task containers belong to their service, not auto-removed: their state is read from the node's engine.
             public ContainerExits? Exits => null;
-        }
-
-        private sealed class SyncProgress : IProgress<JSONMessage>
-        {
-            private readonly Action<JSONMessage> _report;
-            public SyncProgress(Action<JSONMessage> report) => _report = report;
-            public void Report(JSONMessage value) => _report(value);
         }
     }
 
