@@ -195,12 +195,12 @@ namespace NeuralTrader.Swarm.Store.Postgres
         }
 
         /// <inheritdoc />
-        public long Reset() => Transaction(connection =>
+        public long Reset(FingerprintChain chain) => Transaction(connection =>
         {
             var count = Convert.ToInt64(Scalar(connection, "SELECT COUNT(*) FROM nts_trajectories"), CultureInfo.InvariantCulture);
             Execute(connection, "DELETE FROM nts_trajectories");
             Execute(connection, "DELETE FROM nts_kem_keys");
-            WriteHead(connection, new ChainHead(FingerprintChain.Genesis, 0));
+            WriteHead(connection, chain.Head(FingerprintChain.Genesis, 0));
             Execute(connection, "UPDATE nts_meta SET value = (value::bigint + 1)::text WHERE key = 'generation'");
             return count;
         });
@@ -306,9 +306,10 @@ namespace NeuralTrader.Swarm.Store.Postgres
         private static string Describe(NpgsqlConnectionStringBuilder builder) =>
             "postgresql://" + (builder.Username is null ? string.Empty : builder.Username + "@") + builder.Host + (builder.Port == 5432 ? string.Empty : ":" + builder.Port.ToString(CultureInfo.InvariantCulture)) + "/" + builder.Database;
 
-        private static int InsertChained(NpgsqlConnection connection, IReadOnlyList<RecordRow> rows, FingerprintChain chain)
+        private int InsertChained(NpgsqlConnection connection, IReadOnlyList<RecordRow> rows, FingerprintChain chain)
         {
             var head = ReadHead(connection);
+            chain.CheckTail(head, Scalar(connection, "SELECT fingerprint FROM nts_trajectories ORDER BY seq DESC LIMIT 1") as byte[], Location);
             var previous = head.Fingerprint;
             var count = head.Count;
             var inserted = 0;
@@ -332,7 +333,7 @@ namespace NeuralTrader.Swarm.Store.Postgres
 
             if (inserted > 0)
             {
-                WriteHead(connection, new ChainHead(previous, count));
+                WriteHead(connection, chain.Head(previous, count));
             }
 
             return inserted;
@@ -340,16 +341,17 @@ namespace NeuralTrader.Swarm.Store.Postgres
 
         private static ChainHead ReadHead(NpgsqlConnection connection)
         {
-            var head = Scalar(connection, "SELECT value FROM nts_meta WHERE key = 'chain_head'") as string;
-            var count = Scalar(connection, "SELECT value FROM nts_meta WHERE key = 'chain_count'") as string;
-            return new ChainHead(head is null ? FingerprintChain.Genesis : CryptoPrimitives.FromHex(head), count is null ? 0 : long.Parse(count, CultureInfo.InvariantCulture));
+            string? Value(string key) => Scalar(connection, "SELECT value FROM nts_meta WHERE key = $1", key) as string;
+            return HeadMeta.Parse(Value(HeadMeta.Fingerprint), Value(HeadMeta.Count), Value(HeadMeta.Signature), Value(HeadMeta.Signed));
         }
 
-        private static void WriteHead(NpgsqlConnection connection, ChainHead head) => Execute(
-            connection,
-            "INSERT INTO nts_meta(key, value) VALUES ('chain_head', $1), ('chain_count', $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            CryptoPrimitives.ToHex(head.Fingerprint),
-            head.Count.ToString(CultureInfo.InvariantCulture));
+        private static void WriteHead(NpgsqlConnection connection, ChainHead head)
+        {
+            foreach (var pair in HeadMeta.Values(head))
+            {
+                Execute(connection, "INSERT INTO nts_meta(key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", pair.Key, pair.Value);
+            }
+        }
 
         /// <summary>Runs <paramref name="body"/> in a transaction holding the store-wide write lock (every host waits its turn).</summary>
         private T Transaction<T>(Func<NpgsqlConnection, T> body) => Read(connection =>

@@ -39,6 +39,12 @@ namespace NeuralTrader.Swarm.Core.Security
 
         internal static byte[] RecordAad(string recordId) => Encoding.UTF8.GetBytes(RecordAadPrefix + recordId);
 
+        /// <summary>
+        /// The key that signs the chain head, or null: only a symmetric key is secret to every writer. An HQC store's
+        /// writers hold just the public key, which anyone may have, so a signature under it would prove nothing.
+        /// </summary>
+        internal virtual byte[]? ChainKey => null;
+
         /// <summary>Starts a writer session (HQC: one encapsulation shared by this session's records).</summary>
         internal abstract KemSession? BeginSession();
 
@@ -151,6 +157,8 @@ namespace NeuralTrader.Swarm.Core.Security
         /// <summary>Returns the key as base64, for <c>New-SwarmEncryptionKey</c> to hand to the user once.</summary>
         /// <returns>The key in base64. Treat it as a secret.</returns>
         public string ExportBase64() => Convert.ToBase64String(_key);
+
+        internal override byte[]? ChainKey => CryptoPrimitives.HkdfSha3(_key, System.Text.Encoding.UTF8.GetBytes("chain-head"), "NeuralTrader.Swarm/chain-head-key/v1");
 
         internal override KemSession? BeginSession() => null;
 

@@ -1,19 +1,67 @@
+using System;
 using System.Globalization;
 using System.Text;
 using NeuralTrader.Swarm.Core.Security;
 using Org.BouncyCastle.Crypto.Digests;
+using Org.BouncyCastle.Crypto.Macs;
+using Org.BouncyCastle.Crypto.Parameters;
 using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Store
 {
     /// <summary>
     /// The SHA3-512 fingerprint chain over a store's rows: each row's fingerprint covers the previous one and the row's
-    /// content, and the head (last fingerprint and count) is written in the same transaction as the rows.
+    /// content, and the head (last fingerprint and count) is written in the same transaction as the rows. Anyone can
+    /// check the links; only the head says where the chain ends, so in a store with a symmetric key the head is also
+    /// signed (HMAC-SHA3-512 under a key derived from the store key): removing the last records and rewriting the head,
+    /// or emptying the store, is then caught by whoever holds the key.
     /// </summary>
     internal sealed class FingerprintChain
     {
-        /// <summary>The chain every store has: verifiable by anyone, no key needed.</summary>
-        internal static readonly FingerprintChain Unkeyed = new FingerprintChain();
+        /// <summary>The chain without a key: links and head are checked, the head's signature cannot be.</summary>
+        internal static readonly FingerprintChain Unkeyed = new FingerprintChain(null);
+
+        private static readonly byte[] HeadDomain = Encoding.UTF8.GetBytes("NeuralTrader.Swarm/chain-head/v1");
+        private readonly byte[]? _headKey;
+
+        private FingerprintChain(byte[]? headKey)
+        {
+            _headKey = headKey;
+        }
+
+        /// <summary>The chain of a store opened with <paramref name="key"/> (its key): signed when the key is symmetric.</summary>
+        internal static FingerprintChain For(StoreKey? key) => key?.ChainKey is byte[] headKey ? new FingerprintChain(headKey) : Unkeyed;
+
+        /// <summary>True when this chain signs and checks the head.</summary>
+        internal bool Signs => _headKey != null;
+
+        /// <summary>The head as written: signed when this chain has a key.</summary>
+        internal ChainHead Head(byte[] fingerprint, long count) => new ChainHead(fingerprint, count, Sign(fingerprint, count), _headKey != null);
+
+        /// <summary>
+        /// Before rows are appended: the head must be the last row's fingerprint (records removed at the end without
+        /// the head, or a head rewritten, break this) and, in a signed store, carry a valid signature. Cheap (the last
+        /// row only); <see cref="Verify"/> checks every link.
+        /// </summary>
+        internal void CheckTail(ChainHead head, byte[]? lastFingerprint, string location)
+        {
+            string? problem = null;
+            if (!CryptoPrimitives.FixedTimeEquals(lastFingerprint ?? Genesis, head.Fingerprint))
+            {
+                problem = "its head does not match its last record";
+            }
+            else if (!SignatureHolds(head))
+            {
+                problem = "its head is not signed by the store key";
+            }
+
+            if (problem != null)
+            {
+                throw new StoreException(
+                    StoreErrorIds.TamperedStore,
+                    "The store " + location + " does not verify (" + problem + "): records were removed or the head rewritten since the last write. Nothing was appended. Check it with Test-SwarmStore or deploy-swarm status, and restore it from an export.");
+            }
+        }
 
         /// <summary>The fingerprint before the first row.</summary>
         internal static readonly byte[] Genesis = new byte[64];
@@ -33,14 +81,6 @@ namespace NeuralTrader.Swarm.Core.Store
             var output = new byte[64];
             digest.DoFinal(output, 0);
             return output;
-        }
-
-        /// <summary>Links <paramref name="row"/> after <paramref name="previous"/> and returns its fingerprint.</summary>
-        internal byte[] Link(byte[] previous, RecordRow row)
-        {
-            row.PrevFingerprint = previous;
-            row.Fingerprint = Fingerprint(previous, row.Digest ?? row.ContentDigest());
-            return row.Fingerprint;
         }
 
         /// <summary>
@@ -72,6 +112,11 @@ namespace NeuralTrader.Swarm.Core.Store
             }
 
             var head = snapshot.Head;
+            if (!SignatureHolds(head))
+            {
+                return Fail(result, lastId, "The chain head is not signed by the store key: records were removed from the end, or the store emptied, by someone without the key.");
+            }
+
             if (head.Count != result.RecordsChecked || !CryptoPrimitives.FixedTimeEquals(head.Fingerprint, previous))
             {
                 return Fail(
@@ -86,6 +131,41 @@ namespace NeuralTrader.Swarm.Core.Store
             }
 
             return result;
+        }
+
+        /// <summary>True when the head's signature checks out, or cannot be checked (no key, or never signed).</summary>
+        private bool SignatureHolds(ChainHead head)
+        {
+            if (_headKey is null || (!head.Signed && head.Signature is null))
+            {
+                return true;
+            }
+
+            var expected = Sign(head.Fingerprint, head.Count);
+            return head.Signature != null && CryptoPrimitives.FixedTimeEquals(Encoding.ASCII.GetBytes(expected!), Encoding.ASCII.GetBytes(head.Signature));
+        }
+
+        private string? Sign(byte[] fingerprint, long count)
+        {
+            if (_headKey is null)
+            {
+                return null;
+            }
+
+            var mac = new HMac(new Sha3Digest(512));
+            mac.Init(new KeyParameter(_headKey));
+            var counter = BitConverter.GetBytes(count);
+            if (BitConverter.IsLittleEndian)
+            {
+                Array.Reverse(counter);
+            }
+
+            mac.BlockUpdate(HeadDomain, 0, HeadDomain.Length);
+            mac.BlockUpdate(fingerprint, 0, fingerprint.Length);
+            mac.BlockUpdate(counter, 0, counter.Length);
+            var output = new byte[mac.GetMacSize()];
+            mac.DoFinal(output, 0);
+            return CryptoPrimitives.ToHex(output);
         }
 
         private static StoreVerification Fail(StoreVerification result, string? id, string problem)

@@ -23,6 +23,7 @@ namespace NeuralTrader.Swarm.Core.Store
         /// set yet, encapsulations, strategies (new names only unless <see cref="WriteBatch.ReplaceStrategies"/>), then
         /// each row whose id is new, linked to the chain head by <see cref="WriteBatch.Chain"/>, and the new head.
         /// Rows written get their <see cref="RecordRow.PrevFingerprint"/> and <see cref="RecordRow.Fingerprint"/> set.
+        /// Rows are refused (<c>TamperedStore</c>) when the head does not match the last row (<see cref="FingerprintChain.CheckTail"/>).
         /// </summary>
         WriteResult Write(WriteBatch batch);
 
@@ -48,8 +49,8 @@ namespace NeuralTrader.Swarm.Core.Store
         /// </summary>
         RecordFeed? ReadSince(string generation, long afterSeq);
 
-        /// <summary>Deletes every row and encapsulation, resets the head and starts a new generation; returns the rows deleted.</summary>
-        long Reset();
+        /// <summary>Deletes every row and encapsulation, resets the head (signed by <paramref name="chain"/>) and starts a new generation; returns the rows deleted.</summary>
+        long Reset(FingerprintChain chain);
 
         /// <summary>Removes a strategy registration; true when it existed.</summary>
         bool RemoveStrategy(string name);
@@ -74,18 +75,54 @@ namespace NeuralTrader.Swarm.Core.Store
         IReadOnlyList<KemRecord> Encapsulations();
     }
 
-    /// <summary>The last fingerprint of the chain and how many rows it covers.</summary>
+    /// <summary>The last fingerprint of the chain, how many rows it covers, and its signature in a keyed store.</summary>
     internal readonly struct ChainHead
     {
-        internal ChainHead(byte[] fingerprint, long count)
+        internal ChainHead(byte[] fingerprint, long count, string? signature = null, bool signed = false)
         {
             Fingerprint = fingerprint;
             Count = count;
+            Signature = signature;
+            Signed = signed;
         }
 
         internal byte[] Fingerprint { get; }
 
         internal long Count { get; }
+
+        /// <summary>Hex HMAC of the head under the store key's chain key, or null.</summary>
+        internal string? Signature { get; }
+
+        /// <summary>True once a keyed writer has signed the head: from then on a missing signature is tampering.</summary>
+        internal bool Signed { get; }
+    }
+
+    /// <summary>The metadata keys of the head, the same in every backend, and their values.</summary>
+    internal static class HeadMeta
+    {
+        internal const string Fingerprint = "chain_head";
+        internal const string Count = "chain_count";
+        internal const string Signature = "chain_head_mac";
+        internal const string Signed = "chain_signed";
+
+        /// <summary>The head from its stored values (missing ones: the empty chain, unsigned).</summary>
+        internal static ChainHead Parse(string? fingerprint, string? count, string? signature, string? signed) => new ChainHead(
+            fingerprint is null ? FingerprintChain.Genesis : Security.CryptoPrimitives.FromHex(fingerprint),
+            count is null ? 0 : long.Parse(count, System.Globalization.CultureInfo.InvariantCulture),
+            signature,
+            signed == "1");
+
+        /// <summary>The values to store for <paramref name="head"/>; the signature keys only when it is signed.</summary>
+        internal static IEnumerable<KeyValuePair<string, string>> Values(ChainHead head)
+        {
+            yield return new KeyValuePair<string, string>(Fingerprint, Security.CryptoPrimitives.ToHex(head.Fingerprint));
+            yield return new KeyValuePair<string, string>(Count, head.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (head.Signature != null)
+            {
+                yield return new KeyValuePair<string, string>(Signature, head.Signature);
+                yield return new KeyValuePair<string, string>(Signed, "1");
+            }
+        }
     }
 
     /// <summary>An HQC-128 encapsulation: the KEM ciphertext that session-key payloads name by id.</summary>

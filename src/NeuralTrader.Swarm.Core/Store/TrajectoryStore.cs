@@ -25,6 +25,7 @@ namespace NeuralTrader.Swarm.Core.Store
         private readonly object _gate = new object();
         private readonly ITrajectoryBackend _backend;
         private readonly PayloadSealer _sealer;
+        private readonly FingerprintChain _chain;
         private readonly StoreKey? _key;
         private readonly ILogger _logger;
         private string? _storeKeyId;
@@ -43,6 +44,7 @@ namespace NeuralTrader.Swarm.Core.Store
             _key = options.Key;
             _logger = options.LoggerFactory?.CreateLogger<TrajectoryStore>() ?? (ILogger)NullLogger.Instance;
             _sealer = new PayloadSealer(options.Key, backend.LoadEncapsulation);
+            _chain = FingerprintChain.For(options.Key);
         }
 
         /// <summary>The default per-user store: <c>$XDG_DATA_HOME</c> (or <c>~/.local/share</c>)<c>/NeuralTrader.Swarm/swarm.db</c> on Linux and macOS, <c>%LOCALAPPDATA%\NeuralTrader.Swarm\swarm.db</c> on Windows.</summary>
@@ -232,7 +234,7 @@ namespace NeuralTrader.Swarm.Core.Store
         public StoreVerification Verify()
         {
             ThrowIfDisposed();
-            var result = _backend.Snapshot(FingerprintChain.Unkeyed.Verify);
+            var result = _backend.Snapshot(_chain.Verify);
             if (!result.IsValid)
             {
                 StoreLog.VerifyFailed(_logger, result.FirstBadRecordId, result.Problem);
@@ -248,7 +250,7 @@ namespace NeuralTrader.Swarm.Core.Store
             lock (_gate)
             {
                 ThrowIfDisposed();
-                var deleted = _backend.Reset();
+                var deleted = _backend.Reset(_chain);
                 _sealer.Forget();
                 StoreLog.ResetDone(_logger, deleted);
                 return deleted;
@@ -349,6 +351,7 @@ namespace NeuralTrader.Swarm.Core.Store
         /// <summary>Writes a batch, then marks the writer session's encapsulation stored.</summary>
         private WriteResult Write(WriteBatch batch, KemSession? session)
         {
+            batch.Chain = _chain;
             var result = _backend.Write(batch);
             if (session != null)
             {

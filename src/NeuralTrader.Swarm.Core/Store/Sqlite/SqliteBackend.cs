@@ -279,7 +279,7 @@ namespace NeuralTrader.Swarm.Core.Store.Sqlite
         }
 
         /// <inheritdoc />
-        public long Reset()
+        public long Reset(FingerprintChain chain)
         {
             lock (_gate)
             {
@@ -292,7 +292,7 @@ namespace NeuralTrader.Swarm.Core.Store.Sqlite
                         var count = Convert.ToInt64(_writer.Scalar("SELECT COUNT(*) FROM trajectories"), CultureInfo.InvariantCulture);
                         _writer.Execute("DELETE FROM trajectories");
                         _writer.Execute("DELETE FROM kem_keys");
-                        _writer.WriteHead(new ChainHead(FingerprintChain.Genesis, 0));
+                        _writer.WriteHead(chain.Head(FingerprintChain.Genesis, 0));
                         _writer.Execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'");
                         return count;
                     });

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.Linq;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,6 @@ namespace NeuralTrader.Swarm.Core.Store.Sqlite
         // The append path's statements, prepared once per connection instead of parsed again for every batch.
         private SqliteCommand? _insert;
         private SqliteCommand? _readHead;
-        private SqliteCommand? _writeHead;
 
         internal SqliteWriter(SqliteConnection connection, string path, TimeSpan busyTimeout, ILogger logger)
         {
@@ -34,6 +34,8 @@ namespace NeuralTrader.Swarm.Core.Store.Sqlite
             _busyTimeout = busyTimeout;
             _logger = logger;
         }
+
+        private static readonly string[] HeadKeys = { HeadMeta.Fingerprint, HeadMeta.Count, HeadMeta.Signature, HeadMeta.Signed };
 
         internal int BusyTimeoutMilliseconds => (int)Math.Min(int.MaxValue, _busyTimeout.TotalMilliseconds);
 
@@ -93,6 +95,7 @@ namespace NeuralTrader.Swarm.Core.Store.Sqlite
         internal int InsertChained(IReadOnlyList<RecordRow> rows, FingerprintChain chain)
         {
             var head = ReadHead();
+            chain.CheckTail(head, Scalar("SELECT fingerprint FROM trajectories ORDER BY seq DESC LIMIT 1") as byte[], _path);
             var previous = head.Fingerprint;
             var count = head.Count;
             var inserted = 0;
@@ -128,7 +131,7 @@ namespace NeuralTrader.Swarm.Core.Store.Sqlite
 
             if (inserted > 0)
             {
-                WriteHead(new ChainHead(previous, count));
+                WriteHead(chain.Head(previous, count));
             }
 
             return inserted;
@@ -136,29 +139,25 @@ namespace NeuralTrader.Swarm.Core.Store.Sqlite
 
         internal ChainHead ReadHead()
         {
-            string? head, count;
-            using (var reader = Prepared(ref _readHead, "SELECT (SELECT value FROM meta WHERE key = 'chain_head'), (SELECT value FROM meta WHERE key = 'chain_count')").ExecuteReader())
+            var values = new string?[4];
+            using (var reader = Prepared(ref _readHead, "SELECT " + string.Join(", ", HeadKeys.Select(k => "(SELECT value FROM meta WHERE key = '" + k + "')"))).ExecuteReader())
             {
                 reader.Read();
-                head = reader.IsDBNull(0) ? null : reader.GetString(0);
-                count = reader.IsDBNull(1) ? null : reader.GetString(1);
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
+                }
             }
 
-            return new ChainHead(
-                head is null ? FingerprintChain.Genesis : CryptoPrimitives.FromHex(head),
-                count is null ? 0 : long.Parse(count, CultureInfo.InvariantCulture));
+            return HeadMeta.Parse(values[0], values[1], values[2], values[3]);
         }
 
         internal void WriteHead(ChainHead head)
         {
-            var command = Prepared(
-                ref _writeHead,
-                "INSERT INTO meta(key, value) VALUES ('chain_head', $p0), ('chain_count', $p1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                "$p0",
-                "$p1");
-            command.Parameters[0].Value = CryptoPrimitives.ToHex(head.Fingerprint);
-            command.Parameters[1].Value = head.Count.ToString(CultureInfo.InvariantCulture);
-            command.ExecuteNonQuery();
+            foreach (var pair in HeadMeta.Values(head))
+            {
+                Execute("INSERT INTO meta(key, value) VALUES ($p0, $p1) ON CONFLICT(key) DO UPDATE SET value = excluded.value", pair.Key, pair.Value);
+            }
         }
 
         /// <summary>Runs a statement whose parameters are named $p0, $p1, ...; returns the rows changed.</summary>
@@ -190,8 +189,7 @@ namespace NeuralTrader.Swarm.Core.Store.Sqlite
         {
             _insert?.Dispose();
             _readHead?.Dispose();
-            _writeHead?.Dispose();
-            _insert = _readHead = _writeHead = null;
+            _insert = _readHead = null;
         }
 
         private StoreException Busy(Exception? inner) => new StoreException(
