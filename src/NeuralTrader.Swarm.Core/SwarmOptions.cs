@@ -1,6 +1,8 @@
 using System;
 using System.Globalization;
+using System.Collections.Generic;
 using Microsoft.Extensions.Logging;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core
 {
@@ -17,6 +19,8 @@ namespace NeuralTrader.Swarm.Core
         /// (docs/isolation.md). Cannot run custom images.
         /// </summary>
         Process,
+        /// <summary>Hardened Docker Swarm services placed by the Swarm scheduler across the cluster of <see cref="SwarmOptions.DockerEndpoint"/> (a manager).</summary>
+        Swarm,
     }
 
     /// <summary>Settings of a <see cref="SwarmCoordinator"/>; the defaults follow the original design.</summary>
@@ -99,6 +103,8 @@ namespace NeuralTrader.Swarm.Core
         {
             var copy = (SwarmOptions)MemberwiseClone();
             copy.Resilience = Resilience.Clone();
+            copy.Constraints = new List<string>(Constraints);
+            copy.NodeEndpoints = new Dictionary<string, string>(NodeEndpoints, StringComparer.OrdinalIgnoreCase);
             return copy;
         }
 
@@ -148,5 +154,16 @@ namespace NeuralTrader.Swarm.Core
 
         /// <summary>Pre-started idle Docker sandboxes kept ready so a deployment skips the container start (0 = off).</summary>
         public int WarmPoolSize { get; set; }
+    
+        // Swarm isolation settings (issue [4/7]).
+
+        /// <summary>Placement constraints of every Swarm sandbox, e.g. <c>node.labels.tier==batch</c> (Swarm isolation).</summary>
+        public IList<string> Constraints { get; set; } = new List<string>();
+
+        /// <summary>Engine endpoint of each Swarm node, keyed by node address, id or host name, for attaching to its tasks (Swarm isolation).</summary>
+        public IDictionary<string, string> NodeEndpoints { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>Registry (<c>host:port</c>) the sandbox image is pushed to and pinned from by digest; null to require it on every node (Swarm isolation).</summary>
+        public string? Registry { get; set; }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm
 {
