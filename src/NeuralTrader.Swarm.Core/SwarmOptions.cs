@@ -34,10 +34,18 @@ namespace NeuralTrader.Swarm.Core
 
         /// <summary>
         /// How long an agent keeps its sandbox (with its market data loaded) after a swarm ends, for the next swarm
-        /// to reuse; idle sandboxes are stopped after this, by CleanupAsync and by Dispose. Zero (the default) stops
-        /// every sandbox when its swarm ends.
+        /// to reuse; idle sandboxes are stopped after this, by CleanupAsync and by Dispose. Default
+        /// <see cref="DefaultSandboxIdleTimeout"/>; zero stops every sandbox when its swarm ends.
         /// </summary>
-        public TimeSpan SandboxIdleTimeout { get; set; } = TimeSpan.Zero;
+        public TimeSpan SandboxIdleTimeout { get; set; } = DefaultSandboxIdleTimeout;
+
+        /// <summary>
+        /// Five minutes: the next swarm of an interactive session or of a script's loop usually comes within that and
+        /// then starts at warm speed (a cold second swarm of 10 agents ran 27 times slower), while a session that is
+        /// done gives the memory back soon. An idle sandbox costs memory only (it waits on its input), and cannot
+        /// outlive its owner: a runner exits when its owner's stream ends, and a container then removes itself.
+        /// </summary>
+        public static readonly TimeSpan DefaultSandboxIdleTimeout = TimeSpan.FromMinutes(5);
 
         /// <summary>Memory limit per sandbox in MB, between <see cref="MinMemoryLimitMb"/> and <see cref="MaxMemoryLimitMb"/>.</summary>
         public int MemoryLimitMb { get; set; } = 512;

@@ -25,7 +25,7 @@ namespace NeuralTrader.Swarm.Commands
         public int SandboxTimeout { get; set; }
 
         /// <summary>
-        /// <para type="description">How long, in milliseconds, an agent keeps its sandbox (with its market data loaded) after a swarm, so the next Start-Swarm skips the container starts. Idle sandboxes are stopped after this and by Clear-Swarm. Default 0: every sandbox stops when its swarm ends.</para>
+        /// <para type="description">How long, in milliseconds, an agent keeps its sandbox (with its market data loaded) after a swarm, so the next Start-Swarm skips the container starts. Idle sandboxes are stopped after this, by Clear-Swarm and when the session ends; none outlives its pwsh, even one killed. Default 300000 (5 minutes); 0 stops every sandbox when its swarm ends.</para>
         /// </summary>
         [Parameter]
         [ValidateRange(0, int.MaxValue)]

@@ -211,6 +211,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                         ReadOnly = true,
                         OpenStdin = true,
                         TTY = false,
+                        // The same explicit environment as every sandbox: nothing of the owner's, diagnostics off.
+                        Env = RunnerEnvironment.ForContainer(),
                         CapabilityDrop = new List<string> { "ALL" },
                         // Removal kills at once, as the single-engine sandbox's forced remove does.
                         StopSignal = "SIGKILL",
