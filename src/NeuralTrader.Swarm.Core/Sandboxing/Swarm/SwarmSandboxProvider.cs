@@ -262,6 +262,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                     if (state == TaskState.Failed || state == TaskState.Rejected || state == TaskState.Complete || state == TaskState.Shutdown || state == TaskState.Orphaned)
                         throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
                             $"The sandbox task of '{image}' did not start ({why}).", spec.Strategy);
+                    // A task assigned to a node that has since gone down never starts (restart condition none):
+                    // fail now, so a retry is placed on a node that is up instead of waiting out the timeout.
+                    if (!string.IsNullOrEmpty(task.NodeID) && await NodeStateAsync(task.NodeID, cancellationToken).ConfigureAwait(false) is string nodeState && nodeState != "ready")
+                        throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
+                            $"The sandbox task of '{image}' was placed on node {task.NodeID}, which is {nodeState} ({why}).", spec.Strategy);
                 }
                 if (watch.Elapsed > _options.PlacementTimeout)
                     throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Timeout,
@@ -269,6 +274,12 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                         (_options.Constraints.Count > 0 ? $"; constraints: {string.Join(", ", _options.Constraints)}." : "."), spec.Strategy);
                 await Task.Delay(100, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        private async Task<string?> NodeStateAsync(string nodeId, CancellationToken cancellationToken)
+        {
+            var node = await Engine(Manager, ManagerClient.Swarm.InspectNodeAsync(nodeId, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return node.Status?.State;
         }
 
         /// <summary>The engine of a node: from the configured map (id, address or host name), the manager itself, or tcp:// on the manager's port.</summary>
