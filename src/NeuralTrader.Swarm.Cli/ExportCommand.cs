@@ -28,7 +28,7 @@ namespace NeuralTrader.Swarm.Cli
                     options.EncryptionKey = wantsPlain ? StoreProbe.ReadKey(options.StorePath, required: true, "a decrypted export") : null;
                     using var coordinator = new SwarmCoordinator(options);
                     var path = System.IO.Path.GetFullPath(parse.GetValue(output) ?? FileStamp.StateFileName(DateTimeOffset.UtcNow));
-                    int count = coordinator.Store.ExportState(path, wantsPlain);
+                    int count = coordinator.ExportState(path, wantsPlain);
                     var summary = new { path, trajectories = count, encrypted = coordinator.Store.IsEncrypted && !wantsPlain, keyId = coordinator.Store.KeyId };
                     if (parse.GetValue(common.Json))
                         Console.WriteLine(JsonSerializer.Serialize(summary, CliJson.Options));

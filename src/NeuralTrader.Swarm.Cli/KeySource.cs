@@ -3,6 +3,7 @@ using System.IO;
 using System.Text;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
 
 namespace NeuralTrader.Swarm.Cli
@@ -118,9 +119,10 @@ namespace NeuralTrader.Swarm.Cli
     /// <summary>Looks at a store without changing it.</summary>
     internal static class StoreProbe
     {
-        public static string PathOf(string? path) => Path.GetFullPath(string.IsNullOrEmpty(path) ? TrajectoryStore.DefaultPath : path!);
+        public static string PathOf(string? path) => TrajectoryStore.IsServer(path) ? path! : Path.GetFullPath(string.IsNullOrEmpty(path) ? TrajectoryStore.DefaultPath : path!);
 
-        public static bool Exists(string? path) => File.Exists(PathOf(path));
+        /// <summary>A store file that exists, or a server store (whose tables are made on first open).</summary>
+        public static bool Exists(string? path) => TrajectoryStore.IsServer(path) || File.Exists(PathOf(path));
 
         /// <summary>True when the store file exists and its payloads are encrypted. Opening it without a key never adopts one.</summary>
         public static bool IsEncrypted(string? path)

@@ -7,6 +7,7 @@ using System.Linq;
 using System.Text.Json;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Strategies;
 
 namespace NeuralTrader.Swarm.Cli
@@ -68,7 +69,7 @@ namespace NeuralTrader.Swarm.Cli
         private static int List(ParseResult parse, CommonOptions common, PatternFilter filter, double? minSuccess)
         {
             using var coordinator = Open(parse, common);
-            var patterns = coordinator.Store.GetPatterns(filter).Where(p => minSuccess == null || p.SuccessRate >= minSuccess).ToList();
+            var patterns = coordinator.Learning.GetPatterns(filter).Where(p => minSuccess == null || p.SuccessRate >= minSuccess).ToList();
             if (parse.GetValue(common.Json))
                 Console.WriteLine(JsonSerializer.Serialize(patterns, CliJson.Options));
             else if (patterns.Count == 0)

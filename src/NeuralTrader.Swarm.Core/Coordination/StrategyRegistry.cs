@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Strategies;
 
 namespace NeuralTrader.Swarm.Core

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Core.Learning
 {

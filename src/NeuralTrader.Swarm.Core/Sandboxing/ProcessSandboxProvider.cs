@@ -16,8 +16,10 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
 {
     /// <summary>
     /// Runs each sandbox as a child process of the runner. Weaker isolation than Docker: the child shares
-    /// the network and filesystem of the user. Memory is capped through the .NET GC heap hard limit; the
-    /// runner exits when its stdin closes, so a dying coordinator takes its children with it.
+    /// the network and filesystem of the user. It gets an allow-listed environment (<see cref="RunnerEnvironment"/>),
+    /// and on Unix a process group and resource limits of its own (<see cref="ProcessContainment"/>): stopping
+    /// the sandbox kills the whole group. The runner exits when its stdin closes, so a dying coordinator takes
+    /// its children with it.
     /// </summary>
     public sealed class ProcessSandboxProvider : ISandboxProvider
     {
@@ -40,19 +42,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
         /// <inheritdoc />
         public async Task<ISandbox> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
         {
-            var start = new ProcessStartInfo(_command.FileName)
-            {
-                Arguments = string.Join(" ", _command.Arguments.Select(Quote)),
-                UseShellExecute = false,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                CreateNoWindow = true,
-            };
-            // The GC heap limit is the process sandbox's memory cap: allocation past it fails inside the runner.
-            start.Environment["DOTNET_GCHeapHardLimit"] = ((long)spec.MemoryLimitMb * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture);
-            start.Environment["DOTNET_gcServer"] = "0";
-            start.Environment["DOTNET_TieredPGO"] = "0";
+            if (spec.Image != null)
+                throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
+                    $"Strategy '{spec.Strategy}' needs the image '{spec.Image}', but this swarm runs process-isolated sandboxes, which cannot run images. Use -Isolation Docker (or drop -Image).", spec.Strategy);
+            SwarmOptions.ValidateLimits(spec.MemoryLimitMb, spec.CpuLimit);
+            var start = ProcessContainment.StartInfo(_command, spec.MemoryLimitMb);
 
             Process process;
             try
@@ -102,9 +96,6 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
 
         /// <inheritdoc />
         public void Dispose() => CleanupAsync().GetAwaiter().GetResult();
-
-        private static string Quote(string arg) =>
-            arg.IndexOfAny(new[] { ' ', '"', '\t' }) < 0 ? arg : "\"" + arg.Replace("\"", "\\\"") + "\"";
     }
 
     /// <summary>One runner child process.</summary>
@@ -117,6 +108,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
         private readonly Action<ProcessSandbox> _onStopped;
         private readonly StringBuilder _stderrTail = new StringBuilder();
         private readonly int _memoryLimitMb;
+        private readonly int _pid;
         private int _stopped;
 
         public ProcessSandbox(Process process, SandboxSpec spec, string runnerPath, string coordinatorId, ILogger logger, Action<ProcessSandbox> onStopped)
@@ -125,7 +117,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
             _logger = logger;
             _onStopped = onStopped;
             _memoryLimitMb = spec.MemoryLimitMb;
-            Id = "proc-" + process.Id.ToString(CultureInfo.InvariantCulture);
+            _pid = process.Id;
+            Id = "proc-" + _pid.ToString(CultureInfo.InvariantCulture);
             Info = new SandboxInfo
             {
                 Id = Id,
@@ -258,6 +251,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
             Info.State = "Stopped";
             try
             {
+                // The group first: children and grandchildren of the runner go with it, even if it already exited.
+                ProcessContainment.KillGroup(_pid);
                 if (!_process.HasExited)
                     _process.Kill();
                 _process.WaitForExit(5000);

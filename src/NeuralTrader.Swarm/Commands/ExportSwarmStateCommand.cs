@@ -62,7 +62,8 @@ namespace NeuralTrader.Swarm.Commands
             var store = GetStore();
             if (Decrypt)
                 WriteWarning("The export holds the trajectories decrypted: protect or delete '" + path + "'.");
-            var count = Invoke(() => store.ExportState(path, Decrypt));
+            var coordinator = GetCoordinator();
+            var count = Invoke(() => coordinator.ExportState(path, Decrypt));
             WriteVerbose("Exported " + count + " trajectories to " + path + ".");
             if (PassThru)
                 WriteObject(new SwarmStateTransfer("Export", path, count, 0, store.LoadStrategies().Count, Decrypt));

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Internal;
 
 namespace NeuralTrader.Swarm.Commands

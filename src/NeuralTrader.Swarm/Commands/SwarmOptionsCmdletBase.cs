@@ -34,18 +34,24 @@ namespace NeuralTrader.Swarm.Commands
         /// <para type="description">Memory limit per sandbox in MB. Default 512.</para>
         /// </summary>
         [Parameter]
-        [ValidateRange(16, 1048576)]
+        [ValidateRange(SwarmOptions.MinMemoryLimitMb, SwarmOptions.MaxMemoryLimitMb)]
         public int MemoryLimit { get; set; }
 
         /// <summary>
         /// <para type="description">CPU limit per sandbox in cores. Default 1.</para>
         /// </summary>
         [Parameter]
-        [ValidateRange(0.01, 1024.0)]
+        [ValidateRange(SwarmOptions.MinCpuLimit, SwarmOptions.MaxCpuLimit)]
         public double CpuLimit { get; set; }
 
         /// <summary>
-        /// <para type="description">Where agents run: Auto (Docker when available, else child processes), Docker, Process, or Swarm (services on the Docker Swarm whose manager is -DockerEndpoint; see docs/cluster.md).</para>
+        /// <para type="description">Where agents run: Auto (Docker when available, else child processes, with a warning), Docker, Process, or Swarm
+        /// (services on the Docker Swarm whose manager is -DockerEndpoint; see docs/cluster.md).
+        /// Docker contains strategy code: no network, read-only files, memory/CPU/process limits, no secrets in its environment.
+        /// Process contains only some of it: the runner gets no secrets from your environment, its whole process group is killed on timeout or stop,
+        /// and on Linux/macOS its memory and process count are capped by rlimits; but it runs as you, with your network and your files
+        /// (including the trajectory store and the Docker socket), and with no CPU limit. Use Process only for strategies you trust.
+        /// A custom -Image needs Docker or Swarm. See docs/isolation.md.</para>
         /// </summary>
         [Parameter]
         [ValidateSet("Auto", "Docker", "Process", "Swarm", IgnoreCase = true)]

@@ -2,6 +2,7 @@ using System.IO;
 using System.Management.Automation;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Commands
 {

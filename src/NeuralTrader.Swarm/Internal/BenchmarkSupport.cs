@@ -100,7 +100,7 @@ namespace NeuralTrader.Swarm.Internal
                 return null;
             try
             {
-                return LearningSummary.From(coordinator.Store);
+                return LearningSummary.From(coordinator.Learning);
             }
             catch (Exception e) when (e is SwarmException || e is InvalidOperationException || e is System.IO.IOException)
             {

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text;
 using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Strategies;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Core.Learning.Search
 {

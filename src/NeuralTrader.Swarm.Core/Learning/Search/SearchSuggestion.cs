@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Core.Learning.Search
 {

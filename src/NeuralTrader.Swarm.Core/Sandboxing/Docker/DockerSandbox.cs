@@ -137,10 +137,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                     await Task.Delay(50).ConfigureAwait(false);
                 }
             }
-            catch (DockerContainerNotFoundException)
+            catch (Exception e) when (e is DockerContainerNotFoundException || e is DockerApiException api &&
+                (api.StatusCode == System.Net.HttpStatusCode.NotFound || api.StatusCode == System.Net.HttpStatusCode.Conflict))
             {
-                return new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
-                    $"Container {ShortId} was removed from outside (e.g. `docker rm -f`) while running.", Info.Strategy, cause);
+                // Gone or going: it exited and AutoRemove is deleting it, or it was removed from outside. Its events tell which.
+                return await DiagnoseRemovedAsync(cause).ConfigureAwait(false);
             }
             catch (Exception e) when (DockerEngine.IsUnreachable(e, CancellationToken.None))
             {
@@ -149,15 +150,39 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             var tail = _streams.StderrTail.Trim();
             var state = inspect?.State;
             var code = state != null ? state.ExitCode.ToString(CultureInfo.InvariantCulture) : "unknown";
-            if (state != null && (state.OOMKilled || tail.IndexOf("OutOfMemory", StringComparison.OrdinalIgnoreCase) >= 0 ||
+            if (state != null && (state.OOMKilled || _provider.Exits?.Of(Id).OutOfMemory == true || tail.IndexOf("OutOfMemory", StringComparison.OrdinalIgnoreCase) >= 0 ||
                                   tail.IndexOf("Out of memory", StringComparison.OrdinalIgnoreCase) >= 0))
                 return new SwarmException(SwarmErrorIds.SandboxOutOfMemory, SwarmErrorKind.ResourceLimit,
                     $"Container {ShortId} ran out of memory (limit {_memoryLimitMb} MB) and was killed (exit code {code}).", Info.Strategy, cause);
             if (state != null && state.Running)
                 return new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
                     $"The runner in container {ShortId} closed its output but the container still runs.", Info.Strategy, cause);
-            var how = state?.ExitCode == 137 ? " (SIGKILL: killed from outside, e.g. `docker kill`)"
-                : state?.ExitCode == 143 ? " (SIGTERM: stopped from outside, e.g. `docker stop`)" : "";
+            return Exited(state?.ExitCode, tail, cause);
+        }
+
+        /// <summary>The diagnosis of a container that is already removed, from the engine's events.</summary>
+        private async Task<SwarmException> DiagnoseRemovedAsync(Exception cause)
+        {
+            var exit = _provider.Exits?.Of(Id);
+            if (exit is null)
+                return new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
+                    $"Container {ShortId} was removed while running.", Info.Strategy, cause);
+            var died = await Task.WhenAny(exit.Died, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false) == exit.Died;
+            var tail = _streams.StderrTail.Trim();
+            if (exit.OutOfMemory || tail.IndexOf("OutOfMemory", StringComparison.OrdinalIgnoreCase) >= 0 || tail.IndexOf("Out of memory", StringComparison.OrdinalIgnoreCase) >= 0)
+                return new SwarmException(SwarmErrorIds.SandboxOutOfMemory, SwarmErrorKind.ResourceLimit,
+                    $"Container {ShortId} ran out of memory (limit {_memoryLimitMb} MB) and was killed" + (died ? $" (exit code {exit.Died.Result})." : "."), Info.Strategy, cause);
+            if (!died)
+                return new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
+                    $"Container {ShortId} was removed from outside (e.g. `docker rm -f`) while running.", Info.Strategy, cause);
+            return Exited(exit.Died.Result, tail, cause);
+        }
+
+        private SwarmException Exited(long? exitCode, string tail, Exception cause)
+        {
+            var code = exitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown";
+            var how = exitCode == 137 ? " (SIGKILL: killed from outside, e.g. `docker kill` or `docker rm -f`)"
+                : exitCode == 143 ? " (SIGTERM: stopped from outside, e.g. `docker stop`)" : "";
             return new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
                 $"Container {ShortId} exited unexpectedly with code {code}{how}." + (tail.Length > 0 ? " Last output: " + tail : ""), Info.Strategy, cause);
         }
@@ -190,5 +215,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
 
         /// <summary>Called once when the sandbox stops: forget it and remove what backs it.</summary>
         void OnStopped(DockerSandbox sandbox);
+
+        /// <summary>The engine's exit events of this run's auto-removed containers, or null where containers are not auto-removed (Swarm tasks).</summary>
+        ContainerExits? Exits { get; }
     }
 }

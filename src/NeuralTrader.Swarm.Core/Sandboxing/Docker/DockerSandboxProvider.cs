@@ -36,6 +36,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         private readonly CancellationTokenSource _disposing = new CancellationTokenSource();
         private Task? _started;
         private Task? _reaper;
+        private Task? _events;
         private Task<string>? _builtInImage;
         private int _poolPending;
         private int _disposed;
@@ -49,7 +50,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             Endpoint = DockerEngine.ResolveEndpoint(_options.Endpoint);
             Client = DockerEngine.GetClient(Endpoint);
             _imageBuilder = new SandboxImageBuilder(Client, _options.RunnerDirectory, _options.BuiltInImageTag, _logger);
+            Exits = new ContainerExits(Client, coordinatorId, _logger);
         }
+
+        /// <summary>How this run's containers ended (they auto-remove, so inspect may come too late).</summary>
+        internal ContainerExits Exits { get; }
 
         /// <inheritdoc />
         public string Kind => "docker";
@@ -83,6 +88,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         private async Task StartCoreAsync(CancellationToken cancellationToken)
         {
             await DockerEngine.PingAsync(Endpoint, _options.EngineProbeTimeout, cancellationToken).ConfigureAwait(false);
+            if (_events == null)
+                _events = Task.Run(() => Exits.WatchAsync(_disposing.Token));
             if (_options.ReapOrphansOnStart && _reaper == null)
                 _reaper = Task.Run(() => SweepQuietlyAsync());
             if (_options.WarmPoolSize > 0)
@@ -133,6 +140,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         public async Task<ISandbox> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
         {
             ThrowIfDisposed();
+            SwarmOptions.ValidateLimits(spec.MemoryLimitMb, spec.CpuLimit);
             await StartAsync(cancellationToken).ConfigureAwait(false);
             if (UsesPool(spec))
             {
@@ -213,11 +221,15 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                 Name = ContainerName(spec.AgentId),
                 User = _options.User,
                 Labels = SwarmLabels.For(_coordinatorId, spec.AgentId, spec.Strategy),
+                // Explicit and minimal: nothing of the host's environment, only what the image sets plus these.
+                Env = RunnerEnvironment.ForContainer(),
                 AttachStdin = true,
                 AttachStdout = true,
                 AttachStderr = true,
                 OpenStdin = true,
-                StdinOnce = false,
+                // Leak-proof by construction: when the owner's attach stream ends, even by kill -9 of the owner, the
+                // engine closes the runner's stdin, the runner exits at end of input, and AutoRemove deletes the container.
+                StdinOnce = true,
                 Tty = false,
                 NetworkDisabled = true,
                 HostConfig = new HostConfig
@@ -234,7 +246,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                     PidsLimit = _options.PidsLimit,
                     CapDrop = new List<string> { "ALL" },
                     SecurityOpt = new List<string> { "no-new-privileges" },
-                    AutoRemove = false,
+                    AutoRemove = true,
                     Privileged = false,
                     IpcMode = "private",
                     Init = false,
@@ -345,6 +357,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
 
         DockerClient IContainerHost.Client => Client;
 
+        ContainerExits? IContainerHost.Exits => Exits;
+
         /// <summary>Called by a sandbox when it stops: forget it and remove its container in the background.</summary>
         void IContainerHost.OnStopped(DockerSandbox sandbox)
         {
@@ -373,9 +387,14 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                 {
                     return;
                 }
-                catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound ||
-                    (e.StatusCode == HttpStatusCode.Conflict && (e.ResponseBody ?? "").IndexOf("already in progress", StringComparison.OrdinalIgnoreCase) >= 0))
+                catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
                 {
+                    return;
+                }
+                catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict && (e.ResponseBody ?? "").IndexOf("already in progress", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    // Usually AutoRemove after the runner exited: wait for it, so cleanup returns with the container gone.
+                    await WaitUntilGoneAsync(id).ConfigureAwait(false);
                     return;
                 }
                 catch (Exception e) when (attempt < 2 && !DockerEngine.IsUnreachable(e, CancellationToken.None))
@@ -388,6 +407,27 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                     DockerLog.RemoveFailed(_logger, id, e.Message);
                     return;
                 }
+            }
+        }
+
+        private async Task WaitUntilGoneAsync(string id)
+        {
+            var wait = Stopwatch.StartNew();
+            while (wait.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                try
+                {
+                    await Client.Containers.InspectContainerAsync(id, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (DockerContainerNotFoundException)
+                {
+                    return;
+                }
+                catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+                {
+                    return;
+                }
+                await Task.Delay(50).ConfigureAwait(false);
             }
         }
 

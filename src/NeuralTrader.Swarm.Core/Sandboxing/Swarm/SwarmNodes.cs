@@ -102,6 +102,9 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
             public Uri Endpoint { get; }
             public DockerClient Client { get; }
             public void OnStopped(DockerSandbox sandbox) => _nodes._onStopped(sandbox);
+
+            // Task containers belong to their service, not auto-removed: their state is read from the node's engine.
+            public ContainerExits? Exits => null;
         }
     }
 }

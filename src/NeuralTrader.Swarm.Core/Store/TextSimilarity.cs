@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace NeuralTrader.Swarm.Core.Learning
+namespace NeuralTrader.Swarm.Core.Store
 {
     /// <summary>TF-IDF cosine similarity of short task texts (lower-cased letter/digit tokens of two or more characters, minus common English stop words).</summary>
     internal static class TextSimilarity
