@@ -11,6 +11,7 @@ using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Benchmarking;
 using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Core.Store;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Cli
 {
@@ -204,15 +205,5 @@ namespace NeuralTrader.Swarm.Cli
             output.WriteLine();
             output.WriteLine(report.Incomplete ? "Benchmark incomplete (cancelled)." : report.Passed ? "All thresholds passed." : "Some thresholds failed.");
         }
-    }
-
-    /// <summary>Calls the handler on the reporting thread (Progress&lt;T&gt; would post to the thread pool and lose the order).</summary>
-    internal sealed class SynchronousProgress<T> : IProgress<T>
-    {
-        private readonly Action<T> _handler;
-
-        public SynchronousProgress(Action<T> handler) => _handler = handler;
-
-        public void Report(T value) => _handler(value);
     }
 }

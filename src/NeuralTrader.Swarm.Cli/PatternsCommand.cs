@@ -9,6 +9,7 @@ using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Strategies;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Cli
 {

@@ -8,6 +8,7 @@ using System.Text.Json;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Core.Store;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Cli
 {

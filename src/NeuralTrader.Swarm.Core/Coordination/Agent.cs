@@ -10,7 +10,7 @@ using NeuralTrader.Swarm.Core.Sandboxing;
 using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Strategies;
 
-namespace NeuralTrader.Swarm.Core
+namespace NeuralTrader.Swarm.Core.Coordination
 {
     /// <summary>
     /// A worker of a swarm. It owns at most one sandbox at a time and runs deployments in it one after another,

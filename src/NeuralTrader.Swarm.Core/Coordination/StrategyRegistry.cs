@@ -7,7 +7,7 @@ using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Strategies;
 
-namespace NeuralTrader.Swarm.Core
+namespace NeuralTrader.Swarm.Core.Coordination
 {
     /// <summary>
     /// Registered strategies by case-insensitive name; built-in types deploy without registering. With a store,

@@ -13,7 +13,7 @@ using NeuralTrader.Swarm.Core.Resilience;
 using NeuralTrader.Swarm.Core.Sandboxing;
 using NeuralTrader.Swarm.Strategies;
 
-namespace NeuralTrader.Swarm.Core
+namespace NeuralTrader.Swarm.Core.Coordination
 {
     /// <summary>
     /// Registers strategies and deploys them into sandboxes, at most <see cref="SwarmOptions.MaxAgents"/> at a

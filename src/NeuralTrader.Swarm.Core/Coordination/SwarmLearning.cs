@@ -11,7 +11,7 @@ using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Strategies;
 using NeuralTrader.Swarm.Core.Learning.Search;
 
-namespace NeuralTrader.Swarm.Core
+namespace NeuralTrader.Swarm.Core.Coordination
 {
     /// <summary>
     /// The coordinator's side of learning: predicts before a run, applies confident suggestions when

@@ -9,7 +9,7 @@ using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Learning.Search;
 using NeuralTrader.Swarm.Protocol;
 
-namespace NeuralTrader.Swarm.Core
+namespace NeuralTrader.Swarm.Core.Coordination
 {
     /// <summary>What an optimisation run asks for (Invoke-SwarmOptimization, deploy-swarm optimize).</summary>
     public sealed class OptimizationRequest

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using NeuralTrader.Swarm.Core.Learning.Search;
 using NeuralTrader.Swarm.Core.Store;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Learning
 {

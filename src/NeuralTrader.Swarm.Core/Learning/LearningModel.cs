@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralTrader.Swarm.Core.Learning.Search;
 using NeuralTrader.Swarm.Core.Store;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Learning
 {
@@ -374,5 +375,4 @@ namespace NeuralTrader.Swarm.Core.Learning
             return patterns;
         }
     }
-
 }

@@ -11,6 +11,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralTrader.Swarm.Protocol;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Sandboxing
 {
@@ -154,24 +155,9 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
             if (!IsAlive)
                 throw Exited();
             Info.State = "Busy";
-            var send = _channel.SendAsync(request);
-            using (var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                var winner = await Task.WhenAny(send, Task.Delay(timeout, delayCancel.Token)).ConfigureAwait(false);
-                if (winner != send)
-                {
-                    // Timed out or cancelled: killing the process ends the pending read.
-                    await StopAsync().ConfigureAwait(false);
-                    _ = send.ContinueWith(t => t.Exception, TaskScheduler.Default);
-                    cancellationToken.ThrowIfCancellationRequested();
-                    throw new SwarmException(SwarmErrorIds.SandboxTimeout, SwarmErrorKind.Timeout,
-                        $"The execution ran longer than the sandbox timeout of {timeout.TotalMilliseconds:0} ms; sandbox {Id} was killed.", Info.Strategy);
-                }
-                delayCancel.Cancel();
-            }
             try
             {
-                var response = await send.ConfigureAwait(false);
+                var response = await _channel.SendWithinAsync(request, timeout, StopAsync, "sandbox " + Id, Info.Strategy, cancellationToken).ConfigureAwait(false);
                 Info.State = "Idle";
                 return response;
             }
@@ -184,7 +170,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                 await StopAsync().ConfigureAwait(false);
                 throw exited;
             }
-            catch (SwarmException)
+            catch (SwarmException e) when (e.ErrorId != SwarmErrorIds.SandboxTimeout)
             {
                 // A protocol violation leaves the stream in an unknown state: the sandbox is not reused.
                 await StopAsync().ConfigureAwait(false);

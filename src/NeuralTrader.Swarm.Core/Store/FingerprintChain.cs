@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using NeuralTrader.Swarm.Core.Security;
 using Org.BouncyCastle.Crypto.Digests;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Store
 {

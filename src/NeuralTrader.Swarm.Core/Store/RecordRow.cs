@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Text;
 using Org.BouncyCastle.Crypto.Digests;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Store
 {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Store
 {

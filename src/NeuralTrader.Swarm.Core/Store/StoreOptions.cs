@@ -3,6 +3,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Store
 {

@@ -1,6 +1,7 @@
 using System.IO;
 using System.Management.Automation;
 using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Commands
 {

@@ -6,6 +6,7 @@ using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Internal;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Commands
 {

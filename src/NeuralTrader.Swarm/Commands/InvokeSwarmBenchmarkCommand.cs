@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Benchmarking;
 using NeuralTrader.Swarm.Internal;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Commands
 {
@@ -167,7 +168,7 @@ namespace NeuralTrader.Swarm.Commands
             {
                 result = Run(async token =>
                 {
-                    var report = await benchmark.RunAsync(benchmarkOptions, new CallbackProgress<BenchmarkProgress>(p => Pump.Post(() =>
+                    var report = await benchmark.RunAsync(benchmarkOptions, new SynchronousProgress<BenchmarkProgress>(p => Pump.Post(() =>
                     {
                         progress.PercentComplete = Math.Max(0, Math.Min(100, p.PercentComplete));
                         progress.StatusDescription = p.StatusDescription;

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Core.Store;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Commands
 {

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Protocol;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm
 {

@@ -7,6 +7,7 @@ using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Tests.Coordination
 {

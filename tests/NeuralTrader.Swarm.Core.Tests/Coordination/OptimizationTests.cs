@@ -8,6 +8,7 @@ using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Learning.Search;
 using NeuralTrader.Swarm.Protocol;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Tests.Coordination
 {

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Sandboxing;
 using NeuralTrader.Swarm.Protocol;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Tests.Coordination
 {

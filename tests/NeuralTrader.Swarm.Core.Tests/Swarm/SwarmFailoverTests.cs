@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Coordination;
 using NeuralTrader.Swarm.Protocol;
 
 namespace NeuralTrader.Swarm.Tests.Swarm

@@ -8,6 +8,7 @@ using NeuralTrader.Swarm.Core.Sandboxing;
 using NeuralTrader.Swarm.Core.Sandboxing.Docker;
 using NeuralTrader.Swarm.Core.Sandboxing.Swarm;
 using NeuralTrader.Swarm.Protocol;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Tests.Swarm
 {

@@ -191,7 +191,8 @@ Describe 'Docker cmdlets without an engine' {
     }
 
     It 'takes the Docker settings in the configuration' {
-        $c = Set-SwarmConfiguration -DockerEndpoint 'unix:///var/run/docker.sock' -WarmPoolSize 1 -SandboxImage 'example/strategy:1' -PassThru
+        # An image needs container isolation (on Process it is refused, as the next test shows).
+        $c = Set-SwarmConfiguration -Isolation Docker -DockerEndpoint 'unix:///var/run/docker.sock' -WarmPoolSize 1 -SandboxImage 'example/strategy:1' -PassThru
         try {
             $c.DockerEndpoint | Should -Be 'unix:///var/run/docker.sock'
             $c.WarmPoolSize | Should -Be 1
@@ -200,5 +201,10 @@ Describe 'Docker cmdlets without an engine' {
         finally {
             Set-SwarmConfiguration -Reset -Isolation Process -MaxAgents 2 -SandboxTimeout 120000 -StorePath $DockerTestStore
         }
+    }
+
+    It 'refuses an image on a process-isolated configuration and keeps the configuration' {
+        { Set-SwarmConfiguration -SandboxImage 'example/strategy:1' } | Should -Throw '*needs Docker, but Isolation is Process*'
+        (Get-SwarmConfiguration).SandboxImage | Should -BeNullOrEmpty
     }
 }

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using NeuralTrader.Swarm.Protocol;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
 {
@@ -64,24 +65,10 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                 throw new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
                     $"Sandbox {ShortId} was already stopped.", Info.Strategy);
             Info.State = "Busy";
-            // No token for the channel: cancelling is done by killing the container, which ends the read.
-            var send = _channel.SendAsync(request);
-            using (var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                var winner = await Task.WhenAny(send, Task.Delay(timeout, delayCancel.Token)).ConfigureAwait(false);
-                if (winner != send)
-                {
-                    _ = send.ContinueWith(t => t.Exception, TaskScheduler.Default);
-                    await StopAsync().ConfigureAwait(false);
-                    cancellationToken.ThrowIfCancellationRequested();
-                    throw new SwarmException(SwarmErrorIds.SandboxTimeout, SwarmErrorKind.Timeout,
-                        $"The execution ran longer than the sandbox timeout of {timeout.TotalMilliseconds:0} ms; container {ShortId} was killed.", Info.Strategy);
-                }
-                delayCancel.Cancel();
-            }
             try
             {
-                var response = await send.ConfigureAwait(false);
+                // No token for the channel: cancelling is done by killing the container, which ends the read.
+                var response = await _channel.SendWithinAsync(request, timeout, StopAsync, "container " + ShortId, Info.Strategy, cancellationToken).ConfigureAwait(false);
                 Info.State = "Idle";
                 return response;
             }
@@ -94,7 +81,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             catch (Exception e) when (e is SwarmException || e is IOException || e is ObjectDisposedException || e is InvalidOperationException)
             {
                 if (e is SwarmException swarm && swarm.ErrorId != SwarmErrorIds.SandboxExited)
-                    throw;
+                    throw; // a timeout, already killed
                 var error = await DiagnoseExitAsync(e).ConfigureAwait(false);
                 await StopAsync().ConfigureAwait(false);
                 throw error;

@@ -79,7 +79,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                     $"The sandbox image '{image}' is not on the Swarm manager's engine ({_manager}), and images are never pulled from elsewhere. Build or load it there first.", strategy, e);
             }
             var errors = new List<string>();
-            await DockerEngine.Call(_manager, _managerClient.Images.PushImageAsync(target, new ImagePushParameters { Tag = tag }, new AuthConfig(), new SyncProgress(m =>
+            await DockerEngine.Call(_manager, _managerClient.Images.PushImageAsync(target, new ImagePushParameters { Tag = tag }, new AuthConfig(), new SynchronousProgress<JSONMessage>(m =>
             {
                 var error = m.Error?.Message ?? m.ErrorMessage;
                 if (!string.IsNullOrEmpty(error))
@@ -161,13 +161,6 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                     cancellationToken.ThrowIfCancellationRequested();
             }
             return await task.ConfigureAwait(false);
-        }
-
-        private sealed class SyncProgress : IProgress<JSONMessage>
-        {
-            private readonly Action<JSONMessage> _report;
-            public SyncProgress(Action<JSONMessage> report) => _report = report;
-            public void Report(JSONMessage value) => _report(value);
         }
     }
 }

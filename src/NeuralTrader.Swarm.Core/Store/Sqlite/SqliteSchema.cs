@@ -1,6 +1,7 @@
 using System;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Store.Sqlite
 {
