@@ -74,6 +74,7 @@ namespace NeuralTrader.Swarm.Tests.Swarm
         private readonly string _id = Guid.NewGuid().ToString("N").Substring(0, 6);
         private readonly List<int> _pids = new List<int>();
         private readonly List<string> _namespaces = new List<string>();
+        private readonly Dictionary<string, int> _enginePids = new Dictionary<string, int>();
 
         public string Root { get; }
         public string Node1Endpoint => "unix://" + Path.Combine(Root, "n1", "docker.sock");
@@ -213,7 +214,7 @@ namespace NeuralTrader.Swarm.Tests.Swarm
             var dir = Path.Combine(Root, node);
             Directory.CreateDirectory(Path.Combine(dir, "data"));
             Directory.CreateDirectory(Path.Combine(dir, "exec"));
-            StartInNamespace(ns, Path.Combine(dir, "dockerd.log"), "dockerd",
+            _enginePids[node] = StartInNamespace(ns, Path.Combine(dir, "dockerd.log"), "dockerd",
                 "--data-root", Path.Combine(dir, "data"),
                 "--exec-root", Path.Combine(dir, "exec"),
                 "--pidfile", Path.Combine(dir, "dockerd.pid"),
@@ -227,14 +228,18 @@ namespace NeuralTrader.Swarm.Tests.Swarm
         /// Starts a program in a namespace's network only: nsenter --net, not `ip netns exec`, which also remounts
         /// /sys and so hides the cgroup mounts dockerd needs ("Devices cgroup isn't mounted").
         /// </summary>
-        private void StartInNamespace(string ns, string log, string program, params string[] args)
+        private int StartInNamespace(string ns, string log, string program, params string[] args)
         {
             var quoted = string.Join(" ", new[] { "nsenter", "--net=/var/run/netns/" + ns, program }.Concat(args).Select(a => "'" + a.Replace("'", "'\\''") + "'"));
             // exec: the pid we keep is the program's own (sh execs nsenter, which execs the program).
             var start = new ProcessStartInfo("/bin/sh", new[] { "-c", "exec " + quoted + " >'" + log + "' 2>&1 </dev/null" }) { UseShellExecute = false };
             using var process = Process.Start(start)!;
             lock (_pids) _pids.Add(process.Id);
+            return process.Id;
         }
+
+        /// <summary>A node failure for real: node 2's dockerd is killed with SIGKILL (its containerd and tasks stay until teardown).</summary>
+        public void KillNode2Engine() => Signal(_enginePids["n2"], "KILL");
 
         private static async Task WaitForEngineAsync(string endpoint)
         {

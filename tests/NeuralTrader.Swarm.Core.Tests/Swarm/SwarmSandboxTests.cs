@@ -192,6 +192,73 @@ namespace NeuralTrader.Swarm.Tests.Swarm
             Assert.Empty(await _cluster.NetworksOfRunAsync(_runId));
         }
 
+        [SwarmClusterFact]
+        public async Task Cancelling_while_the_task_waits_for_placement_removes_its_service_and_network()
+        {
+            var provider = NewProvider(new List<string> { "node.labels.tier==gpu" });
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => provider.CreateAsync(Spec("cancelled"), cts.Token));
+            await provider.CleanupAsync();
+            Assert.Empty(await _cluster.ServicesOfRunAsync(_runId));
+            Assert.Empty(await _cluster.NetworksOfRunAsync(_runId));
+        }
+
+        [SwarmClusterFact]
+        public async Task The_start_sweep_removes_services_of_dead_owners_on_this_host_and_keeps_those_of_live_ones()
+        {
+            _cluster.RequireCluster();
+            var deadPid = Enumerable.Range(4_000_000, 1000).First(p => !System.IO.Directory.Exists("/proc/" + p));
+            var orphanRun = _runId + "-orphan";
+            var liveRun = _runId + "-live";
+            async Task<string> LeaveServiceAsync(string run, string owner)
+            {
+                var labels = new Dictionary<string, string>
+                {
+                    [SwarmLabels.Module] = SwarmLabels.ModuleVersion,
+                    [SwarmLabels.Run] = run,
+                    [SwarmLabels.Owner] = owner,
+                };
+                var network = await _cluster.Node1.Networks.CreateNetworkAsync(new global::Docker.DotNet.Models.NetworksCreateParameters
+                {
+                    Name = run, Driver = "overlay", Internal = true, Labels = labels,
+                });
+                // No replica: what a killed session leaves behind is the service and its network, running or not.
+                return (await _cluster.Node1.Swarm.CreateServiceAsync(new global::Docker.DotNet.Models.ServiceCreateParameters
+                {
+                    Service = new global::Docker.DotNet.Models.ServiceSpec
+                    {
+                        Name = run,
+                        Labels = labels,
+                        Mode = new global::Docker.DotNet.Models.ServiceMode { Replicated = new global::Docker.DotNet.Models.ReplicatedService { Replicas = 0 } },
+                        TaskTemplate = new global::Docker.DotNet.Models.TaskSpec
+                        {
+                            ContainerSpec = new global::Docker.DotNet.Models.ContainerSpec { Image = _cluster.BusyboxImage },
+                            Networks = new List<global::Docker.DotNet.Models.NetworkAttachmentConfig> { new global::Docker.DotNet.Models.NetworkAttachmentConfig { Target = network.ID } },
+                        },
+                    },
+                })).ID;
+            }
+            var live = await LeaveServiceAsync(liveRun, ProcessOwner.Current.ToString());
+            try
+            {
+                await LeaveServiceAsync(orphanRun, Environment.MachineName + ":" + deadPid + ":12345");
+                var provider = NewProvider();
+                await provider.StartAsync();
+                // Cleanup waits for the start sweep.
+                await provider.CleanupAsync();
+                Assert.Empty(await _cluster.ServicesOfRunAsync(orphanRun));
+                Assert.Empty(await _cluster.NetworksOfRunAsync(orphanRun));
+                Assert.Single(await _cluster.ServicesOfRunAsync(liveRun));
+                Assert.Single(await _cluster.NetworksOfRunAsync(liveRun));
+            }
+            finally
+            {
+                await _cluster.Node1.Swarm.RemoveServiceAsync(live);
+                foreach (var network in await _cluster.NetworksOfRunAsync(liveRun))
+                    await _cluster.Node1.Networks.DeleteNetworkAsync(network.ID);
+            }
+        }
+
         public Task InitializeAsync() => Task.CompletedTask;
 
         public async Task DisposeAsync()

@@ -114,6 +114,32 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             }
         }
 
+        /// <summary>Awaits an engine call, turning an unreachable engine into DockerUnavailable naming <paramref name="endpoint"/>.</summary>
+        internal static async Task<T> Call<T>(Uri endpoint, Task<T> call, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await call.ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsUnreachable(e, cancellationToken))
+            {
+                throw Unavailable(endpoint, e);
+            }
+        }
+
+        /// <summary>Awaits an engine call that returns nothing, as <see cref="Call{T}"/>.</summary>
+        internal static async Task Call(Uri endpoint, Task call, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await call.ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsUnreachable(e, cancellationToken))
+            {
+                throw Unavailable(endpoint, e);
+            }
+        }
+
         /// <summary>Whether an exception from Docker.DotNet means the engine could not be reached.</summary>
         internal static bool IsUnreachable(Exception e, CancellationToken cancellationToken)
         {

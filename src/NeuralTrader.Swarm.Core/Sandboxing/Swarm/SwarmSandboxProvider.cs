@@ -12,7 +12,6 @@ using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralTrader.Swarm.Core.Sandboxing.Docker;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
 {
@@ -37,13 +36,12 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
         private readonly ConcurrentDictionary<string, Deployment> _live = new ConcurrentDictionary<string, Deployment>(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, Task> _removals = new ConcurrentDictionary<string, Task>(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<Task, byte> _inflight = new ConcurrentDictionary<Task, byte>();
-        private readonly ConcurrentDictionary<string, Task<string>> _images = new ConcurrentDictionary<string, Task<string>>(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, NodeHost> _nodes = new ConcurrentDictionary<string, NodeHost>(StringComparer.Ordinal);
+        private readonly SwarmNodes _nodes;
+        private readonly SwarmImages _images;
         private readonly object _startLock = new object();
         private readonly CancellationTokenSource _disposing = new CancellationTokenSource();
         private Task? _started;
         private Task? _reaper;
-        private string _managerNodeId = "";
         private int _noNewPrivilegesChecked;
         private int _disposed;
 
@@ -55,6 +53,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
             _logger = logger ?? NullLogger.Instance;
             Manager = DockerEngine.ResolveEndpoint(_options.ManagerEndpoint);
             ManagerClient = DockerEngine.GetClient(Manager);
+            _nodes = new SwarmNodes(Manager, ManagerClient, _options.NodeEndpoints, OnStopped);
+            _images = new SwarmImages(_options, Manager, ManagerClient, _nodes, _logger, _disposing.Token);
             foreach (var constraint in _options.Constraints)
             {
                 if (string.IsNullOrWhiteSpace(constraint) || (constraint.IndexOf("==", StringComparison.Ordinal) < 0 && constraint.IndexOf("!=", StringComparison.Ordinal) < 0))
@@ -97,12 +97,12 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
         private async Task StartCoreAsync(CancellationToken cancellationToken)
         {
             await DockerEngine.PingAsync(Manager, _options.Container.EngineProbeTimeout, cancellationToken).ConfigureAwait(false);
-            var info = await Engine(Manager, ManagerClient.System.GetSystemInfoAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+            var info = await DockerEngine.Call(Manager, ManagerClient.System.GetSystemInfoAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
             if (info.Swarm == null || !info.Swarm.ControlAvailable)
                 throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
                     $"The Docker engine at {Manager} is not a Swarm manager (swarm state: {info.Swarm?.LocalNodeState ?? "unknown"}). " +
                     "Point -DockerEndpoint at a manager (`docker swarm init` makes one), or use -Isolation Docker.", Manager.ToString());
-            _managerNodeId = info.Swarm.NodeID ?? "";
+            _nodes.ManagerNodeId = info.Swarm.NodeID ?? "";
             if (_options.Container.ReapOrphansOnStart && _reaper == null)
                 _reaper = Task.Run(() => SweepAsync(owner => owner.IsThisHost && !owner.IsAlive(), _disposing.Token));
         }
@@ -128,22 +128,31 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
         private async Task<ISandbox> CreateCoreAsync(SandboxSpec spec, CancellationToken cancellationToken)
         {
             var watch = Stopwatch.StartNew();
-            var image = await ResolveImageAsync(spec.Image ?? _options.Container.DefaultImage, spec.Strategy, cancellationToken).ConfigureAwait(false);
+            var image = await _images.ResolveAsync(spec.Image ?? _options.Container.DefaultImage, spec.Strategy, cancellationToken).ConfigureAwait(false);
             var name = SandboxName(spec.AgentId);
             var labels = SwarmLabels.For(_coordinatorId, spec.AgentId, spec.Strategy);
 
             // Network and service are created without the caller's token (a cancelled create could leave one whose
             // id we never learn); cancellation is checked between steps and while waiting for placement.
             cancellationToken.ThrowIfCancellationRequested();
-            var network = await Engine(Manager, ManagerClient.Networks.CreateNetworkAsync(new NetworksCreateParameters
+            NetworksCreateResponse network;
+            try
             {
-                Name = name,
-                Driver = "overlay",
-                Internal = true,
-                Attachable = false,
-                CheckDuplicate = true,
-                Labels = labels,
-            }, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+                network = await DockerEngine.Call(Manager, ManagerClient.Networks.CreateNetworkAsync(new NetworksCreateParameters
+                {
+                    Name = name,
+                    Driver = "overlay",
+                    Internal = true,
+                    Attachable = false,
+                    CheckDuplicate = true,
+                    Labels = labels,
+                }, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (DockerApiException e)
+            {
+                throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Failed,
+                    $"The Swarm manager refused to create the sandbox's internal overlay network: {Trim(e.ResponseBody ?? e.Message)}", spec.Strategy, e);
+            }
 
             string? serviceId = null;
             DockerSandbox? sandbox = null;
@@ -151,7 +160,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
             {
                 try
                 {
-                    serviceId = (await Engine(Manager, ManagerClient.Swarm.CreateServiceAsync(new ServiceCreateParameters
+                    serviceId = (await DockerEngine.Call(Manager, ManagerClient.Swarm.CreateServiceAsync(new ServiceCreateParameters
                     {
                         Service = BuildServiceSpec(spec, image, name, network.ID, labels),
                     }, CancellationToken.None), CancellationToken.None).ConfigureAwait(false)).ID;
@@ -163,9 +172,9 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                 }
 
                 var task = await WaitForTaskAsync(serviceId, spec, image, cancellationToken).ConfigureAwait(false);
-                var host = await HostForNodeAsync(task.NodeID, cancellationToken).ConfigureAwait(false);
+                var host = await _nodes.HostAsync(task.NodeID, cancellationToken).ConfigureAwait(false);
                 var containerId = task.Status.ContainerStatus.ContainerID;
-                var mux = await Engine(host.Endpoint, host.Client.Containers.AttachContainerAsync(containerId, false, new ContainerAttachParameters
+                var mux = await DockerEngine.Call(host.Endpoint, host.Client.Containers.AttachContainerAsync(containerId, false, new ContainerAttachParameters
                 {
                     Stream = true,
                     Stdin = true,
@@ -181,12 +190,15 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                 SwarmLog.SandboxReady(_logger, name, host.Address, spec.AgentId, watch.ElapsedMilliseconds);
                 return sandbox;
             }
-            catch
+            catch (Exception e)
             {
                 if (sandbox != null)
                     await sandbox.StopAsync().ConfigureAwait(false);
                 else
                     QueueRemoval(serviceId, network.ID);
+                if (e is DockerApiException api)
+                    throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Failed,
+                        $"Attaching to the sandbox task of '{image}' failed: {Trim(api.ResponseBody ?? api.Message)}", spec.Strategy, e);
                 throw;
             }
         }
@@ -251,7 +263,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
             var why = "no task yet";
             while (true)
             {
-                var tasks = await Engine(Manager, ManagerClient.Tasks.ListAsync(new TasksListParameters
+                var tasks = await DockerEngine.Call(Manager, ManagerClient.Tasks.ListAsync(new TasksListParameters
                 {
                     Filters = new Dictionary<string, IDictionary<string, bool>> { ["service"] = new Dictionary<string, bool> { [serviceId] = true } },
                 }, cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -265,6 +277,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                     if (state == TaskState.Failed || state == TaskState.Rejected || state == TaskState.Complete || state == TaskState.Shutdown || state == TaskState.Orphaned)
                         throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
                             $"The sandbox task of '{image}' did not start ({why}).", spec.Strategy);
+                    // A task assigned to a node that has since gone down never starts (restart condition none):
+                    // fail now, so a retry is placed on a node that is up instead of waiting out the timeout.
+                    if (!string.IsNullOrEmpty(task.NodeID) && await _nodes.StateAsync(task.NodeID, cancellationToken).ConfigureAwait(false) is string nodeState && nodeState != "ready")
+                        throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
+                            $"The sandbox task of '{image}' was placed on node {task.NodeID}, which is {nodeState} ({why}).", spec.Strategy);
                 }
                 if (watch.Elapsed > _options.PlacementTimeout)
                     throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Timeout,
@@ -274,163 +291,19 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
             }
         }
 
-        /// <summary>The engine of a node: from the configured map (id, address or host name), the manager itself, or tcp:// on the manager's port.</summary>
-        private async Task<NodeHost> HostForNodeAsync(string nodeId, CancellationToken cancellationToken)
-        {
-            if (_nodes.TryGetValue(nodeId, out var known))
-                return known;
-            var node = await Engine(Manager, ManagerClient.Swarm.InspectNodeAsync(nodeId, cancellationToken), cancellationToken).ConfigureAwait(false);
-            return _nodes.GetOrAdd(nodeId, _ => new NodeHost(this, node.ID, node.Status?.Addr ?? "", EndpointOf(node)));
-        }
-
-        private Uri EndpointOf(NodeListResponse node)
-        {
-            var address = node.Status?.Addr ?? "";
-            var hostName = node.Description?.Hostname ?? "";
-            foreach (var key in new[] { node.ID, address, hostName })
-            {
-                if (!string.IsNullOrEmpty(key) && _options.NodeEndpoints.TryGetValue(key, out var configured))
-                    return DockerEngine.ResolveEndpoint(configured);
-            }
-            if (string.Equals(node.ID, _managerNodeId, StringComparison.Ordinal))
-                return Manager;
-            if (Manager.Scheme == "tcp" && address.Length > 0)
-                return new Uri("tcp://" + address + ":" + Manager.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
-                $"No engine endpoint is known for Swarm node {hostName} ({address}, id {node.ID}): attaching to a sandbox goes through the engine of its node. " +
-                $"Map it with -NodeEndpoint @{{ '{address}' = 'tcp://{address}:2376' }} (CLI: --node-endpoint {address}=tcp://{address}:2376).", node.ID);
-        }
-
         /// <summary>
         /// Engine 20.10 drops NoNewPrivileges for services (swarmkit only gained the setting in 2023, after 20.10):
         /// read what the first task's container really got and warn once when it lacks it.
         /// </summary>
-        private async Task CheckNoNewPrivilegesAsync(NodeHost host, string containerId)
+        private async Task CheckNoNewPrivilegesAsync(SwarmNodes.NodeHost host, string containerId)
         {
             if (Interlocked.Exchange(ref _noNewPrivilegesChecked, 1) == 1)
                 return;
-            var inspect = await Engine(host.Endpoint, host.Client.Containers.InspectContainerAsync(containerId, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+            var inspect = await DockerEngine.Call(host.Endpoint, host.Client.Containers.InspectContainerAsync(containerId, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
             var options = inspect.HostConfig?.SecurityOpt ?? new List<string>();
             NoNewPrivilegesEnforced = options.Any(o => o.StartsWith("no-new-privileges", StringComparison.OrdinalIgnoreCase) && !o.EndsWith(":false", StringComparison.OrdinalIgnoreCase));
             if (NoNewPrivilegesEnforced == false)
                 SwarmLog.NoNewPrivilegesIgnored(_logger, host.Address, inspect.Config?.Labels != null && inspect.Config.Labels.TryGetValue("com.docker.swarm.node.id", out var id) ? id : "");
-        }
-
-        /// <summary>
-        /// The image reference the services run: pushed to the registry and pinned by digest when one is configured,
-        /// else the local reference after checking every active node has it. Resolved once per image.
-        /// </summary>
-        private async Task<string> ResolveImageAsync(string? configured, string strategy, CancellationToken cancellationToken)
-        {
-            var key = configured ?? "";
-            var resolving = _images.GetOrAdd(key, _ => ResolveImageCoreAsync(configured, strategy));
-            try
-            {
-                return await WithCancellation(resolving, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception) when (resolving.IsFaulted || resolving.IsCanceled)
-            {
-                _images.TryRemove(key, out _);
-                throw;
-            }
-        }
-
-        private async Task<string> ResolveImageCoreAsync(string? configured, string strategy)
-        {
-            var token = _disposing.Token;
-            var image = configured ?? await new SandboxImageBuilder(ManagerClient, _options.Container.RunnerDirectory, _options.Container.BuiltInImageTag, _logger)
-                .EnsureAsync(token).ConfigureAwait(false);
-            if (!string.IsNullOrEmpty(_options.Registry))
-                return await PushAsync(image, strategy, token).ConfigureAwait(false);
-            await VerifyOnEveryNodeAsync(image, strategy, token).ConfigureAwait(false);
-            return image;
-        }
-
-        private async Task<string> PushAsync(string image, string strategy, CancellationToken cancellationToken)
-        {
-            var registry = _options.Registry!.Trim().TrimEnd('/');
-            var (repository, tag) = SplitReference(image);
-            var target = registry + "/" + repository;
-            try
-            {
-                await ManagerClient.Images.TagImageAsync(image, new ImageTagParameters { RepositoryName = target, Tag = tag, Force = true }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
-            {
-                throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.NotFound,
-                    $"The sandbox image '{image}' is not on the Swarm manager's engine ({Manager}), and images are never pulled from elsewhere. Build or load it there first.", strategy, e);
-            }
-            var errors = new List<string>();
-            await ManagerClient.Images.PushImageAsync(target, new ImagePushParameters { Tag = tag }, new AuthConfig(), new SynchronousProgress<JSONMessage>(m =>
-            {
-                var error = m.Error?.Message ?? m.ErrorMessage;
-                if (!string.IsNullOrEmpty(error))
-                    lock (errors) errors.Add(error);
-            }), cancellationToken).ConfigureAwait(false);
-            var pushed = await ManagerClient.Images.InspectImageAsync(target + ":" + tag, cancellationToken).ConfigureAwait(false);
-            var digest = pushed.RepoDigests?.FirstOrDefault(d => d.StartsWith(target + "@", StringComparison.Ordinal));
-            if (errors.Count > 0 || digest == null)
-                throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
-                    $"Pushing the sandbox image '{image}' to the registry {registry} failed: " +
-                    (errors.Count > 0 ? string.Join("; ", errors) : "the registry returned no digest") +
-                    ". The engines must reach the registry (an http registry needs --insecure-registry on every engine).", strategy);
-            SwarmLog.ImagePushed(_logger, image, digest);
-            return digest;
-        }
-
-        private async Task VerifyOnEveryNodeAsync(string image, string strategy, CancellationToken cancellationToken)
-        {
-            var nodes = await Engine(Manager, ManagerClient.Swarm.ListNodesAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
-            var lacking = new List<string>();
-            foreach (var node in nodes.Where(n => n.Status?.State == "ready" && n.Spec?.Availability == "active"))
-            {
-                var label = (node.Description?.Hostname ?? "") + " (" + (node.Status?.Addr ?? "") + ", id " + node.ID + ")";
-                try
-                {
-                    var host = await HostForNodeAsync(node.ID, cancellationToken).ConfigureAwait(false);
-                    await host.Client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
-                }
-                catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
-                {
-                    lacking.Add(label);
-                }
-                catch (Exception e) when (e is SwarmException || DockerEngine.IsUnreachable(e, cancellationToken))
-                {
-                    lacking.Add(label + " [could not be checked: " + e.Message + "]");
-                }
-            }
-            if (lacking.Count > 0)
-                throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.NotFound,
-                    $"The sandbox image '{image}' is not on every Swarm node and no registry was given: missing on {string.Join("; ", lacking)}. " +
-                    "Give a registry the engines can reach (-Registry host:port; the image is pushed there and pinned by digest), or load the image on those nodes.", strategy);
-        }
-
-        /// <summary>Repository (without a registry host) and tag of an image reference; a digest reference keeps its digest as the tag's source.</summary>
-        internal static (string Repository, string Tag) SplitReference(string image)
-        {
-            var name = image;
-            var at = name.IndexOf('@');
-            var tag = "latest";
-            if (at >= 0)
-            {
-                tag = "sha-" + name.Substring(at + 1).Replace("sha256:", "").Substring(0, 12);
-                name = name.Substring(0, at);
-            }
-            var slash = name.LastIndexOf('/');
-            var colon = name.LastIndexOf(':');
-            if (colon > slash)
-            {
-                tag = name.Substring(colon + 1);
-                name = name.Substring(0, colon);
-            }
-            var first = name.IndexOf('/');
-            if (first > 0)
-            {
-                var head = name.Substring(0, first);
-                if (head.IndexOf('.') >= 0 || head.IndexOf(':') >= 0 || head == "localhost")
-                    name = name.Substring(first + 1);
-            }
-            return (name, tag);
         }
 
         private static string SandboxName(string agentId)
@@ -589,32 +462,6 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                 throw new ObjectDisposedException(nameof(SwarmSandboxProvider));
         }
 
-        /// <summary>Awaits an engine call, turning an unreachable engine into DockerUnavailable.</summary>
-        private static async Task<T> Engine<T>(Uri endpoint, Task<T> call, CancellationToken cancellationToken)
-        {
-            try
-            {
-                return await call.ConfigureAwait(false);
-            }
-            catch (Exception e) when (DockerEngine.IsUnreachable(e, cancellationToken))
-            {
-                throw DockerEngine.Unavailable(endpoint, e);
-            }
-        }
-
-        private static async Task<T> WithCancellation<T>(Task<T> task, CancellationToken cancellationToken)
-        {
-            if (!cancellationToken.CanBeCanceled)
-                return await task.ConfigureAwait(false);
-            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (cancellationToken.Register(() => cancelled.TrySetResult(true)))
-            {
-                if (await Task.WhenAny(task, cancelled.Task).ConfigureAwait(false) != task)
-                    cancellationToken.ThrowIfCancellationRequested();
-            }
-            return await task.ConfigureAwait(false);
-        }
-
         private static string Trim(string text) => text.Length > 500 ? text.Substring(0, 500) + "..." : text.Trim();
 
         /// <summary>A running sandbox and the service and network behind it.</summary>
@@ -631,53 +478,5 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
             public string ServiceId { get; }
             public string NetworkId { get; }
         }
-
-        /// <summary>The engine of one Swarm node, which runs (and is attached to for) the tasks placed there.</summary>
-        private sealed class NodeHost : IContainerHost
-        {
-            private readonly SwarmSandboxProvider _provider;
-
-            public NodeHost(SwarmSandboxProvider provider, string nodeId, string address, Uri endpoint)
-            {
-                _provider = provider;
-                NodeId = nodeId;
-                Address = address;
-                Endpoint = endpoint;
-                Client = DockerEngine.GetClient(endpoint);
-            }
-
-            public string NodeId { get; }
-            public string Address { get; }
-            public Uri Endpoint { get; }
-            public DockerClient Client { get; }
-            public void OnStopped(DockerSandbox sandbox) => _provider.OnStopped(sandbox);
-
-            // Task containers belong to their service, not auto-removed: their state is read from the node's engine.
-            public ContainerExits? Exits => null;
-        }
-    }
-
-    internal static partial class SwarmLog
-    {
-        [LoggerMessage(EventId = 330, Level = LogLevel.Debug, Message = "Swarm sandbox {Service} ready on node {Node} for agent {AgentId} in {ElapsedMs} ms")]
-        public static partial void SandboxReady(ILogger logger, string service, string node, string agentId, long elapsedMs);
-
-        [LoggerMessage(EventId = 331, Level = LogLevel.Debug, Message = "Swarm sandbox {Service}: {Line}")]
-        public static partial void RunnerStderr(ILogger logger, string service, string line);
-
-        [LoggerMessage(EventId = 332, Level = LogLevel.Warning, Message = "The Swarm engines ignore NoNewPrivileges for services (engine 20.10; checked on node {Node} {NodeId}): a setuid binary in a sandbox image could still raise privileges. All capabilities are dropped and the user is not root, so build sandbox images without setuid files, or run engines whose swarmkit applies it (see docs/cluster.md)")]
-        public static partial void NoNewPrivilegesIgnored(ILogger logger, string node, string nodeId);
-
-        [LoggerMessage(EventId = 333, Level = LogLevel.Information, Message = "Pushed sandbox image {Image} to the registry as {Pinned}")]
-        public static partial void ImagePushed(ILogger logger, string image, string pinned);
-
-        [LoggerMessage(EventId = 334, Level = LogLevel.Warning, Message = "Could not remove Swarm sandbox {Id}: {Reason}")]
-        public static partial void RemoveFailed(ILogger logger, string id, string reason);
-
-        [LoggerMessage(EventId = 335, Level = LogLevel.Information, Message = "Removed Swarm sandbox service {Service} of a finished or dead owner")]
-        public static partial void SweptService(ILogger logger, string service);
-
-        [LoggerMessage(EventId = 336, Level = LogLevel.Warning, Message = "Swarm sandbox sweep failed: {Reason}")]
-        public static partial void SweepFailed(ILogger logger, string reason);
     }
 }
