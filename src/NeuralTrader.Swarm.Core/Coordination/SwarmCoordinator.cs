@@ -379,7 +379,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
             catch (StrategyException e)
             {
                 throw new SwarmException(SwarmErrorIds.UnknownStrategyType, SwarmErrorKind.InvalidArgument,
-                    $"Strategy '{name}': {e.Message} Use -Image for a custom strategy image.", name, e);
+                    $"Strategy '{name}': {e.Message} Use {{image}} for a custom strategy image.", name, e);
             }
         }
 
