@@ -118,7 +118,7 @@ namespace NeuralTrader.Swarm.Cli
     /// <summary>Looks at a store without changing it.</summary>
     internal static class StoreProbe
     {
-        public static string PathOf(string? path) => Path.GetFullPath(string.IsNullOrEmpty(path) ? TrajectoryStore.DefaultPath : path!);
+        public static string PathOf(string? path) => StoreFile.Check(path);
 
         public static bool Exists(string? path) => File.Exists(PathOf(path));
 
@@ -127,7 +127,7 @@ namespace NeuralTrader.Swarm.Cli
         {
             if (!Exists(path))
                 return false;
-            using var store = TrajectoryStore.Open(new StoreOptions { Path = path });
+            using var store = StoreFile.Open(new StoreOptions { Path = path });
             return store.IsEncrypted;
         }
 

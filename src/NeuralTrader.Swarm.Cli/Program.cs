@@ -7,14 +7,14 @@ namespace NeuralTrader.Swarm.Cli
     /// <summary>deploy-swarm: the cmdlets' commands for machines without PowerShell.</summary>
     internal static class Program
     {
-        private static Task<int> Main(string[] args)
+        private static async Task<int> Main(string[] args)
         {
             // Checked before parsing: a parse error would echo the offending token, and here that token is a key.
             var keyMisuse = KeySource.CheckArguments(args);
             if (keyMisuse != null)
             {
                 Console.Error.WriteLine("deploy-swarm: " + keyMisuse);
-                return Task.FromResult(CliError.Usage);
+                return CliError.Usage;
             }
 
             var parse = CreateRoot().Parse(args);
@@ -23,9 +23,18 @@ namespace NeuralTrader.Swarm.Cli
                 // One line per problem and exit code 2, like every other usage error (System.CommandLine would print help and return 1).
                 foreach (var error in parse.Errors)
                     Console.Error.WriteLine("deploy-swarm: " + error.Message);
-                return Task.FromResult(CliError.Usage);
+                return CliError.Usage;
             }
-            return parse.InvokeAsync();
+            try
+            {
+                return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The last resort: one line naming what failed, never a stack trace (the commands map the errors they expect).
+                Console.Error.WriteLine($"deploy-swarm: unexpected error ({e.GetType().Name}): {e.Message}");
+                return 1;
+            }
         }
 
         public static RootCommand CreateRoot() => new RootCommand("Run swarms of trading-strategy agents in sandboxes and learn from every run.")

@@ -44,9 +44,9 @@ namespace NeuralTrader.Swarm.Core
             Options.Validate();
             Id = "swarm-" + Guid.NewGuid().ToString("N").Substring(0, 12);
             _logger = (ILogger?)Options.LoggerFactory?.CreateLogger<SwarmCoordinator>() ?? NullLogger.Instance;
-            _prices = new PriceLibrary(Options.DataPath, BundledData.Directory);
+            _prices = OpenPrices(Options.DataPath);
             _learning = Options.LearningEnabled ? new SwarmLearning(Options, _logger) : null;
-            _registry = new StrategyRegistry(() => _learning?.Store);
+            _registry = new StrategyRegistry(create => create ? _learning?.Store : _learning?.ExistingStore);
             _idle = new IdleAgents(Options.SandboxIdleTimeout);
             _resilience = new DeploymentResilience(Options.Resilience, Options.LoggerFactory?.CreateLogger<DeploymentResilience>());
             _provider = new Lazy<ISandboxProvider>(
@@ -248,7 +248,9 @@ namespace NeuralTrader.Swarm.Core
                 while (queue.TryDequeue(out int index))
                 {
                     var (result, deployment) = await RunOneAsync(agent, index, requests[index], cancellationToken).ConfigureAwait(false);
-                    _learning?.Record(result, deployment, requests[index], requests.Count);
+                    // Input that never ran (unknown strategy or symbol, bad parameters or data) teaches nothing about parameters.
+                    if (!NeverRan(result))
+                        _learning?.Record(result, deployment, requests[index], requests.Count);
                     results[index] = result;
                     Record(result);
                     onResult?.Invoke(result);
@@ -345,6 +347,20 @@ namespace NeuralTrader.Swarm.Core
                 ? BarIntervals.Name((int)number) : null;
         }
 
+        private static PriceLibrary OpenPrices(string? dataPath)
+        {
+            try
+            {
+                return new PriceLibrary(dataPath, BundledData.Directory);
+            }
+            catch (MarketDataException e)
+            {
+                // A missing file or a folder without CSV files: checked before any work starts, naming the path.
+                throw new SwarmException(SwarmErrorIds.InvalidMarketData, SwarmErrorKind.InvalidArgument,
+                    $"The market data path '{e.Source ?? dataPath}' cannot be used: {e.Problem}.", dataPath, e);
+            }
+        }
+
         private PriceSeries GetSeries(string symbol, string? interval = null)
         {
             try
@@ -439,6 +455,15 @@ namespace NeuralTrader.Swarm.Core
                 _provider.Value.Dispose();
             _learning?.Dispose();
         }
+
+        private static readonly HashSet<string> InputErrors = new HashSet<string>(StringComparer.Ordinal)
+        {
+            SwarmErrorIds.InvalidParameter, SwarmErrorIds.UnknownStrategyType, SwarmErrorIds.UnknownSymbol,
+            SwarmErrorIds.StrategyNotRegistered, SwarmErrorIds.InvalidMarketData,
+        };
+
+        /// <summary>True for a deployment refused for its input (usage errors): it is reported, never recorded.</summary>
+        public static bool NeverRan(DeploymentResult result) => result.ErrorId != null && InputErrors.Contains(result.ErrorId);
 
         private void Record(DeploymentResult result)
         {

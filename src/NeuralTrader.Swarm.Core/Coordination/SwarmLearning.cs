@@ -48,7 +48,7 @@ namespace NeuralTrader.Swarm.Core
             {
                 lock (_openLock)
                 {
-                    return _store ??= TrajectoryStore.Open(new StoreOptions
+                    return _store ??= StoreFile.Open(new StoreOptions
                     {
                         Path = _options.StorePath,
                         Key = _options.EncryptionKey,
@@ -59,13 +59,32 @@ namespace NeuralTrader.Swarm.Core
             }
         }
 
+        /// <summary>The store when its file exists (or it is open already); null for a store not created yet, which reads as empty.</summary>
+        public TrajectoryStore? ExistingStore
+        {
+            get
+            {
+                lock (_openLock)
+                {
+                    if (_store == null && !System.IO.File.Exists(StoreFile.Check(_options.StorePath)))
+                        return null;
+                }
+                return Store;
+            }
+        }
+
         /// <summary>
         /// Opens the store before a swarm runs, so a wrong key, a corrupt store or an encrypted store without
         /// a key fails the swarm up front instead of losing its trajectories afterwards.
         /// </summary>
         public void EnsureWritable()
         {
-            var store = Store;
+            // A store that does not exist yet is created by the first recorded trajectory, not here: a swarm whose input
+            // never ran (every deployment a usage error) leaves no new file behind.
+            var store = ExistingStore;
+            if (store == null)
+                return;
+            StoreFile.CheckWritable(store.Path);
             if (store.IsEncrypted && _options.EncryptionKey == null)
                 throw new NeuralTrader.Swarm.Core.Security.StoreException(NeuralTrader.Swarm.Core.Security.StoreErrorIds.KeyRequired,
                     $"The trajectory store '{store.Path}' is encrypted (key id {store.KeyId}), so recording needs its key. " +
