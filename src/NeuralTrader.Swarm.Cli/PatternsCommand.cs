@@ -67,6 +67,8 @@ namespace NeuralTrader.Swarm.Cli
 
         private static int List(ParseResult parse, CommonOptions common, PatternFilter filter, double? minSuccess)
         {
+            if (minSuccess is double rate && !(rate >= 0 && rate <= 1))
+                throw new ArgumentException($"--min-success must be between 0 and 1 (got {rate.ToString(CultureInfo.InvariantCulture)}).");
             using var coordinator = Open(parse, common);
             var patterns = coordinator.Store.GetPatterns(filter).Where(p => minSuccess == null || p.SuccessRate >= minSuccess).ToList();
             if (parse.GetValue(common.Json))
