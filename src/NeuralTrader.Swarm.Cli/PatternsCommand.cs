@@ -95,7 +95,15 @@ namespace NeuralTrader.Swarm.Cli
             if (string.IsNullOrWhiteSpace(task))
                 throw new ArgumentException("--task needs a description, e.g. -t \"momentum on SPY\".");
             using var coordinator = Open(parse, common);
-            var fixedParameters = DeployCommand.ParseParameters(parametersJson);
+            Dictionary<string, object?>? fixedParameters;
+            try
+            {
+                fixedParameters = DeployCommand.ParseParameters(parametersJson);
+            }
+            catch (JsonException e)
+            {
+                throw new ArgumentException("--params is not valid JSON: " + e.Message, e);
+            }
             var choice = Choose(coordinator, task, strategy, symbol);
             var suggestion = coordinator.GetSuggestion(choice.Strategy, choice.Symbol, fixedParameters);
             choice.Suggestion = suggestion;

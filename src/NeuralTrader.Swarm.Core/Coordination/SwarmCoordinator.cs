@@ -76,8 +76,22 @@ namespace NeuralTrader.Swarm.Core
                     $"Strategy '{registration.Name}' runs a custom image whose parameters the module does not know, so it cannot suggest any.", strategy);
             var learning = _learning ?? throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
                 "Learning is off for this coordinator; suggestions come from recorded trajectories. Turn learning on (-Learning).");
+            var chosen = (symbol ?? registration.Symbols[0]).Trim().ToUpperInvariant();
+            CheckHeld(registration, chosen, fixedParameters);
             var fixedNumbers = fixedParameters == null ? null : SwarmLearning.Numeric(fixedParameters);
-            return learning.Suggest(registration, (symbol ?? registration.Symbols[0]).ToUpperInvariant(), fixedNumbers);
+            return learning.Suggest(registration, chosen, fixedNumbers);
+        }
+
+        /// <summary>
+        /// UnknownSymbol or InvalidParameter, naming the value, for a symbol without data or held parameters the strategy
+        /// would refuse: a suggestion or an optimisation around them could only print a deploy line that fails.
+        /// </summary>
+        internal void CheckHeld(StrategyRegistration registration, string symbol, IDictionary<string, object?>? held)
+        {
+            var merged = registration.Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
+            foreach (var p in held ?? new Dictionary<string, object?>())
+                merged[p.Key] = p.Value;
+            Validate(registration.Type, merged, registration.Name, GetSeries(symbol, IntervalOf(merged)), null);
         }
 
         /// <summary>The registration for a name, or an ad-hoc one for a built-in type; StrategyNotRegistered otherwise.</summary>
@@ -349,6 +363,9 @@ namespace NeuralTrader.Swarm.Core
 
         private static PriceLibrary OpenPrices(string? dataPath)
         {
+            if (dataPath != null && dataPath.Trim().Length == 0)
+                throw new SwarmException(SwarmErrorIds.InvalidMarketData, SwarmErrorKind.InvalidArgument,
+                    "The market data path is empty: leave it out to use the bundled data, or name a CSV file or folder.");
             try
             {
                 return new PriceLibrary(dataPath, BundledData.Directory);

@@ -84,7 +84,6 @@ namespace NeuralTrader.Swarm.Core
             var store = ExistingStore;
             if (store == null)
                 return;
-            StoreFile.CheckWritable(store.Path);
             if (store.IsEncrypted && _options.EncryptionKey == null)
                 throw new NeuralTrader.Swarm.Core.Security.StoreException(NeuralTrader.Swarm.Core.Security.StoreErrorIds.KeyRequired,
                     $"The trajectory store '{store.Path}' is encrypted (key id {store.KeyId}), so recording needs its key. " +

@@ -62,7 +62,7 @@ namespace NeuralTrader.Swarm.Core.Learning
 
         /// <summary>
         /// The resolved path, after checking that what is there (if anything) can be a store: readable, not a device or
-        /// kernel file, not a symbolic-link loop.
+        /// kernel file, not a symbolic-link loop, and writable.
         /// </summary>
         public static string Check(string? configured)
         {
@@ -88,6 +88,8 @@ namespace NeuralTrader.Swarm.Core.Learning
             {
                 throw Invalid(path, e.Message, e);
             }
+            // SQLite's write-ahead log needs write access even to read; without it the open fails or leaves -wal files behind.
+            CheckWritable(path);
             return path;
         }
 
@@ -133,6 +135,6 @@ namespace NeuralTrader.Swarm.Core.Learning
 
         private static StoreException ReadOnly(string path, string reason, Exception? inner) =>
             new StoreException(SwarmErrorIds.StoreReadOnly,
-                $"The trajectory store '{path}' is read-only ({reason.TrimEnd('.', ' ')}), so nothing could be recorded. Make it writable, choose another store, or turn learning off.", inner);
+                $"The trajectory store '{path}' is read-only ({reason.TrimEnd('.', ' ')}); the store needs write access, even to be read. Make it writable or choose another store.", inner);
     }
 }
