@@ -44,7 +44,9 @@ function Invoke-Dotnet {
 }
 
 function Invoke-Build {
-    $arguments = @('build', $project, '-c', $Configuration, '-nologo', '-v:minimal')
+    # No node reuse: a long-lived MSBuild node of another build (an IDE, a parallel test run) can hold files this build
+    # must overwrite ("being used by another process").
+    $arguments = @('build', $project, '-c', $Configuration, '-nologo', '-v:minimal', '-nodeReuse:false')
     if ($NativeRunner) { $arguments += '-p:PublishNativeRunner=true' }
     Invoke-Dotnet $arguments | ForEach-Object { Write-Log "$_" }
     if (-not [System.IO.File]::Exists([System.IO.Path]::Combine($moduleDir, 'NeuralTrader.Swarm.psd1'))) {

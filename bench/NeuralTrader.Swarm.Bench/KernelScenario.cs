@@ -30,7 +30,7 @@ namespace NeuralTrader.Swarm.Bench
         /// <summary>The last 252 bars of the bundled SPY history.</summary>
         public static PriceSeries OneYearOfSpy()
         {
-            var spy = CsvPriceReader.ReadFile(System.IO.Path.Combine(NeuralTrader.Swarm.Core.BundledData.Directory, "SPY.csv"));
+            var spy = CsvPriceReader.ReadFile(System.IO.Path.Combine(NeuralTrader.Swarm.Core.Coordination.BundledData.Directory, "SPY.csv"));
             return spy.Slice(spy.Dates[spy.Count - 252], null);
         }
 

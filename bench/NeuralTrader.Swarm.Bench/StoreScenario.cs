@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
 using NeuralTrader.Swarm.Strategies;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
 
 namespace NeuralTrader.Swarm.Bench
@@ -263,15 +264,16 @@ namespace NeuralTrader.Swarm.Bench
             string path = Path.Combine(workDir, "suggest.db");
             AppendEncrypted(path, key, "s", 0, n);
             using var store = TrajectoryStore.Open(new StoreOptions { Path = path, Key = key });
+            var model = new LearningModel(store);
             var space = SpaceOf("momentum");
             long build = Stopwatch.GetTimestamp();
-            store.GetSuggestion("momentum", "SPY", space); // first call builds the learning index
+            model.GetSuggestion("momentum", "SPY", space); // first call builds the learning index
             double buildMs = Stats.Ms(Stopwatch.GetTimestamp() - build);
             // A running swarm asks for suggestions all the time: warm the fresh path (new observation, refit) before timing it.
             for (int i = 0; i < 50; i++)
             {
                 store.Append(Synthetic.Trajectory("warm", n + 1000 + i, "momentum", "SPY"));
-                store.GetSuggestion("momentum", "SPY", space);
+                model.GetSuggestion("momentum", "SPY", space);
             }
             var cached = new List<double>();
             var fresh = new List<double>();
@@ -280,12 +282,12 @@ namespace NeuralTrader.Swarm.Bench
             for (int i = 0; i < 1000; i++)
             {
                 long t0 = Stopwatch.GetTimestamp();
-                store.GetSuggestion("momentum", "SPY", space);
+                model.GetSuggestion("momentum", "SPY", space);
                 cached.Add(Stats.Ms(Stopwatch.GetTimestamp() - t0));
                 // A new observation of the pair invalidates the cached suggestion, as during a learning swarm.
                 store.Append(Synthetic.Trajectory("x", n + i, "momentum", "SPY"));
                 t0 = Stopwatch.GetTimestamp();
-                store.GetSuggestion("momentum", "SPY", space);
+                model.GetSuggestion("momentum", "SPY", space);
                 fresh.Add(Stats.Ms(Stopwatch.GetTimestamp() - t0));
             }
             results.Add(new Metric { Scenario = "6. store", Name = $"suggestion p99, {n:N0} trajectories, after a new observation", Value = Stats.Percentile(fresh, 0.99), Unit = "ms", Target = "<= 5 ms", Met = Stats.Percentile(fresh, 0.99) <= 5, Note = $"p50 {Stats.Percentile(fresh, 0.5):0.00} ms, max {fresh.Max():0.0} ms of 1,000; the first suggestion, which builds the index, took {buildMs / 1000:0.0} s" });
@@ -299,7 +301,7 @@ namespace NeuralTrader.Swarm.Bench
             {
                 store.Append(Synthetic.Trajectory("p", n + 500 + i, "momentum", "SPY"));
                 long t0 = Stopwatch.GetTimestamp();
-                store.Predict("momentum", "SPY", parameters, space);
+                model.Predict("momentum", "SPY", parameters, space);
                 predict.Add(Stats.Ms(Stopwatch.GetTimestamp() - t0) * 1000);
             }
             results.Add(new Metric { Scenario = "6. store", Name = $"prediction after a new observation, {n:N0} trajectories, mean", Value = predict.Average(), Unit = "µs", Note = $"what learning adds before each deployment; p50 {Stats.Percentile(predict, 0.5):0} µs, p99 {Stats.Percentile(predict, 0.99):0} µs" });

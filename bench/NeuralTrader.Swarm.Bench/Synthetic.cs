@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Strategies;
 
 namespace NeuralTrader.Swarm.Bench
@@ -52,7 +53,7 @@ namespace NeuralTrader.Swarm.Bench
                 StrategyType = strategy ?? Strategies[i % Strategies.Length],
                 Symbol = symbol ?? Symbols[(i / 3) % Symbols.Length],
                 Parameters = new Dictionary<string, double> { ["lookback"] = 5 + (i * 7919 % 60), ["threshold"] = 0.005 * (i % 9), ["positionSize"] = 1 },
-                Context = new NeuralTrader.Swarm.Core.Learning.MarketContext { Trend = "up", Volatility = "normal", TrendReturn = 0.1, AnnualizedVolatility = 0.18, Bars = 252 },
+                Context = new NeuralTrader.Swarm.Core.Store.MarketContext { Trend = "up", Volatility = "normal", TrendReturn = 0.1, AnnualizedVolatility = 0.18, Bars = 252 },
                 Operations = new List<OperationStep>
                 {
                     new OperationStep { Name = "create-sandbox", DurationMs = 3 },

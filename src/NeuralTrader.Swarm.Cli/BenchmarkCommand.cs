@@ -10,6 +10,8 @@ using System.Threading.Tasks;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Benchmarking;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Cli
 {
@@ -133,7 +135,7 @@ namespace NeuralTrader.Swarm.Cli
                         : (args.Custom ?? BenchmarkScenario.Defaults.ToList()).ToList(),
                     Thresholds = args.Thresholds,
                     // Read after the scenarios, so the coordinator report counts the benchmark's own runs.
-                    Learning = swarmOptions.LearningEnabled ? () => { using var c = new SwarmCoordinator(swarmOptions); return LearningSummary.From(c.Store); } : null,
+                    Learning = swarmOptions.LearningEnabled ? () => { using var c = new SwarmCoordinator(swarmOptions); return LearningSummary.From(c.Learning); } : null,
                 };
                 if (args.Strategies.Count > 0)
                     options.Strategies = args.Strategies;
@@ -147,7 +149,7 @@ namespace NeuralTrader.Swarm.Cli
                 var report = await new SwarmBenchmark(SwarmExecutor.ForCoordinator(swarmOptions)).RunAsync(options, progress, cancellationToken);
 
                 foreach (var r in report.Recommendations)
-                    r.Action = CliSpelling.Of(r.Action);
+                    r.Action = Advice.ForCli(r.Action);
                 var files = BenchmarkReportWriter.Write(report, args.Output);
                 foreach (var path in files.All)
                     Console.Error.WriteLine("wrote " + path);
@@ -204,15 +206,5 @@ namespace NeuralTrader.Swarm.Cli
             output.WriteLine();
             output.WriteLine(report.Incomplete ? "Benchmark incomplete (cancelled)." : report.Passed ? "All thresholds passed." : "Some thresholds failed.");
         }
-    }
-
-    /// <summary>Calls the handler on the reporting thread (Progress&lt;T&gt; would post to the thread pool and lose the order).</summary>
-    internal sealed class SynchronousProgress<T> : IProgress<T>
-    {
-        private readonly Action<T> _handler;
-
-        public SynchronousProgress(Action<T> handler) => _handler = handler;
-
-        public void Report(T value) => _handler(value);
     }
 }

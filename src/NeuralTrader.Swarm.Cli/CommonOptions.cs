@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Resilience;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Cli
 {
@@ -15,7 +16,19 @@ namespace NeuralTrader.Swarm.Cli
         { Description = "CSV file or folder of SYMBOL.csv files; searched before the bundled data." };
 
         public Option<IsolationMode> Isolation { get; } = new Option<IsolationMode>("--isolation")
-        { Description = "Where agents run: Auto, Docker or Process.", DefaultValueFactory = _ => IsolationMode.Auto };
+        { Description = "Where agents run: Auto, Docker, Process or Swarm (services on the Docker Swarm of --docker-endpoint).", DefaultValueFactory = _ => IsolationMode.Auto };
+
+        public Option<string?> DockerEndpoint { get; } = new Option<string?>("--docker-endpoint")
+        { Description = "Docker engine (or, with --isolation swarm, Swarm manager) endpoint; DOCKER_HOST or the platform default when not given." };
+
+        public Option<string[]> Constraint { get; } = new Option<string[]>("--constraint")
+        { Description = "Swarm placement constraint of every sandbox, e.g. node.labels.tier==batch; repeat for several." };
+
+        public Option<string[]> NodeEndpoint { get; } = new Option<string[]>("--node-endpoint")
+        { Description = "Engine endpoint of a Swarm node as <node address, id or host name>=<endpoint>, e.g. 10.0.0.12=tcp://10.0.0.12:2376; repeat per node." };
+
+        public Option<string?> Registry { get; } = new Option<string?>("--registry")
+        { Description = "Registry (host:port) the sandbox image is pushed to and pinned from by digest for a Swarm; without it the image must be on every node." };
 
         public Option<bool> Json { get; } = new Option<bool>("--json")
         { Description = "Write machine-readable JSON to standard output." };
@@ -25,17 +38,36 @@ namespace NeuralTrader.Swarm.Cli
             command.Options.Add(Store);
             command.Options.Add(Data);
             command.Options.Add(Isolation);
+            command.Options.Add(DockerEndpoint);
+            command.Options.Add(Constraint);
+            command.Options.Add(NodeEndpoint);
+            command.Options.Add(Registry);
             command.Options.Add(Json);
         }
 
         /// <summary>Options for a coordinator that only reads the store (learning on, no key yet).</summary>
-        public SwarmOptions ToSwarmOptions(ParseResult parse) => new SwarmOptions
+        public SwarmOptions ToSwarmOptions(ParseResult parse)
         {
-            StorePath = parse.GetValue(Store),
-            DataPath = parse.GetValue(Data),
-            Isolation = parse.GetValue(Isolation),
-            LoggerFactory = WarningLog.Instance,
-        };
+            var options = new SwarmOptions
+            {
+                StorePath = parse.GetValue(Store),
+                DataPath = parse.GetValue(Data),
+                Isolation = parse.GetValue(Isolation),
+                DockerEndpoint = parse.GetValue(DockerEndpoint),
+                Registry = parse.GetValue(Registry),
+                LoggerFactory = WarningLog.Instance,
+            };
+            foreach (var constraint in parse.GetValue(Constraint) ?? Array.Empty<string>())
+                options.Constraints.Add(constraint);
+            foreach (var pair in parse.GetValue(NodeEndpoint) ?? Array.Empty<string>())
+            {
+                var equals = pair.IndexOf('=');
+                if (equals <= 0 || equals == pair.Length - 1)
+                    throw new ArgumentException($"--node-endpoint '{pair}' is invalid: it must be <node address, id or host name>=<endpoint>, e.g. 10.0.0.12=tcp://10.0.0.12:2376.");
+                options.NodeEndpoints[pair.Substring(0, equals)] = pair.Substring(equals + 1);
+            }
+            return options;
+        }
     }
 
     /// <summary>Options of the commands that run swarms (deploy, benchmark): limits, learning, encryption, resilience.</summary>

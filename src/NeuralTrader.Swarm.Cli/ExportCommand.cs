@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.Text.Json;
 using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Cli
 {
@@ -30,7 +31,7 @@ namespace NeuralTrader.Swarm.Cli
                     var path = System.IO.Path.GetFullPath(parse.GetValue(output) ?? FileStamp.StateFileName(DateTimeOffset.UtcNow));
                     if (System.IO.Directory.Exists(path))
                         throw new ArgumentException($"-o: '{path}' is a folder; name the state file to write.");
-                    int count = coordinator.Store.ExportState(path, wantsPlain);
+                    int count = coordinator.ExportState(path, wantsPlain);
                     var summary = new { path, trajectories = count, encrypted = coordinator.Store.IsEncrypted && !wantsPlain, keyId = coordinator.Store.KeyId };
                     if (parse.GetValue(common.Json))
                         Console.WriteLine(JsonSerializer.Serialize(summary, CliJson.Options));

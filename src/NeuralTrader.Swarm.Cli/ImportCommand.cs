@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.Text.Json;
 using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Cli
 {

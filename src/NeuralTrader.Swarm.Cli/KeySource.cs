@@ -3,7 +3,9 @@ using System.IO;
 using System.Text;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Cli
 {
@@ -112,45 +114,6 @@ namespace NeuralTrader.Swarm.Cli
                         $"Set {EnvironmentVariable} or run in a terminal to be prompted.";
             }
             return null;
-        }
-    }
-
-    /// <summary>Looks at a store without changing it.</summary>
-    internal static class StoreProbe
-    {
-        public static string PathOf(string? path) => StoreFile.Check(path);
-
-        public static bool Exists(string? path) => File.Exists(PathOf(path));
-
-        /// <summary>True when the store file exists and its payloads are encrypted. Opening it without a key never adopts one.</summary>
-        public static bool IsEncrypted(string? path)
-        {
-            if (!Exists(path))
-                return false;
-            using var store = StoreFile.Open(new StoreOptions { Path = path });
-            return store.IsEncrypted;
-        }
-
-        /// <summary>
-        /// The key for a command that reads the store: only when it is encrypted (a key given to a plaintext
-        /// store would be adopted and encrypt it from then on, which reading must not do).
-        /// </summary>
-        public static StoreKey? ReadKey(string? path, bool required, string purpose) =>
-            IsEncrypted(path) ? KeySource.Resolve(required, purpose) : null;
-    }
-
-    /// <summary>The one error line and exit code 2.</summary>
-    internal static class CliError
-    {
-        public const int Usage = 2;
-
-        public static bool Handles(Exception e) => e is SwarmException || e is ArgumentException || e is System.Text.Json.JsonException
-            || e is IOException || e is UnauthorizedAccessException;
-
-        public static int Write(Exception e)
-        {
-            Console.Error.WriteLine("deploy-swarm: " + e.Message);
-            return Usage;
         }
     }
 }

@@ -7,7 +7,9 @@ using System.Linq;
 using System.Text.Json;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Strategies;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Cli
 {
@@ -70,7 +72,7 @@ namespace NeuralTrader.Swarm.Cli
             if (minSuccess is double rate && !(rate >= 0 && rate <= 1))
                 throw new ArgumentException($"--min-success must be between 0 and 1 (got {rate.ToString(CultureInfo.InvariantCulture)}).");
             using var coordinator = Open(parse, common);
-            var patterns = coordinator.Store.GetPatterns(filter).Where(p => minSuccess == null || p.SuccessRate >= minSuccess).ToList();
+            var patterns = coordinator.Learning.GetPatterns(filter).Where(p => minSuccess == null || p.SuccessRate >= minSuccess).ToList();
             if (parse.GetValue(common.Json))
                 Console.WriteLine(JsonSerializer.Serialize(patterns, CliJson.Options));
             else if (patterns.Count == 0)

@@ -25,16 +25,21 @@ namespace NeuralTrader.Swarm.Cli
                     Console.Error.WriteLine("deploy-swarm: " + error.Message);
                 return CliError.Usage;
             }
+            using var signals = new TerminationSignals();
+            int code;
             try
             {
-                return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+                // Our handlers, not System.CommandLine's: the command decides when cleanup is done (ProcessTerminationTimeout
+                // null), and an unexpected exception is one line, never a stack trace (EnableDefaultExceptionHandler false).
+                code = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false },
+                    signals.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // The last resort: one line naming what failed, never a stack trace (the commands map the errors they expect).
                 Console.Error.WriteLine($"deploy-swarm: unexpected error ({e.GetType().Name}): {e.Message}");
-                return 1;
+                code = 1;
             }
+            return signals.ExitCode ?? code;
         }
 
         public static RootCommand CreateRoot() => new RootCommand("Run swarms of trading-strategy agents in sandboxes and learn from every run.")

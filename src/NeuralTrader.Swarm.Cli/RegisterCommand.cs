@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Cli
 {

@@ -7,6 +7,8 @@ using System.Linq;
 using System.Text.Json;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Cli
 {
@@ -66,6 +68,7 @@ namespace NeuralTrader.Swarm.Cli
                 if (view.StoreExists)
                 {
                     var store = coordinator.Store;
+                    view.StorePath = store.Path; // a server store's location without its password
                     view.Strategies = view.Strategies.Concat(coordinator.GetStrategies().Select(s => $"{s.Name} ({s.Type})")).ToList();
                     view.Encrypted = store.IsEncrypted;
                     view.KeyId = store.KeyId;
@@ -75,9 +78,9 @@ namespace NeuralTrader.Swarm.Cli
                     view.ChainValid = verification.IsValid;
                     view.ChainProblem = verification.IsValid ? null : $"{verification.Problem} (first bad record {verification.FirstBadRecordId})";
                     if (withLearning)
-                        view.Learning = store.GetStats();
+                        view.Learning = coordinator.Learning.GetStats();
                     if (withPatterns)
-                        view.Patterns = store.GetPatterns().Take(Math.Max(0, top)).ToList();
+                        view.Patterns = coordinator.Learning.GetPatterns().Take(Math.Max(0, top)).ToList();
                 }
                 else if (withLearning || withPatterns)
                 {

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using NeuralTrader.Swarm.Core.Benchmarking;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Cli
 {

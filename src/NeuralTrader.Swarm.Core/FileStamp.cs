@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core
 {

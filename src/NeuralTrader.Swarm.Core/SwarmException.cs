@@ -1,4 +1,5 @@
 using System;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core
 {

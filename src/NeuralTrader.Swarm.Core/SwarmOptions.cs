@@ -1,5 +1,8 @@
 using System;
+using System.Globalization;
+using System.Collections.Generic;
 using Microsoft.Extensions.Logging;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core
 {
@@ -10,8 +13,14 @@ namespace NeuralTrader.Swarm.Core
         Auto,
         /// <summary>Hardened Docker containers; fails when the engine is unreachable.</summary>
         Docker,
-        /// <summary>Child processes: weaker isolation (no network or filesystem confinement), for machines without Docker.</summary>
+        /// <summary>
+        /// Child processes, for machines without Docker: an allow-listed environment, the process group killed on
+        /// timeout or stop, rlimits on memory and processes (Unix); no network, filesystem or CPU confinement
+        /// (docs/isolation.md). Cannot run custom images.
+        /// </summary>
         Process,
+        /// <summary>Hardened Docker Swarm services placed by the Swarm scheduler across the cluster of <see cref="SwarmOptions.DockerEndpoint"/> (a manager).</summary>
+        Swarm,
     }
 
     /// <summary>Settings of a <see cref="SwarmCoordinator"/>; the defaults follow the original design.</summary>
@@ -25,15 +34,35 @@ namespace NeuralTrader.Swarm.Core
 
         /// <summary>
         /// How long an agent keeps its sandbox (with its market data loaded) after a swarm ends, for the next swarm
-        /// to reuse; idle sandboxes are stopped after this, by CleanupAsync and by Dispose. Zero (the default) stops
-        /// every sandbox when its swarm ends.
+        /// to reuse; idle sandboxes are stopped after this, by CleanupAsync and by Dispose. Default
+        /// <see cref="DefaultSandboxIdleTimeout"/>; zero stops every sandbox when its swarm ends.
         /// </summary>
-        public TimeSpan SandboxIdleTimeout { get; set; } = TimeSpan.Zero;
+        public TimeSpan SandboxIdleTimeout { get; set; } = DefaultSandboxIdleTimeout;
 
-        /// <summary>Memory limit per sandbox in MB.</summary>
+        /// <summary>
+        /// Five minutes: the next swarm of an interactive session or of a script's loop usually comes within that and
+        /// then starts at warm speed (a cold second swarm of 10 agents ran 27 times slower), while a session that is
+        /// done gives the memory back soon. An idle sandbox costs memory only (it waits on its input), and cannot
+        /// outlive its owner: a runner exits when its owner's stream ends, and a container then removes itself.
+        /// </summary>
+        public static readonly TimeSpan DefaultSandboxIdleTimeout = TimeSpan.FromMinutes(5);
+
+        /// <summary>Memory limit per sandbox in MB, between <see cref="MinMemoryLimitMb"/> and <see cref="MaxMemoryLimitMb"/>.</summary>
         public int MemoryLimitMb { get; set; } = 512;
 
-        /// <summary>CPU limit per sandbox in cores.</summary>
+        /// <summary>Smallest memory limit: a runner needs about this much to start.</summary>
+        public const int MinMemoryLimitMb = 16;
+
+        /// <summary>Largest memory limit (1 TiB): anything above is a typo, not a limit.</summary>
+        public const int MaxMemoryLimitMb = 1048576;
+
+        /// <summary>Smallest CPU limit in cores, the smallest Docker accepts.</summary>
+        public const double MinCpuLimit = 0.01;
+
+        /// <summary>Largest CPU limit in cores.</summary>
+        public const double MaxCpuLimit = 1024;
+
+        /// <summary>CPU limit per sandbox in cores, between <see cref="MinCpuLimit"/> and <see cref="MaxCpuLimit"/>.</summary>
         public double CpuLimit { get; set; } = 1.0;
 
         /// <summary>Where agents run.</summary>
@@ -74,6 +103,8 @@ namespace NeuralTrader.Swarm.Core
         {
             var copy = (SwarmOptions)MemberwiseClone();
             copy.Resilience = Resilience.Clone();
+            copy.Constraints = new List<string>(Constraints);
+            copy.NodeEndpoints = new Dictionary<string, string>(NodeEndpoints, StringComparer.OrdinalIgnoreCase);
             return copy;
         }
 
@@ -86,13 +117,27 @@ namespace NeuralTrader.Swarm.Core
                 throw Invalid(nameof(SandboxTimeout), SandboxTimeout, "positive");
             if (SandboxIdleTimeout < TimeSpan.Zero)
                 throw Invalid(nameof(SandboxIdleTimeout), SandboxIdleTimeout, "zero or positive");
-            if (MemoryLimitMb < 16)
-                throw Invalid(nameof(MemoryLimitMb), MemoryLimitMb, "at least 16 MB");
-            if (CpuLimit <= 0 || double.IsNaN(CpuLimit))
-                throw Invalid(nameof(CpuLimit), CpuLimit, "a positive number of cores");
+            ValidateLimits(MemoryLimitMb, CpuLimit);
+            if (Isolation == IsolationMode.Process && SandboxImage != null)
+                throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
+                    $"SandboxImage '{SandboxImage}' needs Docker, but Isolation is Process, which runs the built-in runner as a child process and cannot run images. Use Isolation Docker or drop the image.", nameof(SandboxImage));
             Resilience.Validate();
             if (!(AutoOptimizeMinConfidence >= 0 && AutoOptimizeMinConfidence <= 1))
                 throw Invalid(nameof(AutoOptimizeMinConfidence), AutoOptimizeMinConfidence, "between 0 and 1");
+        }
+
+        /// <summary>
+        /// The one check of a sandbox's memory and CPU limits, used by <see cref="Validate"/> (so by every front end)
+        /// and by both sandbox providers; throws InvalidConfiguration naming the value.
+        /// </summary>
+        public static void ValidateLimits(int memoryLimitMb, double cpuLimit)
+        {
+            if (memoryLimitMb < MinMemoryLimitMb || memoryLimitMb > MaxMemoryLimitMb)
+                throw Invalid(nameof(MemoryLimitMb), memoryLimitMb, $"between {MinMemoryLimitMb} and {MaxMemoryLimitMb} MB");
+            // Written as !(in range) so NaN, which fails every comparison, is rejected too; so is Infinity.
+            if (!(cpuLimit >= MinCpuLimit && cpuLimit <= MaxCpuLimit))
+                throw Invalid(nameof(CpuLimit), cpuLimit.ToString("R", CultureInfo.InvariantCulture),
+                    $"between {MinCpuLimit.ToString(CultureInfo.InvariantCulture)} and {MaxCpuLimit.ToString(CultureInfo.InvariantCulture)} cores (Docker counts in billionths of a core, and a smaller value rounds to 0, which means no limit at all)");
         }
 
         private static SwarmException Invalid(string name, object value, string expected) =>
@@ -109,5 +154,16 @@ namespace NeuralTrader.Swarm.Core
 
         /// <summary>Pre-started idle Docker sandboxes kept ready so a deployment skips the container start (0 = off).</summary>
         public int WarmPoolSize { get; set; }
+    
+        // Swarm isolation settings (issue [4/7]).
+
+        /// <summary>Placement constraints of every Swarm sandbox, e.g. <c>node.labels.tier==batch</c> (Swarm isolation).</summary>
+        public IList<string> Constraints { get; set; } = new List<string>();
+
+        /// <summary>Engine endpoint of each Swarm node, keyed by node address, id or host name, for attaching to its tasks (Swarm isolation).</summary>
+        public IDictionary<string, string> NodeEndpoints { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>Registry (<c>host:port</c>) the sandbox image is pushed to and pinned from by digest; null to require it on every node (Swarm isolation).</summary>
+        public string? Registry { get; set; }
     }
 }

@@ -9,6 +9,19 @@ namespace NeuralTrader.Swarm.Cli.Tests
 
         public DeployTests(TempFolder temp) => _temp = temp;
 
+        [Theory]
+        [InlineData("--cpu-limit", "0.0000000001", "CpuLimit 1E-10 is invalid")]
+        [InlineData("--cpu-limit", "Infinity", "CpuLimit Infinity is invalid")]
+        [InlineData("--memory-limit", "99999999", "MemoryLimitMb 99999999 is invalid")]
+        public void Deploy_RefusesLimitsOutOfRange_BeforeAnythingRuns(string option, string value, string message)
+        {
+            var store = _temp.File("limits-" + option.TrimStart('-') + value.Length + ".db");
+            var r = CliRunner.Run("deploy", "-s", "momentum", "--symbols", "SPY", "--isolation", "process", "--store", store, option, value);
+            Assert.True(r.ExitCode == 2, r.ToString());
+            Assert.Contains(message, r.Stderr);
+            Assert.False(System.IO.File.Exists(store), "nothing may be recorded for input that never ran");
+        }
+
         [Fact]
         public void Deploy_PrintsTheTable_AndJsonParses()
         {

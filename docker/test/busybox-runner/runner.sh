@@ -43,6 +43,29 @@ while IFS= read -r line; do
           # Doubles a string in this very process (pid 1) until the memory limit kills it.
           s=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
           while :; do s="$s$s"; done ;;
+        probe-env) reply "$(env | sort)" ;;
+        probe-spawn)
+          # Two children and a grandchild orphaned by its exiting parent, all sleeping: the test kills the
+          # sandbox and checks that none of the three survives.
+          /bin/busybox sleep 600 >/dev/null 2>&1 & a=$!
+          /bin/busybox sleep 600 >/dev/null 2>&1 & b=$!
+          c=$(/bin/busybox sh -c '/bin/busybox sleep 600 >/dev/null 2>&1 & echo $!')
+          reply "$a $b $c" ;;
+        probe-alloc)
+          # Doubles a string to 128 MB at most (so a missing limit cannot take the host down), then answers.
+          s=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+          i=0
+          while [ $i -lt 22 ]; do s="$s$s"; i=$((i + 1)); done
+          reply "allocated ${#s} bytes" ;;
+        probe-addr) reply "$(ip -4 -o addr show | sed -n 's/.* inet \([0-9.]*\)\/.*/\1/p' | grep -v '^127\.' | tr '\n' ',')" ;;
+        probe-listen)
+          # Answers "reached" to whoever connects on port 7000 (background, so this reply returns at once).
+          ( while :; do echo reached | nc -l -p 7000; done ) >/dev/null 2>&1 &
+          reply "listening" ;;
+        probe-connect-*)
+          # probe-connect-<ip>-<port>: what a connection attempt gets, within 3 s.
+          target=${strategy#probe-connect-}
+          reply "$(timeout 3 nc -w 2 "${target%-*}" "${target##*-}" </dev/null 2>&1; echo "rc=$?")" ;;
         probe-garbage) echo "this is not json" ;;
         probe-exit) exit 3 ;;
         *) printf '{"id":"%s","ok":true,"result":{"strategy":"%s","symbol":"%s","parameters":{},"signal":"Hold","position":0,"metrics":{"totalReturn":0.01,"bars":1},"trades":[],"equity":[]}}\n' "$id" "$strategy" "$(field dataset)" ;;

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Benchmarking
 {
@@ -76,10 +78,11 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
         /// The one summary both front ends use: counts from the store's statistics and patterns, and the mean success
         /// rate of the success patterns (what the Learning rules judge).
         /// </summary>
-        public static LearningSummary From(TrajectoryStore store, RecommendationRules? rules = null)
+        public static LearningSummary From(LearningModel model, RecommendationRules? rules = null)
         {
-            var stats = store.GetStats();
-            var patterns = store.CanReadPayloads ? store.GetPatterns() : Array.Empty<Pattern>();
+            var store = (model ?? throw new ArgumentNullException(nameof(model))).Store;
+            var stats = model.GetStats();
+            var patterns = store.CanReadPayloads ? model.GetPatterns() : Array.Empty<Pattern>();
             var success = patterns.Where(p => p.Kind == PatternKind.Success).ToList();
             double high = (rules ?? new RecommendationRules()).HighSuccessPatternRate;
             return new LearningSummary

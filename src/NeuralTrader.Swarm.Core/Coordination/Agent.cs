@@ -10,7 +10,7 @@ using NeuralTrader.Swarm.Core.Sandboxing;
 using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Strategies;
 
-namespace NeuralTrader.Swarm.Core
+namespace NeuralTrader.Swarm.Core.Coordination
 {
     /// <summary>
     /// A worker of a swarm. It owns at most one sandbox at a time and runs deployments in it one after another,
@@ -212,7 +212,7 @@ namespace NeuralTrader.Swarm.Core
         public Dictionary<string, JsonElement> ProtocolParameters { get; private set; }
         public RunOptions? RunOptions => Request.Options;
         public bool UsedSuggestion { get; private set; }
-        public NeuralTrader.Swarm.Core.Learning.Prediction? Prediction { get; set; }
+        public NeuralTrader.Swarm.Core.Store.Prediction? Prediction { get; set; }
 
         /// <summary>The parameters as given are the current suggestion's.</summary>
         public void MarkSuggestionUsed() => UsedSuggestion = true;

@@ -1,7 +1,7 @@
 using System.IO;
 using System.Linq;
 
-namespace NeuralTrader.Swarm.Core
+namespace NeuralTrader.Swarm.Core.Coordination
 {
     /// <summary>Finds the market data shipped with the module (data/ beside Core, or one level up in the module layout).</summary>
     public static class BundledData

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using NeuralTrader.Swarm.Protocol;
 
-namespace NeuralTrader.Swarm.Core
+namespace NeuralTrader.Swarm.Core.Coordination
 {
     /// <summary>How a deployment ended.</summary>
     public enum DeploymentStatus

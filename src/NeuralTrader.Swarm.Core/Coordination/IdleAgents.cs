@@ -5,7 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace NeuralTrader.Swarm.Core
+namespace NeuralTrader.Swarm.Core.Coordination
 {
     /// <summary>
     /// Agents kept between swarms with their sandbox up and their data loaded (<see cref="SwarmOptions.SandboxIdleTimeout"/>),

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace NeuralTrader.Swarm.Core
+namespace NeuralTrader.Swarm.Core.Coordination
 {
     /// <summary>A strategy registered with a coordinator: a type with symbols and parameter overrides.</summary>
     public sealed class StrategyRegistration

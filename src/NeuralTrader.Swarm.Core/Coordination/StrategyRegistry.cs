@@ -4,9 +4,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Strategies;
 
-namespace NeuralTrader.Swarm.Core
+namespace NeuralTrader.Swarm.Core.Coordination
 {
     /// <summary>
     /// Registered strategies by case-insensitive name; built-in types deploy without registering. With a store,
@@ -48,7 +49,7 @@ namespace NeuralTrader.Swarm.Core
                 _byName[registration.Name] = registration;
             else if (!_byName.TryAdd(registration.Name, registration))
                 throw new SwarmException(SwarmErrorIds.StrategyAlreadyRegistered, SwarmErrorKind.AlreadyExists,
-                    $"A strategy named '{registration.Name}' is already registered. Use -Force to replace it or choose another name.",
+                    $"A strategy named '{registration.Name}' is already registered. Use {{force}} to replace it or choose another name.",
                     registration.Name);
             _store(true)?.SaveStrategy(new StoredStrategy
             {

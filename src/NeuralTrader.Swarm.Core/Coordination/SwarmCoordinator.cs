@@ -8,11 +8,12 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Resilience;
 using NeuralTrader.Swarm.Core.Sandboxing;
 using NeuralTrader.Swarm.Strategies;
 
-namespace NeuralTrader.Swarm.Core
+namespace NeuralTrader.Swarm.Core.Coordination
 {
     /// <summary>
     /// Registers strategies and deploys them into sandboxes, at most <see cref="SwarmOptions.MaxAgents"/> at a
@@ -66,6 +67,18 @@ namespace NeuralTrader.Swarm.Core
         /// </summary>
         public TrajectoryStore Store => _learning?.Store ?? throw new SwarmException(SwarmErrorIds.InvalidConfiguration,
             SwarmErrorKind.InvalidArgument, "Learning is off for this coordinator, so it has no trajectory store. Turn learning on (-Learning) to use it.");
+
+        /// <summary>The learning model over <see cref="Store"/> (statistics, patterns, suggestions, predictions); same errors as <see cref="Store"/>.</summary>
+        public LearningModel Learning => _learning?.Model ?? throw new SwarmException(SwarmErrorIds.InvalidConfiguration,
+            SwarmErrorKind.InvalidArgument, "Learning is off for this coordinator, so it has no learning model. Turn learning on (-Learning) to use it.");
+
+        /// <summary>
+        /// Exports the store's state with the learning model's patterns and metrics (see <see cref="TrajectoryStore.ExportState(string, bool, System.Action{System.Text.Json.Utf8JsonWriter})"/>).
+        /// </summary>
+        /// <param name="path">Destination file; replaced if it exists.</param>
+        /// <param name="decrypt">Write decrypted trajectories instead of ciphertext.</param>
+        /// <returns>How many trajectories were written.</returns>
+        public int ExportState(string path, bool decrypt = false) => Store.ExportState(path, decrypt, Learning.WriteExportSections);
 
         /// <summary>A learned parameter suggestion for a strategy (registered name or built-in type) on a symbol.</summary>
         public Suggestion GetSuggestion(string strategy, string? symbol = null, IDictionary<string, object?>? fixedParameters = null)
@@ -180,10 +193,10 @@ namespace NeuralTrader.Swarm.Core
             var rounds = plan.Select(r => seen[r.Symbol ?? ""] = seen.TryGetValue(r.Symbol ?? "", out var n) ? n + 1 : 0).ToList();
             if (rounds.Max() == 0)
                 return plan;
-            IReadOnlyList<Learning.Search.SearchSuggestion> variations = Array.Empty<Learning.Search.SearchSuggestion>();
+            IReadOnlyList<Core.Learning.Search.SearchSuggestion> variations = Array.Empty<Core.Learning.Search.SearchSuggestion>();
             if (registration.Image == null)
             {
-                var space = Learning.Search.SearchSpace.For(registration.Type);
+                var space = Core.Learning.Search.SearchSpace.For(registration.Type);
                 var held = SwarmLearning.Numeric(parameters ?? new Dictionary<string, object?>())
                     .Where(p => space.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
                 try
@@ -191,7 +204,7 @@ namespace NeuralTrader.Swarm.Core
                     // A held value outside the default range (still within the catalogue's) widens that range.
                     space = space.Covering(held);
                     var first = space.Defaults.ToDictionary(p => p.Key, p => held.TryGetValue(p.Key, out var v) ? v : p.Value, StringComparer.Ordinal);
-                    variations = Learning.Search.BayesianSearch.Suggest(space, Array.Empty<Learning.Search.SearchObservation>(), Options.Seed,
+                    variations = Core.Learning.Search.BayesianSearch.Suggest(space, Array.Empty<Core.Learning.Search.SearchObservation>(), Options.Seed,
                         rounds.Max(), new[] { first }, held.Count == 0 ? null : held);
                 }
                 catch (ArgumentException)
@@ -399,7 +412,7 @@ namespace NeuralTrader.Swarm.Core
             catch (StrategyException e)
             {
                 throw new SwarmException(SwarmErrorIds.UnknownStrategyType, SwarmErrorKind.InvalidArgument,
-                    $"Strategy '{name}': {e.Message} Use -Image for a custom strategy image.", name, e);
+                    $"Strategy '{name}': {e.Message} Use {{image}} for a custom strategy image.", name, e);
             }
         }
 

@@ -7,11 +7,11 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Strategies;
-using LearnedContext = NeuralTrader.Swarm.Core.Learning.MarketContext;
 using NeuralTrader.Swarm.Core.Learning.Search;
 
-namespace NeuralTrader.Swarm.Core
+namespace NeuralTrader.Swarm.Core.Coordination
 {
     /// <summary>
     /// The coordinator's side of learning: predicts before a run, applies confident suggestions when
@@ -23,9 +23,10 @@ namespace NeuralTrader.Swarm.Core
     {
         private readonly object _openLock = new object();
         private TrajectoryStore? _store;
+        private LearningModel? _model;
         private readonly SwarmOptions _options;
         private readonly ILogger _logger;
-        private readonly ConcurrentDictionary<PriceSeries, LearnedContext> _contexts = new ConcurrentDictionary<PriceSeries, LearnedContext>();
+        private readonly ConcurrentDictionary<PriceSeries, MarketContext> _contexts = new ConcurrentDictionary<PriceSeries, MarketContext>();
         private readonly object _pendingLock = new object();
         private List<Trajectory> _pending = new List<Trajectory>();
         private bool _draining;
@@ -53,7 +54,6 @@ namespace NeuralTrader.Swarm.Core
                         Path = _options.StorePath,
                         Key = _options.EncryptionKey,
                         LoggerFactory = _options.LoggerFactory,
-                        Seed = _options.Seed,
                     });
                 }
             }
@@ -66,10 +66,26 @@ namespace NeuralTrader.Swarm.Core
             {
                 lock (_openLock)
                 {
-                    if (_store == null && !System.IO.File.Exists(StoreFile.Check(_options.StorePath)))
+                    if (_store != null)
+                        return _store;
+                    var path = StoreFile.Check(_options.StorePath);
+                    if (!TrajectoryStore.IsServer(path) && !System.IO.File.Exists(path))
                         return null;
                 }
                 return Store;
+            }
+        }
+
+        /// <summary>The learning model over <see cref="Store"/>, one per coordinator so its index and fits are reused.</summary>
+        public LearningModel Model
+        {
+            get
+            {
+                var store = Store;
+                lock (_openLock)
+                {
+                    return _model ??= new LearningModel(store, _options.Seed, _options.LoggerFactory);
+                }
             }
         }
 
@@ -87,7 +103,7 @@ namespace NeuralTrader.Swarm.Core
             if (store.IsEncrypted && _options.EncryptionKey == null)
                 throw new NeuralTrader.Swarm.Core.Security.StoreException(NeuralTrader.Swarm.Core.Security.StoreErrorIds.KeyRequired,
                     $"The trajectory store '{store.Path}' is encrypted (key id {store.KeyId}), so recording needs its key. " +
-                    "Set it with Set-SwarmConfiguration (or NEURALTRADER_ENCRYPTION_KEY for deploy-swarm), or turn learning off.");
+                    "Set it with {op:configure} ({encryption-key}), or turn {learning} off.");
         }
 
         private static readonly ConcurrentDictionary<string, ParameterSpace> Spaces =
@@ -104,7 +120,7 @@ namespace NeuralTrader.Swarm.Core
 
         /// <summary>A suggestion for a built-in strategy, with the user's parameters held fixed.</summary>
         public Suggestion Suggest(StrategyRegistration registration, string symbol, IDictionary<string, double>? fixedParameters) =>
-            Store.GetSuggestion(registration.Name, symbol, SpaceOf(registration.Type), fixedParameters);
+            Model.GetSuggestion(registration.Name, symbol, SpaceOf(registration.Type), fixedParameters);
 
         /// <summary>
         /// Applies autoOptimize and makes the prediction, before the deployment runs. One agent at a time asks the
@@ -122,15 +138,15 @@ namespace NeuralTrader.Swarm.Core
             {
                 if (_options.AutoOptimize && !parametersGiven)
                 {
-                    var suggestion = Store.GetSuggestion(deployment.Registration.Name, deployment.Symbol, space);
+                    var suggestion = Model.GetSuggestion(deployment.Registration.Name, deployment.Symbol, space);
                     if (suggestion.Observations > 0 && suggestion.Confidence >= _options.AutoOptimizeMinConfidence)
                         deployment.ApplySuggestion(suggestion.RecommendedParameters);
                 }
                 var numbers = Numeric(deployment.Parameters);
                 // Parameters passed by hand that are the current suggestion are the suggestion used.
-                if (!deployment.UsedSuggestion && Store.IsCurrentSuggestion(deployment.Registration.Name, deployment.Symbol, space, numbers))
+                if (!deployment.UsedSuggestion && Model.IsCurrentSuggestion(deployment.Registration.Name, deployment.Symbol, space, numbers))
                     deployment.MarkSuggestionUsed();
-                deployment.Prediction = Store.Predict(deployment.Registration.Name, deployment.Symbol, numbers, space);
+                deployment.Prediction = Model.Predict(deployment.Registration.Name, deployment.Symbol, numbers, space);
             }
             finally
             {
@@ -154,7 +170,7 @@ namespace NeuralTrader.Swarm.Core
                 StrategyType = result.StrategyType,
                 Symbol = result.Symbol,
                 Parameters = new Dictionary<string, double>(Numeric(result.Parameters), StringComparer.Ordinal),
-                Context = deployment?.Series is PriceSeries series ? _contexts.GetOrAdd(series, s => LearnedContext.FromCloses(s.Close)) : null,
+                Context = deployment?.Series is PriceSeries series ? _contexts.GetOrAdd(series, s => MarketRegimes.Classify(s.Close)) : null,
                 Operations = result.Operations.Select(o => new OperationStep { Name = o.Name, DurationMs = o.DurationMs, Ok = o.Succeeded }).ToList(),
                 Prediction = deployment?.Prediction,
                 Outcome = new Outcome

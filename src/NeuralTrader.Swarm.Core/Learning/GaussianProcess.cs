@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using NeuralTrader.Swarm.Core.Store;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Learning
 {
@@ -395,47 +397,6 @@ namespace NeuralTrader.Swarm.Core.Learning
 
             var r = t * Math.Exp((-z * z) + poly);
             return x >= 0 ? r : 2 - r;
-        }
-    }
-
-    /// <summary>Wilson score interval.</summary>
-    internal static class Wilson
-    {
-        internal static double LowerBound(int successes, int n, double z = 1.96)
-        {
-            if (n <= 0)
-            {
-                return 0;
-            }
-
-            var p = (double)successes / n;
-            var z2 = z * z;
-            var center = p + (z2 / (2 * n));
-            var margin = z * Math.Sqrt((p * (1 - p) / n) + (z2 / (4.0 * n * n)));
-            return Math.Max(0, (center - margin) / (1 + (z2 / n)));
-        }
-    }
-
-    /// <summary>Stable FNV-1a hashing for seeds and ids (string.GetHashCode is randomised per process).</summary>
-    internal static class StableHash
-    {
-        internal static int Of(params string[] parts)
-        {
-            unchecked
-            {
-                var hash = 2166136261u;
-                foreach (var part in parts)
-                {
-                    foreach (var c in part ?? string.Empty)
-                    {
-                        hash = (hash ^ c) * 16777619u;
-                    }
-
-                    hash = (hash ^ 0xFFu) * 16777619u;
-                }
-
-                return (int)(hash & 0x7FFFFFFF);
-            }
         }
     }
 }

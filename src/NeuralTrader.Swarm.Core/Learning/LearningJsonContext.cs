@@ -1,20 +1,16 @@
 using System.Collections.Generic;
 using System.Text.Json.Serialization;
+using NeuralTrader.Swarm.Core.Store;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Learning
 {
-    /// <summary>
-    /// Source-generated serialisation of the payload: no reflection, and the fast path writes straight to UTF-8, which
-    /// matters for append throughput (every record is serialised before it is encrypted).
-    /// </summary>
+    /// <summary>Source-generated serialisation of what the learning model adds to an export (patterns and statistics).</summary>
     [JsonSourceGenerationOptions(
         PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         UseStringEnumConverter = true)]
-    [JsonSerializable(typeof(Trajectory))]
-    [JsonSerializable(typeof(List<StoredStrategy>))]
-    [JsonSerializable(typeof(IReadOnlyList<StoredStrategy>))]
     [JsonSerializable(typeof(IReadOnlyList<Pattern>))]
     [JsonSerializable(typeof(LearningStats))]
     internal sealed partial class LearningJsonContext : JsonSerializerContext

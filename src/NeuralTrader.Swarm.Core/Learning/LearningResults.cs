@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using NeuralTrader.Swarm.Core.Store;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Learning
 {
@@ -125,7 +127,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         public List<string>? OperationSequence => Operations;
     }
 
-    /// <summary>Filter for <see cref="TrajectoryStore.GetPatterns"/>.</summary>
+    /// <summary>Filter for <see cref="LearningModel.GetPatterns"/>.</summary>
     public sealed class PatternFilter
     {
         /// <summary>Strategy name, or null for all.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using NeuralTrader.Swarm.Protocol;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Sandboxing
 {
@@ -28,7 +29,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
     {
         /// <summary>Container id or process id.</summary>
         public string Id { get; set; } = "";
-        /// <summary>process or docker.</summary>
+        /// <summary>process, docker or swarm.</summary>
         public string Kind { get; set; } = "";
         /// <summary>Owning agent.</summary>
         public string AgentId { get; set; } = "";
@@ -46,6 +47,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
         public string State { get; set; } = "Idle";
         /// <summary>Coordinator that created it.</summary>
         public string CoordinatorId { get; set; } = "";
+        /// <summary>Swarm node (address) the sandbox runs on; empty for a local process or engine.</summary>
+        public string Node { get; set; } = "";
     }
 
     /// <summary>

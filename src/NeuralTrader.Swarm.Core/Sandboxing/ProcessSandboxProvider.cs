@@ -11,13 +11,16 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralTrader.Swarm.Protocol;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Sandboxing
 {
     /// <summary>
     /// Runs each sandbox as a child process of the runner. Weaker isolation than Docker: the child shares
-    /// the network and filesystem of the user. Memory is capped through the .NET GC heap hard limit; the
-    /// runner exits when its stdin closes, so a dying coordinator takes its children with it.
+    /// the network and filesystem of the user. It gets an allow-listed environment (<see cref="RunnerEnvironment"/>),
+    /// and on Unix a process group and resource limits of its own (<see cref="ProcessContainment"/>): stopping
+    /// the sandbox kills the whole group. The runner exits when its stdin closes, so a dying coordinator takes
+    /// its children with it.
     /// </summary>
     public sealed class ProcessSandboxProvider : ISandboxProvider
     {
@@ -40,19 +43,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
         /// <inheritdoc />
         public async Task<ISandbox> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
         {
-            var start = new ProcessStartInfo(_command.FileName)
-            {
-                Arguments = string.Join(" ", _command.Arguments.Select(Quote)),
-                UseShellExecute = false,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                CreateNoWindow = true,
-            };
-            // The GC heap limit is the process sandbox's memory cap: allocation past it fails inside the runner.
-            start.Environment["DOTNET_GCHeapHardLimit"] = ((long)spec.MemoryLimitMb * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture);
-            start.Environment["DOTNET_gcServer"] = "0";
-            start.Environment["DOTNET_TieredPGO"] = "0";
+            if (spec.Image != null)
+                throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
+                    $"Strategy '{spec.Strategy}' needs the image '{spec.Image}', but this swarm runs process-isolated sandboxes, which cannot run images. Use {{isolation=docker}} (or drop {{image}}).", spec.Strategy);
+            SwarmOptions.ValidateLimits(spec.MemoryLimitMb, spec.CpuLimit);
+            var start = ProcessContainment.StartInfo(_command, spec.MemoryLimitMb);
 
             Process process;
             try
@@ -102,9 +97,6 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
 
         /// <inheritdoc />
         public void Dispose() => CleanupAsync().GetAwaiter().GetResult();
-
-        private static string Quote(string arg) =>
-            arg.IndexOfAny(new[] { ' ', '"', '\t' }) < 0 ? arg : "\"" + arg.Replace("\"", "\\\"") + "\"";
     }
 
     /// <summary>One runner child process.</summary>
@@ -117,6 +109,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
         private readonly Action<ProcessSandbox> _onStopped;
         private readonly StringBuilder _stderrTail = new StringBuilder();
         private readonly int _memoryLimitMb;
+        private readonly int _pid;
         private int _stopped;
 
         public ProcessSandbox(Process process, SandboxSpec spec, string runnerPath, string coordinatorId, ILogger logger, Action<ProcessSandbox> onStopped)
@@ -125,7 +118,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
             _logger = logger;
             _onStopped = onStopped;
             _memoryLimitMb = spec.MemoryLimitMb;
-            Id = "proc-" + process.Id.ToString(CultureInfo.InvariantCulture);
+            _pid = process.Id;
+            Id = "proc-" + _pid.ToString(CultureInfo.InvariantCulture);
             Info = new SandboxInfo
             {
                 Id = Id,
@@ -161,24 +155,9 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
             if (!IsAlive)
                 throw Exited();
             Info.State = "Busy";
-            var send = _channel.SendAsync(request);
-            using (var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                var winner = await Task.WhenAny(send, Task.Delay(timeout, delayCancel.Token)).ConfigureAwait(false);
-                if (winner != send)
-                {
-                    // Timed out or cancelled: killing the process ends the pending read.
-                    await StopAsync().ConfigureAwait(false);
-                    _ = send.ContinueWith(t => t.Exception, TaskScheduler.Default);
-                    cancellationToken.ThrowIfCancellationRequested();
-                    throw new SwarmException(SwarmErrorIds.SandboxTimeout, SwarmErrorKind.Timeout,
-                        $"The execution ran longer than the sandbox timeout of {timeout.TotalMilliseconds:0} ms; sandbox {Id} was killed.", Info.Strategy);
-                }
-                delayCancel.Cancel();
-            }
             try
             {
-                var response = await send.ConfigureAwait(false);
+                var response = await _channel.SendWithinAsync(request, timeout, StopAsync, "sandbox " + Id, Info.Strategy, cancellationToken).ConfigureAwait(false);
                 Info.State = "Idle";
                 return response;
             }
@@ -191,7 +170,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                 await StopAsync().ConfigureAwait(false);
                 throw exited;
             }
-            catch (SwarmException)
+            catch (SwarmException e) when (e.ErrorId != SwarmErrorIds.SandboxTimeout)
             {
                 // A protocol violation leaves the stream in an unknown state: the sandbox is not reused.
                 await StopAsync().ConfigureAwait(false);
@@ -258,6 +237,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
             Info.State = "Stopped";
             try
             {
+                // The group first: children and grandchildren of the runner go with it, even if it already exited.
+                ProcessContainment.KillGroup(_pid);
                 if (!_process.HasExited)
                     _process.Kill();
                 _process.WaitForExit(5000);

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using NeuralTrader.Swarm.Protocol;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Sandboxing
 {
@@ -31,6 +32,32 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
             _fromRunner = fromRunner;
             _maxLineBytes = maxLineBytes;
             _writer = new Utf8JsonWriter(_request);
+        }
+
+        /// <summary>
+        /// <see cref="SendAsync"/> within <paramref name="timeout"/>: past it, or when cancelled, <paramref name="kill"/> stops
+        /// the sandbox (which ends the pending read) and this throws <c>SandboxTimeout</c> (or the cancellation).
+        /// The one timeout rule of every sandbox.
+        /// </summary>
+        internal async Task<RunnerResponse> SendWithinAsync(RunnerRequest request, TimeSpan timeout, Func<Task> kill, string sandbox, string? strategy, CancellationToken cancellationToken)
+        {
+            var send = SendAsync(request);
+            using (var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                var winner = await Task.WhenAny(send, Task.Delay(timeout, delayCancel.Token)).ConfigureAwait(false);
+                if (winner != send)
+                {
+                    _ = send.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                    await kill().ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw new SwarmException(SwarmErrorIds.SandboxTimeout, SwarmErrorKind.Timeout,
+                        $"The execution ran longer than the sandbox timeout of {timeout.TotalMilliseconds:0} ms; {sandbox} was killed.", strategy);
+                }
+
+                delayCancel.Cancel();
+            }
+
+            return await send.ConfigureAwait(false);
         }
 
         /// <summary>Writes the request and reads lines until the response with the same id arrives.</summary>

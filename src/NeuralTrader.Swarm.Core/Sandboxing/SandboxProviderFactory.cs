@@ -1,6 +1,10 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.Extensions.Logging;
 using NeuralTrader.Swarm.Core.Sandboxing.Docker;
+using NeuralTrader.Swarm.Core.Sandboxing.Swarm;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Sandboxing
 {
@@ -13,7 +17,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
         /// <summary>
         /// Creates the provider the options ask for: Docker for <see cref="IsolationMode.Docker"/> (DockerUnavailable
         /// when the engine does not answer), the process sandbox for <see cref="IsolationMode.Process"/>, and for
-        /// <see cref="IsolationMode.Auto"/> Docker when the engine answers a short probe, else a warning and the process sandbox.
+        /// <see cref="IsolationMode.Auto"/> Docker when the engine answers a short probe, else a warning and the process sandbox;
+        /// Swarm services for <see cref="IsolationMode.Swarm"/> (never chosen by Auto).
         /// </summary>
         public static ISandboxProvider Create(SwarmOptions options, string coordinatorId, ILoggerFactory loggerFactory)
         {
@@ -25,6 +30,12 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
             {
                 case IsolationMode.Process:
                     return CreateProcess(options, coordinatorId, loggerFactory);
+                case IsolationMode.Swarm:
+                {
+                    var provider = CreateSwarm(options, coordinatorId, loggerFactory);
+                    Probe(provider.Manager, TimeSpan.FromSeconds(5));
+                    return provider;
+                }
                 case IsolationMode.Docker:
                 {
                     var endpoint = DockerEngine.ResolveEndpoint(options.DockerEndpoint);
@@ -41,7 +52,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                         {
                             FactoryLog.FallingBackToProcess(logger,
                                 $"the sandbox image {SandboxImageBuilder.DefaultTag} is not on the engine and no linux runner to build it was found " +
-                                $"(publish one and set {SandboxImageBuilder.RunnerDirectoryVariable}, or use -Isolation Docker to see the details)");
+                                $"(publish one and set {SandboxImageBuilder.RunnerDirectoryVariable}, or use {{isolation=docker}} to see the details)");
                             return CreateProcess(options, coordinatorId, loggerFactory);
                         }
                         FactoryLog.ChoseDocker(logger, endpoint);
@@ -65,6 +76,17 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                 WarmPoolMemoryLimitMb = options.MemoryLimitMb,
                 WarmPoolCpuLimit = options.CpuLimit,
             }, coordinatorId, loggerFactory.CreateLogger<DockerSandboxProvider>());
+
+        /// <summary>The Swarm provider for these options (the manager is <see cref="SwarmOptions.DockerEndpoint"/>), without probing it.</summary>
+        public static SwarmSandboxProvider CreateSwarm(SwarmOptions options, string coordinatorId, ILoggerFactory loggerFactory) =>
+            new SwarmSandboxProvider(new SwarmSandboxOptions
+            {
+                ManagerEndpoint = options.DockerEndpoint,
+                NodeEndpoints = new Dictionary<string, string>(options.NodeEndpoints, StringComparer.OrdinalIgnoreCase),
+                Constraints = options.Constraints.ToList(),
+                Registry = options.Registry,
+                Container = new DockerSandboxOptions { DefaultImage = options.SandboxImage },
+            }, coordinatorId, loggerFactory.CreateLogger<SwarmSandboxProvider>());
 
         private static ISandboxProvider CreateProcess(SwarmOptions options, string coordinatorId, ILoggerFactory loggerFactory) =>
             new ProcessSandboxProvider(RunnerLocator.Locate(options.RunnerPath), coordinatorId,
@@ -97,7 +119,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
             catch (Exception e)
             {
                 throw new SwarmException(SwarmErrorIds.DockerUnavailable, SwarmErrorKind.Unavailable,
-                    $"The Docker engine at {endpoint} is not reachable ({e.Message}). Start Docker, point DOCKER_HOST at a running engine, or use -Isolation Process.", endpoint.ToString(), e);
+                    $"The Docker engine at {endpoint} is not reachable ({e.Message}). Start Docker, point DOCKER_HOST at a running engine, or use {{isolation=process}}.", endpoint.ToString(), e);
             }
         }
     }

@@ -2,6 +2,7 @@ using System;
 using System.Text;
 using System.Text.Json;
 using Org.BouncyCastle.Crypto;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Security
 {

@@ -1,5 +1,6 @@
 using System;
 using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Security
 {
@@ -48,6 +49,8 @@ namespace NeuralTrader.Swarm.Core.Security
         public const string KeyRequired = "KeyRequired";
         /// <summary>The store file is corrupt, from a newer version, or an import file is malformed or altered.</summary>
         public const string CorruptStore = "CorruptStore";
+        /// <summary>The store's chain does not verify (records removed or its head rewritten): nothing more is appended to it.</summary>
+        public const string TamperedStore = "TamperedStore";
         /// <summary>Other writers held the store longer than the busy timeout.</summary>
         public const string StoreBusy = "StoreBusy";
         /// <summary>An argument was not valid (bad key encoding, empty id...).</summary>

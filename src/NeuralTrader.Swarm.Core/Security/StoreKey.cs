@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Text;
 using Org.BouncyCastle.Crypto;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Security
 {
@@ -37,6 +38,12 @@ namespace NeuralTrader.Swarm.Core.Security
         public override string ToString() => Kind + " key " + KeyId;
 
         internal static byte[] RecordAad(string recordId) => Encoding.UTF8.GetBytes(RecordAadPrefix + recordId);
+
+        /// <summary>
+        /// The key that signs the chain head, or null: only a symmetric key is secret to every writer. An HQC store's
+        /// writers hold just the public key, which anyone may have, so a signature under it would prove nothing.
+        /// </summary>
+        internal virtual byte[]? ChainKey => null;
 
         /// <summary>Starts a writer session (HQC: one encapsulation shared by this session's records).</summary>
         internal abstract KemSession? BeginSession();
@@ -150,6 +157,8 @@ namespace NeuralTrader.Swarm.Core.Security
         /// <summary>Returns the key as base64, for <c>New-SwarmEncryptionKey</c> to hand to the user once.</summary>
         /// <returns>The key in base64. Treat it as a secret.</returns>
         public string ExportBase64() => Convert.ToBase64String(_key);
+
+        internal override byte[]? ChainKey => CryptoPrimitives.HkdfSha3(_key, System.Text.Encoding.UTF8.GetBytes("chain-head"), "NeuralTrader.Swarm/chain-head-key/v1");
 
         internal override KemSession? BeginSession() => null;
 

@@ -1,6 +1,7 @@
 using System.IO;
 using System.Management.Automation;
 using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Commands
 {
@@ -62,7 +63,8 @@ namespace NeuralTrader.Swarm.Commands
             var store = GetStore();
             if (Decrypt)
                 WriteWarning("The export holds the trajectories decrypted: protect or delete '" + path + "'.");
-            var count = Invoke(() => store.ExportState(path, Decrypt));
+            var coordinator = GetCoordinator();
+            var count = Invoke(() => coordinator.ExportState(path, Decrypt));
             WriteVerbose("Exported " + count + " trajectories to " + path + ".");
             if (PassThru)
                 WriteObject(new SwarmStateTransfer("Export", path, count, 0, store.LoadStrategies().Count, Decrypt));

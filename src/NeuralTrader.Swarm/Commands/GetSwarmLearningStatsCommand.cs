@@ -40,7 +40,7 @@ namespace NeuralTrader.Swarm.Commands
         protected override void OnEnd()
         {
             var store = GetStore();
-            var stats = new SwarmLearningStats(Invoke(store.GetStats), store.Path);
+            var stats = new SwarmLearningStats(Invoke(GetLearning().GetStats), store.Path);
             if (!ByStrategy && Strategy == null)
             {
                 WriteObject(stats);

@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Internal;
 
 namespace NeuralTrader.Swarm.Commands
@@ -78,7 +79,7 @@ namespace NeuralTrader.Swarm.Commands
                 MinObservations = MinObservations,
                 MinConfidence = MinConfidence,
             };
-            foreach (var pattern in Invoke(() => store.GetPatterns(filter)).Where(p => p.SuccessRate >= MinSuccessRate))
+            foreach (var pattern in Invoke(() => GetLearning().GetPatterns(filter)).Where(p => p.SuccessRate >= MinSuccessRate))
                 WriteObject(new SwarmPattern(pattern));
         }
     }

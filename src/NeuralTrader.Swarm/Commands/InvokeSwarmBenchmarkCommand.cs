@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Benchmarking;
 using NeuralTrader.Swarm.Internal;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Commands
 {
@@ -168,7 +169,7 @@ namespace NeuralTrader.Swarm.Commands
             {
                 result = Run(async token =>
                 {
-                    var report = await benchmark.RunAsync(benchmarkOptions, new CallbackProgress<BenchmarkProgress>(p => Pump.Post(() =>
+                    var report = await benchmark.RunAsync(benchmarkOptions, new SynchronousProgress<BenchmarkProgress>(p => Pump.Post(() =>
                     {
                         progress.PercentComplete = Math.Max(0, Math.Min(100, p.PercentComplete));
                         progress.StatusDescription = p.StatusDescription;
@@ -179,6 +180,8 @@ namespace NeuralTrader.Swarm.Commands
                     BenchmarkReportFiles? files = null;
                     try
                     {
+                        foreach (var r in report.Recommendations)
+                            r.Action = Advice.ForPowerShell(r.Action);
                         files = BenchmarkReportWriter.Write(report, directory);
                     }
                     catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException)

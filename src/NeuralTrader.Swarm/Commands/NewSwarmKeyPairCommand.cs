@@ -6,6 +6,7 @@ using System.Text;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Security;
 using NeuralTrader.Swarm.Internal;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Commands
 {

@@ -7,6 +7,7 @@ using System.Threading;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Internal;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Commands
 {

@@ -3,6 +3,7 @@ using System.Security;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Security;
 using NeuralTrader.Swarm.Internal;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Commands
 {
@@ -24,7 +25,7 @@ namespace NeuralTrader.Swarm.Commands
         public int SandboxTimeout { get; set; }
 
         /// <summary>
-        /// <para type="description">How long, in milliseconds, an agent keeps its sandbox (with its market data loaded) after a swarm, so the next Start-Swarm skips the container starts. Idle sandboxes are stopped after this and by Clear-Swarm. Default 0: every sandbox stops when its swarm ends.</para>
+        /// <para type="description">How long, in milliseconds, an agent keeps its sandbox (with its market data loaded) after a swarm, so the next Start-Swarm skips the container starts. Idle sandboxes are stopped after this, by Clear-Swarm and when the session ends; none outlives its pwsh, even one killed. Default 300000 (5 minutes); 0 stops every sandbox when its swarm ends.</para>
         /// </summary>
         [Parameter]
         [ValidateRange(0, int.MaxValue)]
@@ -34,21 +35,27 @@ namespace NeuralTrader.Swarm.Commands
         /// <para type="description">Memory limit per sandbox in MB. Default 512.</para>
         /// </summary>
         [Parameter]
-        [ValidateRange(16, 1048576)]
+        [ValidateRange(SwarmOptions.MinMemoryLimitMb, SwarmOptions.MaxMemoryLimitMb)]
         public int MemoryLimit { get; set; }
 
         /// <summary>
         /// <para type="description">CPU limit per sandbox in cores. Default 1.</para>
         /// </summary>
         [Parameter]
-        [ValidateRange(0.01, 1024.0)]
+        [ValidateRange(SwarmOptions.MinCpuLimit, SwarmOptions.MaxCpuLimit)]
         public double CpuLimit { get; set; }
 
         /// <summary>
-        /// <para type="description">Where agents run: Auto (Docker when available, else child processes), Docker or Process.</para>
+        /// <para type="description">Where agents run: Auto (Docker when available, else child processes, with a warning), Docker, Process, or Swarm
+        /// (services on the Docker Swarm whose manager is -DockerEndpoint; see docs/cluster.md).
+        /// Docker contains strategy code: no network, read-only files, memory/CPU/process limits, no secrets in its environment.
+        /// Process contains only some of it: the runner gets no secrets from your environment, its whole process group is killed on timeout or stop,
+        /// and on Linux/macOS its memory and process count are capped by rlimits; but it runs as you, with your network and your files
+        /// (including the trajectory store and the Docker socket), and with no CPU limit. Use Process only for strategies you trust.
+        /// A custom -Image needs Docker or Swarm. See docs/isolation.md.</para>
         /// </summary>
         [Parameter]
-        [ValidateSet("Auto", "Docker", "Process", IgnoreCase = true)]
+        [ValidateSet("Auto", "Docker", "Process", "Swarm", IgnoreCase = true)]
         public string? Isolation { get; set; }
 
         /// <summary>
@@ -203,6 +210,27 @@ namespace NeuralTrader.Swarm.Commands
         [ValidateRange(0, 1000)]
         public int WarmPoolSize { get; set; }
 
+        /// <summary>
+        /// <para type="description">Swarm isolation: placement constraints every sandbox service gets, such as 'node.labels.tier==batch'.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNull]
+        public string[]? Constraint { get; set; }
+
+        /// <summary>
+        /// <para type="description">Swarm isolation: the engine endpoint of each node, keyed by node address, id or host name, e.g. @{ '10.0.0.12' = 'tcp://10.0.0.12:2376' }. Sandboxes are attached through the engine of the node they run on; TLS uses the DOCKER_CERT_PATH files.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNull]
+        public System.Collections.Hashtable? NodeEndpoint { get; set; }
+
+        /// <summary>
+        /// <para type="description">Swarm isolation: registry (host:port) the sandbox image is pushed to through the manager and pulled from by the nodes, pinned by digest. Without it the image must already be on every node.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Registry { get; set; }
+
         /// <summary>Whether a parameter was given.</summary>
         protected bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
 
@@ -226,6 +254,14 @@ namespace NeuralTrader.Swarm.Commands
             if (IsBound(nameof(DockerEndpoint))) o.DockerEndpoint = DockerEndpoint;
             if (IsBound(nameof(SandboxImage))) o.SandboxImage = SandboxImage;
             if (IsBound(nameof(WarmPoolSize))) o.WarmPoolSize = WarmPoolSize;
+            if (IsBound(nameof(Constraint))) o.Constraints = new System.Collections.Generic.List<string>(Constraint!);
+            if (IsBound(nameof(NodeEndpoint)))
+            {
+                o.NodeEndpoints = new System.Collections.Generic.Dictionary<string, string>(System.StringComparer.OrdinalIgnoreCase);
+                foreach (System.Collections.DictionaryEntry entry in NodeEndpoint!)
+                    o.NodeEndpoints[entry.Key.ToString()!] = entry.Value?.ToString() ?? "";
+            }
+            if (IsBound(nameof(Registry))) o.Registry = Registry;
             ResilienceParameters.Apply(o, MyInvocation.BoundParameters, RetryCount, RetryDelay, CircuitBreakerThreshold, CircuitBreakerWindow, CircuitBreakerDuration);
             return o;
         }

@@ -1,4 +1,5 @@
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Commands
 {
@@ -14,6 +15,13 @@ namespace NeuralTrader.Swarm.Commands
         {
             var coordinator = GetCoordinator();
             return Invoke(() => coordinator.Store);
+        }
+
+        /// <summary>The coordinator's learning model over its store.</summary>
+        internal LearningModel GetLearning()
+        {
+            var coordinator = GetCoordinator();
+            return Invoke(() => coordinator.Learning);
         }
     }
 }

@@ -7,6 +7,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Benchmarking;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Internal
 {
@@ -16,14 +17,6 @@ namespace NeuralTrader.Swarm.Internal
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters) =>
             Completion.Complete(BenchmarkScenario.Defaults.Select(s => s.Name), wordToComplete);
-    }
-
-    /// <summary>Reports Core's benchmark progress (worker threads) through a callback.</summary>
-    internal sealed class CallbackProgress<T> : IProgress<T>
-    {
-        private readonly Action<T> _report;
-        public CallbackProgress(Action<T> report) => _report = report;
-        public void Report(T value) => _report(value);
     }
 
     internal static class BenchmarkSupport
@@ -103,7 +96,7 @@ namespace NeuralTrader.Swarm.Internal
                 return null;
             try
             {
-                return LearningSummary.From(coordinator.Store);
+                return LearningSummary.From(coordinator.Learning);
             }
             catch (Exception e) when (e is SwarmException || e is InvalidOperationException || e is System.IO.IOException)
             {

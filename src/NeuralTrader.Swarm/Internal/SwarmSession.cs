@@ -8,6 +8,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using NeuralTrader.Swarm.Core.Security;
 using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Internal
 {

@@ -1,6 +1,8 @@
 using System;
+using System.Linq;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm
 {
@@ -34,6 +36,9 @@ namespace NeuralTrader.Swarm
             DockerEndpoint = options.DockerEndpoint;
             SandboxImage = options.SandboxImage;
             WarmPoolSize = options.WarmPoolSize;
+            Constraint = options.Constraints.ToArray();
+            NodeEndpoint = new System.Collections.Hashtable(options.NodeEndpoints.ToDictionary(p => p.Key, p => p.Value), System.StringComparer.OrdinalIgnoreCase);
+            Registry = options.Registry;
         }
 
         /// <summary>Most agents running at once.</summary>
@@ -89,5 +94,11 @@ namespace NeuralTrader.Swarm
         public string? SandboxImage { get; }
         /// <summary>Idle Docker sandboxes kept started ahead of time.</summary>
         public int WarmPoolSize { get; }
+        /// <summary>Swarm placement constraints of every sandbox.</summary>
+        public string[] Constraint { get; }
+        /// <summary>Swarm node → engine endpoint map used to attach to sandboxes.</summary>
+        public System.Collections.Hashtable NodeEndpoint { get; }
+        /// <summary>Registry the sandbox image is pushed to for a Swarm, or null.</summary>
+        public string? Registry { get; }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm
 {

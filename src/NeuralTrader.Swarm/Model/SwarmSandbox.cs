@@ -18,11 +18,12 @@ namespace NeuralTrader.Swarm
             Age = info.Age;
             MemoryMB = info.MemoryBytes.HasValue ? Math.Round(info.MemoryBytes.Value / 1048576.0, 1) : (double?)null;
             CoordinatorId = info.CoordinatorId;
+            Node = info.Node;
         }
 
         /// <summary>Container id or process sandbox id (proc-PID).</summary>
         public string Id { get; }
-        /// <summary>process or docker.</summary>
+        /// <summary>process, docker or swarm.</summary>
         public string Kind { get; }
         /// <summary>Owning agent.</summary>
         public string AgentId { get; }
@@ -40,5 +41,7 @@ namespace NeuralTrader.Swarm
         public double? MemoryMB { get; }
         /// <summary>Coordinator that created it.</summary>
         public string CoordinatorId { get; }
+        /// <summary>Swarm node address the sandbox runs on; empty for a local engine or process.</summary>
+        public string Node { get; }
     }
 }

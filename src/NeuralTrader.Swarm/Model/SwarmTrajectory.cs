@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Linq;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm
 {

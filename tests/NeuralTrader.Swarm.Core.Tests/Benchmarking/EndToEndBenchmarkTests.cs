@@ -9,6 +9,7 @@ using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Benchmarking;
 using NeuralTrader.Swarm.Strategies;
 using Xunit.Abstractions;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
 {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Benchmarking;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
 {

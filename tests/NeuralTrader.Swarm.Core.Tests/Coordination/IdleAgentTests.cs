@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Sandboxing;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Tests.Coordination
 {
@@ -21,6 +22,21 @@ namespace NeuralTrader.Swarm.Tests.Coordination
 
         private static List<DeploymentRequest> Swarm(int n) =>
             Enumerable.Range(0, n).Select(i => new DeploymentRequest("momentum", "SPY", new Dictionary<string, object?> { ["lookback"] = 10 + i })).ToList();
+
+        [Fact]
+        public async Task Agents_stay_warm_by_default_and_zero_restores_stopping_at_the_end_of_each_swarm()
+        {
+            Assert.Equal(SwarmOptions.DefaultSandboxIdleTimeout, new SwarmOptions().SandboxIdleTimeout);
+            using (var warm = new SwarmCoordinator(new SwarmOptions { Isolation = IsolationMode.Process, MaxAgents = 2, LearningEnabled = false }))
+            {
+                await warm.DeploySwarmAsync(Swarm(2));
+                Assert.NotEmpty(warm.GetSandboxes());
+                Assert.All(warm.GetSandboxes(), s => Assert.Equal("Idle", s.State));
+            }
+            using var cold = new SwarmCoordinator(Options(TimeSpan.Zero));
+            await cold.DeploySwarmAsync(Swarm(2));
+            Assert.Empty(cold.GetSandboxes());
+        }
 
         [Fact]
         public async Task The_next_swarm_reuses_the_warm_sandboxes()

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Sandboxing;
 using NeuralTrader.Swarm.Protocol;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Tests.Coordination
 {
@@ -35,6 +36,9 @@ namespace NeuralTrader.Swarm.Tests.Coordination
             Assert.Equal(2600, result.Backtest!.Metrics.Bars);
             Assert.Contains(result.Backtest.Signal, new[] { "Buy", "Sell", "Hold" });
             Assert.Equal(new[] { "create-sandbox", "load-data", "run", "collect" }, result.Operations.Select(o => o.Name));
+            // Warm by default: the agent keeps its sandbox, idle, for the next swarm; cleanup stops it.
+            Assert.Equal("Idle", Assert.Single(coordinator.GetSandboxes()).State);
+            Assert.Equal(1, await coordinator.CleanupAsync());
             Assert.Empty(coordinator.GetSandboxes());
         }
 
@@ -62,6 +66,10 @@ namespace NeuralTrader.Swarm.Tests.Coordination
             Assert.Contains("lookback", results[7].Error);
             Assert.InRange(provider.PeakLive, 1, 5);
             Assert.InRange(coordinator.GetMetrics().PeakActiveAgents, 1, 5);
+            // The agents stay warm for the next swarm (the default idle time), and no sandbox is lost track of.
+            Assert.InRange(provider.Live, 1, 5);
+            Assert.Equal(provider.Live, coordinator.GetSandboxes().Count);
+            await coordinator.CleanupAsync();
             Assert.Equal(0, provider.Live);
         }
 

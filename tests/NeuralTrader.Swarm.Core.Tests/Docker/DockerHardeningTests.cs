@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Sandboxing.Docker;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Tests.Docker
 {
@@ -23,6 +24,26 @@ namespace NeuralTrader.Swarm.Tests.Docker
             Assert.Equal("lo,", await ProbeAsync(sandbox, "probe-net"));
             var inspect = await provider.Client.Containers.InspectContainerAsync(sandbox.Id);
             Assert.Equal("none", inspect.HostConfig.NetworkMode);
+        }
+
+        [DockerFact]
+        public async Task Sandbox_environment_holds_nothing_of_the_host()
+        {
+            RequireBusybox();
+            // Stands for any secret of the coordinator's process (e.g. NEURALTRADER_ENCRYPTION_KEY).
+            Environment.SetEnvironmentVariable("NEURALTRADER_TEST_CANARY_SECRET", "canary-3f9a1c");
+            var provider = NewProvider();
+            var sandbox = await provider.CreateAsync(BusyboxSpec(), CancellationToken.None);
+
+            var dump = await ProbeAsync(sandbox, "probe-env");
+
+            Assert.DoesNotContain("canary-3f9a1c", dump);
+            Assert.Contains("DOTNET_EnableDiagnostics=0", dump);
+            // What the engine sets (PATH, HOSTNAME, HOME), what sh sets (PWD, SHLVL) and the runner settings: nothing else.
+            var allowed = new[] { "PATH", "HOSTNAME", "HOME", "PWD", "SHLVL", "OLDPWD" }.Concat(NeuralTrader.Swarm.Core.Sandboxing.RunnerEnvironment.Fixed().Keys).ToHashSet();
+            var names = dump.Split(' ').Where(w => w.Contains('=')).Select(w => w.Substring(0, w.IndexOf('='))).ToList();
+            Assert.NotEmpty(names);
+            Assert.All(names, n => Assert.True(allowed.Contains(n), $"the sandbox saw {n}: {dump}"));
         }
 
         [DockerFact]
@@ -121,10 +142,11 @@ namespace NeuralTrader.Swarm.Tests.Docker
             Assert.True(owner.IsThisHost);
             Assert.Equal(Environment.ProcessId, owner.Pid);
             Assert.True(owner.IsAlive());
-            Assert.False(inspect.HostConfig.AutoRemove);
+            // Leak-proof: the engine closes stdin when the owner's attach stream ends, the runner exits, the container is deleted.
+            Assert.True(inspect.HostConfig.AutoRemove);
             Assert.False(inspect.Config.Tty);
             Assert.True(inspect.Config.OpenStdin);
-            Assert.False(inspect.Config.StdinOnce);
+            Assert.True(inspect.Config.StdinOnce);
 
             // `docker ps --filter label=org.neuraltrader.swarm` lists it.
             var listed = await DockerTestEnvironment.Client.Containers.ListContainersAsync(new global::Docker.DotNet.Models.ContainersListParameters

@@ -1,6 +1,7 @@
 using System;
 using System.Text;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
 
 namespace NeuralTrader.Swarm.Tests.Learning
@@ -61,7 +62,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
                 "01" + "00000002" + "7231" + "0000000000000001" + "0000000000000002" + "00000001" + "73" + "00000003" + "535059" + "01"
                 + "3fe0000000000000" + "0000000000000001" + "00" + "00000000" + "00000000" + "00000002" + "7b7d" + "00000000",
                 CryptoPrimitives.ToHex(canonical));
-            var fingerprint = RecordRow.ComputeFingerprint(RecordRow.Genesis, row.ContentDigest());
+            var fingerprint = FingerprintChain.Unkeyed.Fingerprint(FingerprintChain.Genesis, row.ContentDigest());
             var expected = CryptoPrimitives.Sha3_512(Concat(Encoding.UTF8.GetBytes("NeuralTrader.Swarm/chain/v2"), new byte[64], CryptoPrimitives.Sha3_512(canonical)));
             Assert.Equal(CryptoPrimitives.ToHex(expected), CryptoPrimitives.ToHex(fingerprint));
         }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
 
 namespace NeuralTrader.Swarm.Tests.Learning
@@ -46,7 +47,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
             using (var store = source.Open(key))
             {
                 Seed(store);
-                Assert.Equal(12, store.ExportState(exportA));
+                Assert.Equal(12, store.ExportState(exportA, sections: store.Model().WriteExportSections));
             }
 
             var text = File.ReadAllText(exportA);

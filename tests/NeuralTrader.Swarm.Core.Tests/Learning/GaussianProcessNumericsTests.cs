@@ -1,5 +1,6 @@
 using System;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using Xunit;
 
 namespace NeuralTrader.Swarm.Tests.Learning

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using Xunit;
 
 namespace NeuralTrader.Swarm.Tests.Learning
@@ -58,7 +59,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
             Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 18, 22, 27, 33, 41, 51, 63, 78, 94, 110 }, anchors.Take(21));
             for (var n = 1; n < 2000; n++)
             {
-                Assert.Equal(anchors.Last(a => a <= n), TrajectoryStore.HyperparameterAnchor(n));
+                Assert.Equal(anchors.Last(a => a <= n), BayesianOptimizer.HyperparameterAnchor(n));
             }
         }
 
@@ -78,15 +79,15 @@ namespace NeuralTrader.Swarm.Tests.Learning
                 var score = Math.Exp(-4 * (((p[0] - 0.4) * (p[0] - 0.4)) + ((p[1] - 0.7) * (p[1] - 0.7)))) * (0.8 + (0.2 * random.NextDouble()));
                 all.Add((p, score));
                 store.Append(Samples.Make(n, score: score, parameters: new Dictionary<string, double> { ["a"] = p[0], ["b"] = p[1] }));
-                var prediction = store.Predict("momentum", "SPY", query, space);
+                var prediction = store.Model().Predict("momentum", "SPY", query, space);
                 if (n < 3)
                 {
                     continue;
                 }
 
-                var anchor = TrajectoryStore.HyperparameterAnchor(n);
-                Assert.Equal(searches + (anchor == n ? 1 : 0), store.GridSearches);
-                searches = store.GridSearches;
+                var anchor = BayesianOptimizer.HyperparameterAnchor(n);
+                Assert.Equal(searches + (anchor == n ? 1 : 0), store.Model().GridSearches);
+                searches = store.Model().GridSearches;
 
                 // The model: the grid's hyperparameters on the observations as of the anchor, refitted on the current ones.
                 var (ax, ay) = Selection(all, anchor);
@@ -98,12 +99,12 @@ namespace NeuralTrader.Swarm.Tests.Learning
 
             // A new space is searched at once; so is a reset store.
             var other = new ParameterSpace(new[] { new ParameterDimension("a", ParameterKind.Number, 0, 1, 0.5) });
-            store.Predict("momentum", "SPY", query, other);
-            Assert.Equal(searches + 1, store.GridSearches);
+            store.Model().Predict("momentum", "SPY", query, other);
+            Assert.Equal(searches + 1, store.Model().GridSearches);
             store.Reset();
             store.AppendMany(Enumerable.Range(0, 20).Select(i => Samples.Make(i, score: i / 20.0, parameters: new Dictionary<string, double> { ["a"] = i / 20.0, ["b"] = 0.5 })).ToList());
-            store.Predict("momentum", "SPY", query, space);
-            Assert.Equal(searches + 2, store.GridSearches);
+            store.Model().Predict("momentum", "SPY", query, space);
+            Assert.Equal(searches + 2, store.Model().GridSearches);
         }
 
         /// <summary>The model's selection written out plainly: the 40 most recent plus the 24 best older ones (earlier first among equals), in order.</summary>
@@ -135,7 +136,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
                 }
 
                 var usable = index.Usable(key);
-                Assert.Equal(TrajectoryStore.SelectObservations(usable, usable.Count).Select(o => o.Seq), index.Selected(key).Select(o => o.Seq));
+                Assert.Equal(BayesianOptimizer.SelectObservations(usable, usable.Count).Select(o => o.Seq), index.Selected(key).Select(o => o.Seq));
             }
         }
 
@@ -147,8 +148,8 @@ namespace NeuralTrader.Swarm.Tests.Learning
             store.AppendMany(Enumerable.Range(0, 10).Select(i => Samples.Make(i, score: (i * 7 % 10) / 10.0, parameters: new Dictionary<string, double> { ["a"] = i / 10.0, ["b"] = (i * 3 % 10) / 10.0 })).ToList());
             var query = new Dictionary<string, double> { ["a"] = 0.3, ["b"] = 0.6 };
             var results = new double[16];
-            System.Threading.Tasks.Parallel.For(0, results.Length, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 8 }, i => results[i] = store.Predict("momentum", "SPY", query, Space).ExpectedScore);
-            Assert.Equal(1, store.GridSearches); // 10 is an anchor: one search, shared
+            System.Threading.Tasks.Parallel.For(0, results.Length, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 8 }, i => results[i] = store.Model().Predict("momentum", "SPY", query, Space).ExpectedScore);
+            Assert.Equal(1, store.Model().GridSearches); // 10 is an anchor: one search, shared
             Assert.All(results, r => Assert.Equal(results[0], r));
         }
 
@@ -160,18 +161,18 @@ namespace NeuralTrader.Swarm.Tests.Learning
             Suggestion last;
             using (var store = dir.Open(seed: 9))
             {
-                last = store.GetSuggestion("momentum", "SPY", space);
+                last = store.Model().GetSuggestion("momentum", "SPY", space);
                 for (var i = 0; i < 40; i++)
                 {
                     var p = last.RecommendedParameters;
                     store.Append(Samples.Make(i, score: Math.Exp(-4 * (((p["a"] - 0.4) * (p["a"] - 0.4)) + ((p["b"] - 0.7) * (p["b"] - 0.7)))), parameters: new Dictionary<string, double>(p)));
-                    last = store.GetSuggestion("momentum", "SPY", space);
+                    last = store.Model().GetSuggestion("momentum", "SPY", space);
                 }
             }
 
             // Hyperparameters depend on the data only, not on which calls came before.
             using var fresh = dir.Open(seed: 9);
-            var again = fresh.GetSuggestion("momentum", "SPY", space);
+            var again = fresh.Model().GetSuggestion("momentum", "SPY", space);
             Assert.Equal(last.RecommendedParameters, again.RecommendedParameters);
             Assert.Equal(last.ExpectedSuccessRate, again.ExpectedSuccessRate);
             Assert.Equal("bayesian-optimization", again.Method);

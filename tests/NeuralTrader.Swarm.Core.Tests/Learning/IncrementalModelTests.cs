@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
 using Xunit;
 
@@ -65,7 +66,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
                 new ParameterDimension("lookback", ParameterKind.Integer, 5, 100, 20),
                 new ParameterDimension("threshold", ParameterKind.Number, 0, 0.1, 0.02),
             });
-            var suggestion = store.GetSuggestion("momentum", "SPY", space);
+            var suggestion = store.Model().GetSuggestion("momentum", "SPY", space);
 
             var usable = runs.Where(r => r.Outcome!.Status != ExecutionStatus.Cancelled).ToList();
             var durations = usable.Where(r => r.Outcome!.Status == ExecutionStatus.Succeeded).Select(r => (double)r.DurationMs).OrderBy(d => d).ToList();
@@ -85,24 +86,24 @@ namespace NeuralTrader.Swarm.Tests.Learning
             using var reader = dir.Open(key);
             using var writer = dir.Open(key);
             var parameters = new Dictionary<string, double> { ["lookback"] = 20, ["threshold"] = 0.02 };
-            Assert.Equal(0, reader.Predict("momentum", "SPY", parameters).Observations);
+            Assert.Equal(0, reader.Model().Predict("momentum", "SPY", parameters).Observations);
 
             writer.AppendMany(Enumerable.Range(0, 5).Select(i => Samples.Make(i, score: 0.8)).ToList());
-            var first = reader.Predict("momentum", "SPY", parameters);
+            var first = reader.Model().Predict("momentum", "SPY", parameters);
             Assert.Equal(5, first.Observations);
             Assert.Equal(0.8, first.ExpectedScore, 6);
 
             // Unchanged data: the same answer (served without reading rows again).
-            Assert.Equal(first.ExpectedScore, reader.Predict("momentum", "SPY", parameters).ExpectedScore);
+            Assert.Equal(first.ExpectedScore, reader.Model().Predict("momentum", "SPY", parameters).ExpectedScore);
 
             writer.AppendMany(Enumerable.Range(5, 5).Select(i => Samples.Make(i, score: 0.2)).ToList());
-            var second = reader.Predict("momentum", "SPY", parameters);
+            var second = reader.Model().Predict("momentum", "SPY", parameters);
             Assert.Equal(10, second.Observations);
             Assert.True(second.ExpectedScore < first.ExpectedScore);
 
             writer.Reset();
-            Assert.Equal(0, reader.Predict("momentum", "SPY", parameters).Observations);
-            Assert.Equal(0, reader.GetStats().TotalTrajectories);
+            Assert.Equal(0, reader.Model().Predict("momentum", "SPY", parameters).Observations);
+            Assert.Equal(0, reader.Model().GetStats().TotalTrajectories);
         }
 
         [Fact]
@@ -111,9 +112,9 @@ namespace NeuralTrader.Swarm.Tests.Learning
             using var dir = new TempDir();
             var store = dir.Open();
             store.Append(Samples.Make(1));
-            store.Predict("momentum", "SPY", new Dictionary<string, double>());
+            store.Model().Predict("momentum", "SPY", new Dictionary<string, double>());
             store.Dispose();
-            Assert.Throws<ObjectDisposedException>(() => store.Predict("momentum", "SPY", new Dictionary<string, double>()));
+            Assert.Throws<ObjectDisposedException>(() => store.Model().Predict("momentum", "SPY", new Dictionary<string, double>()));
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             System.IO.File.Delete(dir.Db);
             Assert.False(System.IO.File.Exists(dir.Db));

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
 
 namespace NeuralTrader.Swarm.Tests.Learning
@@ -23,8 +24,12 @@ namespace NeuralTrader.Swarm.Tests.Learning
 
         public string Db => File("swarm.db");
 
-        public TrajectoryStore Open(StoreKey? key = null, int seed = 1) =>
-            TrajectoryStore.Open(new StoreOptions { Path = Db, Key = key, Seed = seed });
+        public TrajectoryStore Open(StoreKey? key = null, int seed = 1)
+        {
+            var store = TrajectoryStore.Open(new StoreOptions { Path = Db, Key = key });
+            StoreModels.Attach(store, seed);
+            return store;
+        }
 
         public void Dispose()
         {
@@ -39,6 +44,17 @@ namespace NeuralTrader.Swarm.Tests.Learning
             {
             }
         }
+    }
+
+    /// <summary>The learning model of a store opened by a test (one per store, as a coordinator keeps one).</summary>
+    internal static class StoreModels
+    {
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TrajectoryStore, LearningModel> Models =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<TrajectoryStore, LearningModel>();
+
+        public static void Attach(TrajectoryStore store, int seed) => Models.Add(store, new LearningModel(store, seed));
+
+        public static LearningModel Model(this TrajectoryStore store) => Models.GetValue(store, s => new LearningModel(s));
     }
 
     internal static class Samples

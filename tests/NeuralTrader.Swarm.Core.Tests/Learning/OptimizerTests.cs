@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using Xunit.Abstractions;
 
 namespace NeuralTrader.Swarm.Tests.Learning
@@ -50,7 +51,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
             scores = new List<double>();
             for (var i = 0; i < budget; i++)
             {
-                var suggestion = store.GetSuggestion("momentum", "SPY", Space);
+                var suggestion = store.Model().GetSuggestion("momentum", "SPY", Space);
                 var p = suggestion.RecommendedParameters;
                 var score = Objective(p["lookback"], p["threshold"]);
                 scores.Add(score);
@@ -109,7 +110,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
         {
             using var dir = new TempDir();
             using var store = dir.Open();
-            var s = store.GetSuggestion("momentum", "SPY", Space);
+            var s = store.Model().GetSuggestion("momentum", "SPY", Space);
             // The defaults are one candidate among others, not a mandatory first trial.
             Assert.Equal("space-filling", s.Method);
             Assert.Equal(0, s.Confidence);
@@ -132,7 +133,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
                 store.Append(Samples.Make(i, score: Objective(lb, th), parameters: new Dictionary<string, double> { ["lookback"] = lb, ["threshold"] = th }));
             }
 
-            var s = store.GetSuggestion("momentum", "SPY", Space);
+            var s = store.Model().GetSuggestion("momentum", "SPY", Space);
             Assert.Equal("bayesian-optimization", s.Method);
             Assert.Equal(15, s.Observations);
             Assert.InRange(s.Confidence, 0.01, 1);
@@ -142,12 +143,12 @@ namespace NeuralTrader.Swarm.Tests.Learning
             Assert.NotNull(s.EstimatedDurationMs);
             Assert.Equal(Math.Round(s.RecommendedParameters["lookback"]), s.RecommendedParameters["lookback"]);
 
-            var fixedThreshold = store.GetSuggestion("momentum", "SPY", Space, new Dictionary<string, double> { ["threshold"] = 0.05 });
+            var fixedThreshold = store.Model().GetSuggestion("momentum", "SPY", Space, new Dictionary<string, double> { ["threshold"] = 0.05 });
             Assert.Equal(0.05, fixedThreshold.RecommendedParameters["threshold"]);
 
             // Cached until a new observation arrives; other symbols are separate.
-            Assert.Equal(s.RecommendedParameters, store.GetSuggestion("momentum", "SPY", Space).RecommendedParameters);
-            Assert.Equal(0, store.GetSuggestion("momentum", "QQQ", Space).Observations);
+            Assert.Equal(s.RecommendedParameters, store.Model().GetSuggestion("momentum", "SPY", Space).RecommendedParameters);
+            Assert.Equal(0, store.Model().GetSuggestion("momentum", "QQQ", Space).Observations);
         }
 
         [Fact]
@@ -158,7 +159,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
             var tried = new HashSet<string>();
             for (var i = 0; i < 25; i++)
             {
-                var s = store.GetSuggestion("momentum", "SPY", Space);
+                var s = store.Model().GetSuggestion("momentum", "SPY", Space);
                 var lb = s.RecommendedParameters["lookback"];
                 var th = s.RecommendedParameters["threshold"];
                 Assert.True(tried.Add(lb + "/" + th), $"trial {i + 1} repeated lookback {lb}, threshold {th}");
@@ -177,23 +178,23 @@ namespace NeuralTrader.Swarm.Tests.Learning
                 var lb = random.Next(5, 101);
                 var th = random.NextDouble() * 0.1;
                 var p = new Dictionary<string, double> { ["lookback"] = lb, ["threshold"] = th };
-                var prediction = i >= 20 ? store.Predict("momentum", "SPY", p, Space) : null;
+                var prediction = i >= 20 ? store.Model().Predict("momentum", "SPY", p, Space) : null;
                 store.Append(Samples.Make(i, score: Objective(lb, th), parameters: p, prediction: prediction));
             }
 
-            var near = store.Predict("momentum", "SPY", new Dictionary<string, double> { ["lookback"] = 42, ["threshold"] = 0.031 }, Space);
-            var far = store.Predict("momentum", "SPY", new Dictionary<string, double> { ["lookback"] = 100, ["threshold"] = 0.0 }, Space);
+            var near = store.Model().Predict("momentum", "SPY", new Dictionary<string, double> { ["lookback"] = 42, ["threshold"] = 0.031 }, Space);
+            var far = store.Model().Predict("momentum", "SPY", new Dictionary<string, double> { ["lookback"] = 100, ["threshold"] = 0.0 }, Space);
             Assert.True(near.ExpectedScore > far.ExpectedScore + 0.3, $"{near.ExpectedScore} vs {far.ExpectedScore}");
             Assert.Equal(40, near.Observations);
             Assert.InRange(near.Confidence, 0.05, 1);
-            var derived = store.Predict("momentum", "SPY", new Dictionary<string, double> { ["lookback"] = 42, ["threshold"] = 0.031 });
+            var derived = store.Model().Predict("momentum", "SPY", new Dictionary<string, double> { ["lookback"] = 42, ["threshold"] = 0.031 });
             Assert.InRange(derived.ExpectedScore, 0, 1);
 
-            var stats = store.GetStats();
+            var stats = store.Model().GetStats();
             Assert.Equal(20, stats.PredictionsMade);
             Assert.NotNull(stats.PredictionAccuracy);
             Assert.InRange(stats.PredictionAccuracy!.Value, 0.6, 1);
-            var empty = store.Predict("other", "SPY", new Dictionary<string, double>());
+            var empty = store.Model().Predict("other", "SPY", new Dictionary<string, double>());
             Assert.Equal(0, empty.Confidence);
         }
     }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
 
 namespace NeuralTrader.Swarm.Tests.Learning
@@ -28,7 +29,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
             Prediction before;
             using (var writer = dir.Open(key))
             {
-                writer.Predict("momentum", "SPY", query, Space); // the index is in use from here on
+                writer.Model().Predict("momentum", "SPY", query, Space); // the index is in use from here on
                 for (int batch = 0; batch < 4; batch++)
                 {
                     writer.AppendMany(Enumerable.Range(batch * 30, 30).Select(i => Samples.Make(i,
@@ -36,23 +37,23 @@ namespace NeuralTrader.Swarm.Tests.Learning
                         status: i % 7 == 0 ? ExecutionStatus.Failed : ExecutionStatus.Succeeded,
                         trend: i % 2 == 0 ? "up" : "down",
                         prediction: i % 4 == 0 ? new Prediction { ExpectedScore = 0.4, Confidence = 0.3, Observations = i } : null)).ToList());
-                    writer.Predict("momentum", "SPY", query, Space);
+                    writer.Model().Predict("momentum", "SPY", query, Space);
                 }
                 // Ids already stored are skipped, and must not linger as if they were new.
                 Assert.Equal(0, writer.AppendMany(Enumerable.Range(0, 30).Select(i => Samples.Make(i, symbol: i % 3 == 0 ? "QQQ" : "SPY")).ToList()));
 
-                before = writer.Predict("momentum", "SPY", query, Space);
-                statsBefore = JsonSerializer.Serialize(writer.GetStats());
-                patternsBefore = JsonSerializer.Serialize(writer.GetPatterns().OrderBy(p => p.Id).ToList());
+                before = writer.Model().Predict("momentum", "SPY", query, Space);
+                statsBefore = JsonSerializer.Serialize(writer.Model().GetStats());
+                patternsBefore = JsonSerializer.Serialize(writer.Model().GetPatterns().OrderBy(p => p.Id).ToList());
             }
 
             using var reader = dir.Open(key);
-            var after = reader.Predict("momentum", "SPY", query, Space);
+            var after = reader.Model().Predict("momentum", "SPY", query, Space);
             Assert.Equal(before.ExpectedScore, after.ExpectedScore, 12);
             Assert.Equal(before.Confidence, after.Confidence, 12);
             Assert.Equal(before.Observations, after.Observations);
-            Assert.Equal(statsBefore, JsonSerializer.Serialize(reader.GetStats()));
-            Assert.Equal(patternsBefore, JsonSerializer.Serialize(reader.GetPatterns().OrderBy(p => p.Id).ToList()));
+            Assert.Equal(statsBefore, JsonSerializer.Serialize(reader.Model().GetStats()));
+            Assert.Equal(patternsBefore, JsonSerializer.Serialize(reader.Model().GetPatterns().OrderBy(p => p.Id).ToList()));
         }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Tests.Learning
 {
@@ -21,7 +22,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
             }
 
             store.AppendMany(list);
-            var patterns = store.GetPatterns(new PatternFilter { Strategy = "momentum" });
+            var patterns = store.Model().GetPatterns(new PatternFilter { Strategy = "momentum" });
             var success = patterns.Single(p => p.Kind == PatternKind.Success && p.Category == "ParameterRegion" && p.Regime is null);
             Assert.Equal("lookback", success.Parameter);
             Assert.Equal(30, success.RangeMin);
@@ -33,8 +34,8 @@ namespace NeuralTrader.Swarm.Tests.Learning
             Assert.Contains(patterns, p => p.Kind == PatternKind.Failure && p.Parameter == "lookback" && p.RangeMax < 30);
             Assert.True(patterns.SequenceEqual(patterns.OrderByDescending(p => p.Confidence)));
 
-            var suggestion = store.GetSuggestion("momentum", "SPY", new ParameterSpace(new[] { new ParameterDimension("lookback", ParameterKind.Integer, 10, 49, 20) }));
-            Assert.Equal(store.GetStats().TotalPatterns, store.GetPatterns().Count);
+            var suggestion = store.Model().GetSuggestion("momentum", "SPY", new ParameterSpace(new[] { new ParameterDimension("lookback", ParameterKind.Integer, 10, 49, 20) }));
+            Assert.Equal(store.Model().GetStats().TotalPatterns, store.Model().GetPatterns().Count);
             Assert.All(suggestion.SupportingPatterns, p => Assert.InRange(suggestion.RecommendedParameters["lookback"], p.RangeMin!.Value, p.RangeMax!.Value));
         }
 
@@ -52,7 +53,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
             }
 
             store.AppendMany(list);
-            var regions = store.GetPatterns(new PatternFilter { Strategy = "momentum" }).Where(p => p.Category == "ParameterRegion").ToList();
+            var regions = store.Model().GetPatterns(new PatternFilter { Strategy = "momentum" }).Where(p => p.Category == "ParameterRegion").ToList();
             Assert.Contains(regions, p => p.Parameter == "lookback");
             Assert.DoesNotContain(regions, p => p.Parameter == "positionSize" || p.Parameter == "initialCash");
         }
@@ -71,13 +72,13 @@ namespace NeuralTrader.Swarm.Tests.Learning
             }
 
             store.AppendMany(list);
-            var pattern = store.GetPatterns().Single(p => p.Category == "SwarmSize" && p.Description.Contains("time out"));
+            var pattern = store.Model().GetPatterns().Single(p => p.Category == "SwarmSize" && p.Description.Contains("time out"));
             Assert.Equal(PatternKind.Failure, pattern.Kind);
             Assert.Equal(6, pattern.SwarmSizeAbove);
             Assert.Contains("more than 6 agents", pattern.Description);
             Assert.True(pattern.Confidence < pattern.SuccessRate);
 
-            var sequence = store.GetPatterns(new PatternFilter { Kind = PatternKind.Failure }).FirstOrDefault(p => p.Category == "OperationSequence");
+            var sequence = store.Model().GetPatterns(new PatternFilter { Kind = PatternKind.Failure }).FirstOrDefault(p => p.Category == "OperationSequence");
             Assert.NotNull(sequence);
             Assert.Contains("run!", sequence!.Operations!);
             Assert.Contains("step 'run' failed", sequence.Description);
@@ -97,7 +98,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
             }
 
             store.AppendMany(list);
-            var stats = store.GetStats();
+            var stats = store.Model().GetStats();
             Assert.Equal(50, stats.TotalTrajectories);
             var expectedMean = list.Average(t => t.Outcome.Score);
             Assert.Equal(expectedMean, stats.AvgSuccessRate, 10);

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using Microsoft.Extensions.Logging;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
 
 namespace NeuralTrader.Swarm.Tests.Learning
@@ -31,7 +32,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
             {
                 store.AppendMany(Samples.Many(30));
                 store.Verify();
-                store.GetSuggestion("momentum", "SPY", new ParameterSpace(new[] { new ParameterDimension("lookback", ParameterKind.Integer, 5, 100, 20) }));
+                store.Model().GetSuggestion("momentum", "SPY", new ParameterSpace(new[] { new ParameterDimension("lookback", ParameterKind.Integer, 5, 100, 20) }));
                 store.ExportState(path);
                 store.Reset();
                 store.ImportState(path);
@@ -58,7 +59,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
             }
 
             using var keyless = dir.Open();
-            var s = keyless.GetSuggestion("momentum", "SPY", new ParameterSpace(new[] { new ParameterDimension("lookback", ParameterKind.Integer, 5, 100, 20) }));
+            var s = keyless.Model().GetSuggestion("momentum", "SPY", new ParameterSpace(new[] { new ParameterDimension("lookback", ParameterKind.Integer, 5, 100, 20) }));
             Assert.Equal("defaults", s.Method);
             Assert.Contains("cannot be read", s.Reasoning);
         }

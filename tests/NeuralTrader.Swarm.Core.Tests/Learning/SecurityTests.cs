@@ -4,6 +4,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
 
 namespace NeuralTrader.Swarm.Tests.Learning
@@ -103,7 +104,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
             var write = Assert.Throws<StoreException>(() => keyless.Append(Samples.Make(50)));
             Assert.Equal(StoreErrorIds.KeyRequired, write.ErrorId);
             Assert.True(keyless.Verify().IsValid);
-            var stats = keyless.GetStats();
+            var stats = keyless.Model().GetStats();
             Assert.Equal(4, stats.TotalTrajectories);
             Assert.False(stats.PayloadsReadable);
         }

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
 
 namespace NeuralTrader.Swarm.Tests.Learning
@@ -105,10 +106,10 @@ namespace NeuralTrader.Swarm.Tests.Learning
             using var store = dir.Open();
             store.SaveStrategy(new StoredStrategy { Name = "mom", Type = "momentum" });
             store.AppendMany(Samples.Many(20));
-            Assert.Equal(20, store.GetStats().TotalTrajectories);
+            Assert.Equal(20, store.Model().GetStats().TotalTrajectories);
             Assert.Equal(20, store.Reset());
             Assert.Equal(0, store.Count());
-            Assert.Equal(0, store.GetStats().TotalTrajectories);
+            Assert.Equal(0, store.Model().GetStats().TotalTrajectories);
             Assert.Single(store.LoadStrategies());
             Assert.True(store.Verify().IsValid);
             store.AppendMany(Samples.Many(3));
@@ -192,10 +193,10 @@ namespace NeuralTrader.Swarm.Tests.Learning
         [Fact]
         public void MarketContextClassifiesTrendAndVolatility()
         {
-            var up = MarketContext.FromCloses(Enumerable.Range(0, 100).Select(i => 100 * Math.Pow(1.002, i)).ToList());
+            var up = MarketRegimes.Classify(Enumerable.Range(0, 100).Select(i => 100 * Math.Pow(1.002, i)).ToList());
             Assert.Equal("up", up.Trend);
             Assert.Equal("low", up.Volatility);
-            var choppy = MarketContext.FromCloses(Enumerable.Range(0, 101).Select(i => 100 + (i % 2 == 0 ? 4.0 : -4.0)).ToList());
+            var choppy = MarketRegimes.Classify(Enumerable.Range(0, 101).Select(i => 100 + (i % 2 == 0 ? 4.0 : -4.0)).ToList());
             Assert.Equal("sideways", choppy.Trend);
             Assert.Equal("high", choppy.Volatility);
         }

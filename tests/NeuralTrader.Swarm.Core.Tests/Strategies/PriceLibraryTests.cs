@@ -1,4 +1,5 @@
 using System;
+using NeuralTrader.Swarm.Core.Learning;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
@@ -110,21 +111,21 @@ namespace NeuralTrader.Swarm.Tests.Strategies
         public void MarketContextClassifiesTrendAndVolatility()
         {
             var library = new PriceLibrary(null, TestSeries.DataDirectory);
-            MarketRegime spy = MarketContext.Describe(library.Get("SPY"));
+            var spy = MarketRegimes.Classify(library.Get("SPY").Close);
             Assert.Equal("up", spy.Trend);                        // ~13% a year over 2015-2026
             Assert.Equal("normal", spy.Volatility);               // ~18% annualised
             Assert.Equal(634.09 / 175.67 - 1, spy.TrendReturn, 2);
             Assert.InRange(spy.AnnualizedVolatility, 0.12, 0.25);
 
-            Assert.Equal("high", MarketContext.Describe(library.Get("TSLA")).Volatility);
+            Assert.Equal("high", MarketRegimes.Classify(library.Get("TSLA").Close).Volatility);
 
-            MarketRegime crash = MarketContext.Describe(library.Get("SPY").Slice(new DateTime(2020, 2, 19), new DateTime(2020, 3, 23)));
+            var crash = MarketRegimes.Classify(library.Get("SPY").Slice(new DateTime(2020, 2, 19), new DateTime(2020, 3, 23)).Close);
             Assert.Equal("down", crash.Trend);
             Assert.Equal("high", crash.Volatility);
 
             // A constant-ratio series: every log return equal -> volatility 0 (low); 1%/day -> up.
             PriceSeries steady = TestSeries.FromReturns(Enumerable.Repeat(0.0, 50).ToArray());
-            MarketRegime flat = MarketContext.Describe(steady);
+            var flat = MarketRegimes.Classify(steady.Close);
             Assert.Equal("sideways", flat.Trend);
             Assert.Equal("low", flat.Volatility);
         }

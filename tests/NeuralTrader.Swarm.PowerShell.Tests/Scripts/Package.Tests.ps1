@@ -61,8 +61,9 @@ Describe 'The packaged module' -Tag Docker {
             $null = New-Item -ItemType Directory -Path "$home_/repository", "$home_/.local/share", "$home_/.config" -Force
             $cwdBefore = @(Get-ChildItem -Force -Name)
 
-            $nupkg = & $Pwsh -NoProfile -NonInteractive -File "$RepoRoot/build.ps1" -Task Package 2>&1 | Select-Object -Last 1
+            $packOutput = @(& $Pwsh -NoProfile -NonInteractive -File "$RepoRoot/build.ps1" -Task Package 2>&1)
             $packed = $LASTEXITCODE
+            $nupkg = $packOutput | Select-Object -Last 1
             $output = if ($packed -eq 0) { & $Pwsh -NoProfile -NonInteractive -Command "& { $script } '$nupkg' '$home_/repository'" 2>&1 }
             $exit = $LASTEXITCODE
         }
@@ -70,7 +71,7 @@ Describe 'The packaged module' -Tag Docker {
             foreach ($n in $names) { [Environment]::SetEnvironmentVariable($n, $saved[$n]) }
         }
         @(Get-ChildItem -Force -Name) | Should -Be $cwdBefore -Because 'nothing may be written into the current directory'
-        $packed | Should -Be 0 -Because "$nupkg"
+        $packed | Should -Be 0 -Because ($packOutput -join "`n")
         $nupkg | Should -BeLike '*NeuralTrader.Swarm.*.nupkg'
         $exit | Should -Be 0 -Because ($output -join "`n")
         $report = ($output | Select-Object -Last 1) | ConvertFrom-Json

@@ -133,8 +133,13 @@ Describe 'Start-Swarm' {
         ($verbose | Where-Object { $_.Message -match 'Deploying 1 deployments' }) | Should -HaveCount 1
     }
 
-    It 'leaves no sandbox behind and counts executions' {
+    It 'keeps its agents warm by default, leaves nothing once cleared, and counts executions' {
         Start-Swarm -Strategy momentum -Symbol SPY | Out-Null
+        # The default idle time keeps the agent's sandbox for the next swarm of this session.
+        $warm = @(Get-SwarmSandbox)
+        $warm.Count | Should -BeGreaterThan 0
+        ($warm | Where-Object State -EQ 'Idle') | Should -HaveCount $warm.Count
+        Clear-Swarm -Confirm:$false | Should -Be $warm.Count
         Get-SwarmSandbox | Should -BeNullOrEmpty
         $status = Get-SwarmStatus
         $status.TotalExecutions | Should -BeGreaterThan 0
@@ -187,7 +192,7 @@ Describe 'Stop-Swarm and Clear-Swarm' {
             Get-SwarmSandbox | Should -BeNullOrEmpty
         }
         finally {
-            Set-SwarmConfiguration -SandboxIdleTimeout 0
+            Set-SwarmConfiguration -SandboxIdleTimeout 300000   # the default
         }
     }
 

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using NeuralTrader.Swarm.Core.Store;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Learning.Search
 {

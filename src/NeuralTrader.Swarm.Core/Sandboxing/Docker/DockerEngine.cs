@@ -8,6 +8,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Docker.DotNet;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
 {
@@ -113,6 +114,32 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             }
         }
 
+        /// <summary>Awaits an engine call, turning an unreachable engine into DockerUnavailable naming <paramref name="endpoint"/>.</summary>
+        internal static async Task<T> Call<T>(Uri endpoint, Task<T> call, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await call.ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsUnreachable(e, cancellationToken))
+            {
+                throw Unavailable(endpoint, e);
+            }
+        }
+
+        /// <summary>Awaits an engine call that returns nothing, as <see cref="Call{T}"/>.</summary>
+        internal static async Task Call(Uri endpoint, Task call, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await call.ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsUnreachable(e, cancellationToken))
+            {
+                throw Unavailable(endpoint, e);
+            }
+        }
+
         /// <summary>Whether an exception from Docker.DotNet means the engine could not be reached.</summary>
         internal static bool IsUnreachable(Exception e, CancellationToken cancellationToken)
         {
@@ -134,7 +161,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             new SwarmException(SwarmErrorIds.DockerUnavailable, SwarmErrorKind.Unavailable,
                 $"The Docker engine at {endpoint} is not reachable" + (cause != null ? $" ({Describe(cause)})" : "") + ". " +
                 "Start Docker (Linux: `sudo systemctl start docker` or run `dockerd`; Windows and macOS: start Docker Desktop), " +
-                "point DOCKER_HOST at a running engine, or use -Isolation Process.", endpoint.ToString(), cause);
+                "point DOCKER_HOST at a running engine, or use {isolation=process}.", endpoint.ToString(), cause);
 
         private static string Describe(Exception e)
         {

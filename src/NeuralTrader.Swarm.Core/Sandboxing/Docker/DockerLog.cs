@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
 {
@@ -30,5 +31,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
 
         [LoggerMessage(EventId = 308, Level = LogLevel.Warning, Message = "Warm pool refill failed: {Reason}")]
         public static partial void WarmPoolFailed(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 309, Level = LogLevel.Warning, Message = "Following container events failed, so an auto-removed container's exit is diagnosed from its output only: {Reason}")]
+        public static partial void EventsFailed(ILogger logger, string reason);
     }
 }

@@ -14,6 +14,7 @@ using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralTrader.Swarm.Protocol;
+using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
 {
@@ -22,22 +23,22 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
     /// no capabilities, no-new-privileges, non-root) labelled with <see cref="SwarmLabels"/>. Containers are
     /// removed in the background when a sandbox stops; <see cref="CleanupAsync"/> waits for every removal.
     /// </summary>
-    public sealed class DockerSandboxProvider : ISandboxProvider
+    public sealed class DockerSandboxProvider : ISandboxProvider, IContainerHost
     {
         private readonly DockerSandboxOptions _options;
         private readonly string _coordinatorId;
         private readonly ILogger _logger;
         private readonly SandboxImageBuilder _imageBuilder;
         private readonly ConcurrentDictionary<string, DockerSandbox> _live = new ConcurrentDictionary<string, DockerSandbox>(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, Task> _removals = new ConcurrentDictionary<string, Task>(StringComparer.Ordinal);
+        private readonly ContainerRemover _remover;
         private readonly ConcurrentDictionary<Task, byte> _inflight = new ConcurrentDictionary<Task, byte>();
-        private readonly ConcurrentQueue<DockerSandbox> _pool = new ConcurrentQueue<DockerSandbox>();
+        private readonly WarmPool _pool;
         private readonly object _startLock = new object();
         private readonly CancellationTokenSource _disposing = new CancellationTokenSource();
         private Task? _started;
         private Task? _reaper;
+        private Task? _events;
         private Task<string>? _builtInImage;
-        private int _poolPending;
         private int _disposed;
 
         /// <summary>Creates a provider; nothing is contacted until the first sandbox is created or <see cref="StartAsync"/> runs.</summary>
@@ -49,7 +50,13 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             Endpoint = DockerEngine.ResolveEndpoint(_options.Endpoint);
             Client = DockerEngine.GetClient(Endpoint);
             _imageBuilder = new SandboxImageBuilder(Client, _options.RunnerDirectory, _options.BuiltInImageTag, _logger);
+            Exits = new ContainerExits(Client, coordinatorId, _logger);
+            _remover = new ContainerRemover(Client, _logger);
+            _pool = new WarmPool(_options, CreateContainerAsync, () => Volatile.Read(ref _disposed) == 1, _disposing.Token, _logger);
         }
+
+        /// <summary>How this run's containers ended (they auto-remove, so inspect may come too late).</summary>
+        internal ContainerExits Exits { get; }
 
         /// <inheritdoc />
         public string Kind => "docker";
@@ -83,10 +90,12 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         private async Task StartCoreAsync(CancellationToken cancellationToken)
         {
             await DockerEngine.PingAsync(Endpoint, _options.EngineProbeTimeout, cancellationToken).ConfigureAwait(false);
+            if (_events == null)
+                _events = Task.Run(() => Exits.WatchAsync(_disposing.Token));
             if (_options.ReapOrphansOnStart && _reaper == null)
                 _reaper = Task.Run(() => SweepQuietlyAsync());
             if (_options.WarmPoolSize > 0)
-                RefillPool();
+                _pool.Refill();
         }
 
         private async Task SweepQuietlyAsync()
@@ -113,17 +122,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         public async Task WarmUpAsync(CancellationToken cancellationToken = default)
         {
             await StartAsync(cancellationToken).ConfigureAwait(false);
-            var watch = Stopwatch.StartNew();
-            while (_pool.Count < _options.WarmPoolSize)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (Volatile.Read(ref _poolPending) == 0)
-                    RefillPool();
-                if (watch.Elapsed > TimeSpan.FromMinutes(2))
-                    throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Timeout,
-                        $"The warm pool did not fill to {_options.WarmPoolSize} within 2 minutes (readiness check: warm-pool).");
-                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
-            }
+            await _pool.FillAsync(cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Sandboxes waiting in the warm pool.</summary>
@@ -133,64 +132,12 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         public async Task<ISandbox> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
         {
             ThrowIfDisposed();
+            SwarmOptions.ValidateLimits(spec.MemoryLimitMb, spec.CpuLimit);
             await StartAsync(cancellationToken).ConfigureAwait(false);
-            if (UsesPool(spec))
-            {
-                while (_pool.TryDequeue(out var warm))
-                {
-                    RefillPool();
-                    if (!warm.IsAlive)
-                        continue;
-                    warm.AssignTo(spec);
-                    return warm;
-                }
-                RefillPool();
-            }
+            var warm = _pool.Take(spec);
+            if (warm != null)
+                return warm;
             return await CreateContainerAsync(spec, cancellationToken).ConfigureAwait(false);
-        }
-
-        private bool UsesPool(SandboxSpec spec) =>
-            _options.WarmPoolSize > 0 && spec.Image == null && _options.DefaultImage == null &&
-            spec.MemoryLimitMb == _options.WarmPoolMemoryLimitMb && Math.Abs(spec.CpuLimit - _options.WarmPoolCpuLimit) < 1e-9;
-
-        private void RefillPool()
-        {
-            if (_options.WarmPoolSize <= 0 || Volatile.Read(ref _disposed) == 1)
-                return;
-            while (true)
-            {
-                var pending = Volatile.Read(ref _poolPending);
-                if (_pool.Count + pending >= _options.WarmPoolSize)
-                    return;
-                if (Interlocked.CompareExchange(ref _poolPending, pending + 1, pending) != pending)
-                    continue;
-                _ = Task.Run(async () =>
-                {
-                    try
-                    {
-                        var spec = new SandboxSpec
-                        {
-                            AgentId = "warm-pool",
-                            Strategy = "",
-                            MemoryLimitMb = _options.WarmPoolMemoryLimitMb,
-                            CpuLimit = _options.WarmPoolCpuLimit,
-                        };
-                        var sandbox = await CreateContainerAsync(spec, _disposing.Token).ConfigureAwait(false);
-                        if (Volatile.Read(ref _disposed) == 1)
-                            await sandbox.StopAsync().ConfigureAwait(false);
-                        else
-                            _pool.Enqueue(sandbox);
-                    }
-                    catch (Exception e)
-                    {
-                        DockerLog.WarmPoolFailed(_logger, e.Message);
-                    }
-                    finally
-                    {
-                        Interlocked.Decrement(ref _poolPending);
-                    }
-                });
-            }
         }
 
         private Task<string> EnsureBuiltInImageAsync(CancellationToken cancellationToken)
@@ -201,56 +148,6 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                     _builtInImage = _imageBuilder.EnsureAsync(cancellationToken);
                 return _builtInImage;
             }
-        }
-
-        /// <summary>The create parameters: every hardening setting and label in one place.</summary>
-        internal CreateContainerParameters BuildParameters(SandboxSpec spec, string image)
-        {
-            var memory = (long)spec.MemoryLimitMb * 1024 * 1024;
-            return new CreateContainerParameters
-            {
-                Image = image,
-                Name = ContainerName(spec.AgentId),
-                User = _options.User,
-                Labels = SwarmLabels.For(_coordinatorId, spec.AgentId, spec.Strategy),
-                AttachStdin = true,
-                AttachStdout = true,
-                AttachStderr = true,
-                OpenStdin = true,
-                StdinOnce = false,
-                Tty = false,
-                NetworkDisabled = true,
-                HostConfig = new HostConfig
-                {
-                    NetworkMode = "none",
-                    ReadonlyRootfs = true,
-                    Tmpfs = new Dictionary<string, string>
-                    {
-                        ["/tmp"] = "rw,noexec,nosuid,nodev,size=" + _options.TmpfsSizeMb.ToString(CultureInfo.InvariantCulture) + "m",
-                    },
-                    Memory = memory,
-                    MemorySwap = memory,
-                    NanoCPUs = (long)Math.Round(spec.CpuLimit * 1e9),
-                    PidsLimit = _options.PidsLimit,
-                    CapDrop = new List<string> { "ALL" },
-                    SecurityOpt = new List<string> { "no-new-privileges" },
-                    AutoRemove = false,
-                    Privileged = false,
-                    IpcMode = "private",
-                    Init = false,
-                },
-            };
-        }
-
-        private static string ContainerName(string agentId)
-        {
-            var sb = new StringBuilder("neuraltrader-");
-            foreach (var c in agentId)
-                sb.Append(char.IsLetterOrDigit(c) && c < 128 || c == '-' || c == '_' || c == '.' ? c : '-');
-            if (sb.Length > 48)
-                sb.Length = 48;
-            sb.Append('-').Append(Guid.NewGuid().ToString("N").Substring(0, 8));
-            return sb.ToString();
         }
 
         private async Task<DockerSandbox> CreateContainerAsync(SandboxSpec spec, CancellationToken cancellationToken)
@@ -281,7 +178,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             CreateContainerResponse created;
             try
             {
-                created = await Engine(Client.Containers.CreateContainerAsync(BuildParameters(spec, image), CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+                created = await Engine(Client.Containers.CreateContainerAsync(HardenedContainer.Parameters(spec, image, _options, _coordinatorId), CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
             }
             catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound && builtIn)
             {
@@ -289,7 +186,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                 DockerLog.ImageMissing(_logger, image);
                 lock (_startLock) _builtInImage = null;
                 await Engine(EnsureBuiltInImageAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
-                created = await Engine(Client.Containers.CreateContainerAsync(BuildParameters(spec, image), CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+                created = await Engine(Client.Containers.CreateContainerAsync(HardenedContainer.Parameters(spec, image, _options, _coordinatorId), CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
             }
             catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
             {
@@ -329,19 +226,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                         $"The engine could not start sandbox container {sandbox.ShortId} from '{image}': {Trim(e.ResponseBody ?? e.Message)}", spec.Strategy, e);
                 }
 
-                RunnerResponse pong;
-                try
-                {
-                    pong = await sandbox.SendAsync(new RunnerRequest { Id = "ready", Op = RunnerOps.Ping }, spec.StartTimeout, cancellationToken).ConfigureAwait(false);
-                }
-                catch (SwarmException e) when (e.ErrorId != SwarmErrorIds.DockerUnavailable)
-                {
-                    throw new SwarmException(SwarmErrorIds.SandboxStartFailed, e.ErrorId == SwarmErrorIds.SandboxTimeout ? SwarmErrorKind.Timeout : SwarmErrorKind.Unavailable,
-                        $"Sandbox container {sandbox.ShortId} ({image}) did not become ready (readiness check: ping within {spec.StartTimeout.TotalSeconds:0.#} s): {e.Message}", spec.Strategy, e);
-                }
-                if (!pong.Ok)
-                    throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
-                        $"Sandbox container {sandbox.ShortId} ({image}) failed its readiness check (ping): {pong.Error?.Message}", spec.Strategy);
+                await sandbox.WaitReadyAsync(spec, cancellationToken).ConfigureAwait(false);
                 DockerLog.ContainerReady(_logger, sandbox.ShortId, spec.AgentId, watch.ElapsedMilliseconds);
                 return sandbox;
             }
@@ -350,126 +235,27 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                 if (sandbox != null)
                     await sandbox.StopAsync().ConfigureAwait(false);
                 else
-                    QueueRemoval(id);
+                    _remover.Queue(id);
                 throw;
             }
         }
 
+        DockerClient IContainerHost.Client => Client;
+
+        ContainerExits? IContainerHost.Exits => Exits;
+
         /// <summary>Called by a sandbox when it stops: forget it and remove its container in the background.</summary>
-        internal void OnStopped(DockerSandbox sandbox)
+        void IContainerHost.OnStopped(DockerSandbox sandbox)
         {
             _live.TryRemove(sandbox.Id, out _);
-            QueueRemoval(sandbox.Id);
-        }
-
-        private void QueueRemoval(string id)
-        {
-            var task = Task.Run(() => RemoveContainerAsync(id));
-            _removals[id] = task;
-            _ = task.ContinueWith(t => _removals.TryRemove(id, out _), TaskScheduler.Default);
-        }
-
-        /// <summary>Kills and removes a container; not-found and removal-in-progress count as success.</summary>
-        internal async Task RemoveContainerAsync(string id)
-        {
-            for (int attempt = 0; attempt < 3; attempt++)
-            {
-                try
-                {
-                    await Client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, CancellationToken.None).ConfigureAwait(false);
-                    return;
-                }
-                catch (DockerContainerNotFoundException)
-                {
-                    return;
-                }
-                catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound ||
-                    (e.StatusCode == HttpStatusCode.Conflict && (e.ResponseBody ?? "").IndexOf("already in progress", StringComparison.OrdinalIgnoreCase) >= 0))
-                {
-                    return;
-                }
-                catch (Exception e) when (attempt < 2 && !DockerEngine.IsUnreachable(e, CancellationToken.None))
-                {
-                    await Task.Delay(100 * (attempt + 1)).ConfigureAwait(false);
-                }
-                catch (Exception e)
-                {
-                    // Left for the orphan reaper of the next start.
-                    DockerLog.RemoveFailed(_logger, id, e.Message);
-                    return;
-                }
-            }
+            _remover.Queue(sandbox.Id);
         }
 
         /// <inheritdoc />
         public IReadOnlyList<SandboxInfo> ListSandboxes()
         {
             // Warm-pool sandboxes belong to no agent yet; they are not listed (CleanupAsync still removes them).
-            var pooled = new HashSet<DockerSandbox>(_pool);
-            var all = _live.Values.Where(s => !pooled.Contains(s)).ToList();
-            var stats = all.Select(s => RefreshMemoryAsync(s)).ToArray();
-            try
-            {
-                Task.WaitAll(stats, TimeSpan.FromSeconds(3));
-            }
-            catch (AggregateException)
-            {
-                // Memory stays unknown for those.
-            }
-            return all.Select(s => s.Info).ToList();
-        }
-
-        private async Task RefreshMemoryAsync(DockerSandbox sandbox)
-        {
-            var fromCgroup = ReadCgroupMemory(sandbox.Id);
-            if (fromCgroup != null)
-            {
-                sandbox.Info.MemoryBytes = fromCgroup;
-                return;
-            }
-            using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2.5)))
-            {
-                try
-                {
-                    var last = new LastValue<ContainerStatsResponse>();
-                    await Client.Containers.GetContainerStatsAsync(sandbox.Id, new ContainerStatsParameters { Stream = false, OneShot = true }, last, cts.Token).ConfigureAwait(false);
-                    if (last.Value?.MemoryStats != null)
-                        sandbox.Info.MemoryBytes = (long)last.Value.MemoryStats.Usage;
-                }
-                catch (Exception)
-                {
-                    // Listing is best effort.
-                }
-            }
-        }
-
-        /// <summary>Memory in use from the cgroup files when the engine is local (cgroup v1 or v2, cgroupfs or systemd).</summary>
-        private long? ReadCgroupMemory(string id)
-        {
-            if (Endpoint.Scheme != "unix")
-                return null;
-            var candidates = new[]
-            {
-                "/sys/fs/cgroup/memory/docker/" + id + "/memory.usage_in_bytes",
-                "/sys/fs/cgroup/memory/system.slice/docker-" + id + ".scope/memory.usage_in_bytes",
-                "/sys/fs/cgroup/system.slice/docker-" + id + ".scope/memory.current",
-                "/sys/fs/cgroup/docker/" + id + "/memory.current",
-            };
-            foreach (var path in candidates)
-            {
-                try
-                {
-                    if (File.Exists(path) && long.TryParse(File.ReadAllText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes))
-                        return bytes;
-                }
-                catch (IOException)
-                {
-                }
-                catch (UnauthorizedAccessException)
-                {
-                }
-            }
-            return null;
+            return SandboxListing.List(_live.Values.Where(s => !_pool.Holds(s)).ToList(), Client, Endpoint);
         }
 
         /// <inheritdoc />
@@ -480,16 +266,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             var inflight = _inflight.Keys.ToList();
             if (inflight.Count > 0)
                 await Task.WhenAny(Task.WhenAll(inflight), Task.Delay(TimeSpan.FromSeconds(90))).ConfigureAwait(false);
-            while (_pool.TryDequeue(out var warm))
-            {
-                await warm.StopAsync().ConfigureAwait(false);
-            }
-            // Wait for warm-pool creations in flight, so none is left behind.
-            var wait = Stopwatch.StartNew();
-            while (Volatile.Read(ref _poolPending) > 0 && wait.Elapsed < TimeSpan.FromSeconds(90))
-                await Task.Delay(20).ConfigureAwait(false);
-            while (_pool.TryDequeue(out var late))
-                await late.StopAsync().ConfigureAwait(false);
+            await _pool.DrainAsync().ConfigureAwait(false);
             foreach (var sandbox in _live.Values.ToList())
             {
                 if (sandbox.Info.AgentId != "warm-pool")
@@ -499,43 +276,10 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             var reaper = _reaper;
             if (reaper != null)
                 await reaper.ConfigureAwait(false);
-            while (!_removals.IsEmpty)
-            {
-                await Task.WhenAll(_removals.Values.ToList()).ConfigureAwait(false);
-                await Task.Yield();
-            }
-            await SweepOwnRunAsync().ConfigureAwait(false);
+            await _remover.WaitAllAsync().ConfigureAwait(false);
+            if (_started != null)
+                await _remover.SweepRunAsync(_coordinatorId, _live.ContainsKey).ConfigureAwait(false);
             return count;
-        }
-
-        /// <summary>
-        /// Safety net after cleanup: removes any container still labelled with this run and this process as owner
-        /// (e.g. one whose creation was interrupted). Best effort: an unreachable engine is left to the reaper.
-        /// </summary>
-        private async Task SweepOwnRunAsync()
-        {
-            if (_started == null)
-                return;
-            try
-            {
-                var left = await Client.Containers.ListContainersAsync(new ContainersListParameters
-                {
-                    All = true,
-                    Filters = new Dictionary<string, IDictionary<string, bool>>
-                    {
-                        ["label"] = new Dictionary<string, bool>
-                        {
-                            [SwarmLabels.Run + "=" + _coordinatorId] = true,
-                            [SwarmLabels.Owner + "=" + ProcessOwner.Current] = true,
-                        },
-                    },
-                }, CancellationToken.None).ConfigureAwait(false);
-                await Task.WhenAll(left.Where(c => !_live.ContainsKey(c.ID)).Select(c => RemoveContainerAsync(c.ID))).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                DockerLog.RemoveFailed(_logger, "run " + _coordinatorId, e.Message);
-            }
         }
 
         /// <inheritdoc />
@@ -565,13 +309,6 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             {
                 throw DockerEngine.Unavailable(Endpoint, e);
             }
-        }
-
-        /// <summary>An IProgress that keeps the last value synchronously (Progress&lt;T&gt; posts later).</summary>
-        private sealed class LastValue<T> : IProgress<T>
-        {
-            public T? Value { get; private set; }
-            public void Report(T value) => Value = value;
         }
 
         private static string Trim(string text) => text.Length > 500 ? text.Substring(0, 500) + "..." : text.Trim();

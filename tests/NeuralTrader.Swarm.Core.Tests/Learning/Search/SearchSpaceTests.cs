@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Learning.Search;
 using NeuralTrader.Swarm.Strategies;
 

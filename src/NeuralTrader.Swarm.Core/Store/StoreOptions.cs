@@ -3,13 +3,17 @@ using System.IO;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Core.Coordination;
 
-namespace NeuralTrader.Swarm.Core.Learning
+namespace NeuralTrader.Swarm.Core.Store
 {
     /// <summary>Options for <see cref="TrajectoryStore.Open"/>.</summary>
     public sealed class StoreOptions
     {
-        /// <summary>Database file; <see cref="TrajectoryStore.DefaultPath"/> when null or empty.</summary>
+        /// <summary>
+        /// Database file (<see cref="TrajectoryStore.DefaultPath"/> when null or empty), or a <c>postgresql://user@host:port/database</c>
+        /// URI for one store shared by several hosts (password in PGPASSWORD or ~/.pgpass).
+        /// </summary>
         public string? Path { get; set; }
 
         /// <summary>Encryption key, or null for a plaintext store (or to read only the plaintext columns of an encrypted one).</summary>
@@ -20,17 +24,23 @@ namespace NeuralTrader.Swarm.Core.Learning
 
         /// <summary>How long a write waits for other writers before failing with <c>StoreBusy</c> (default 30 s).</summary>
         public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-        /// <summary>Seed of the optimiser's random candidates; suggestions are deterministic for a seed and the same data.</summary>
-        public int Seed { get; set; } = 1;
     }
 
     /// <summary>Default locations.</summary>
     internal static class StorePaths
     {
-        /// <summary>The store file for a configured path: the default when none, <c>swarm.db</c> inside an existing folder.</summary>
+        /// <summary>True when the configured store is a PostgreSQL server (<c>postgresql://</c> or <c>postgres://</c> URI), not a file.</summary>
+        internal static bool IsServer(string? path) => path != null &&
+            (path.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>The store file for a configured path: the default when none, <c>swarm.db</c> inside an existing folder; a server URI as it is.</summary>
         internal static string Resolve(string? path)
         {
+            if (IsServer(path))
+            {
+                return path!;
+            }
+
             var full = System.IO.Path.GetFullPath(string.IsNullOrEmpty(path) ? Default() : path!);
             return System.IO.Directory.Exists(full) ? System.IO.Path.Combine(full, "swarm.db") : full;
         }

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
+using NeuralTrader.Swarm.Core.Coordination;
 
-namespace NeuralTrader.Swarm.Core.Learning
+namespace NeuralTrader.Swarm.Core.Store
 {
     /// <summary>How a deployment's execution ended.</summary>
     public enum ExecutionStatus
@@ -98,40 +99,6 @@ namespace NeuralTrader.Swarm.Core.Learning
         /// <summary>Compact label <c>trend/volatility</c>.</summary>
         [System.Text.Json.Serialization.JsonIgnore]
         public string Label => Trend + "/" + Volatility;
-
-        /// <summary>Classifies a window from its closes: trend by total return (±5%), volatility by annualised stdev (below 12% low, above 30% high).</summary>
-        /// <param name="closes">Closing prices in date order.</param>
-        /// <returns>The context.</returns>
-        public static MarketContext FromCloses(IReadOnlyList<double> closes)
-        {
-            var context = new MarketContext { Bars = closes?.Count ?? 0 };
-            if (closes is null || closes.Count < 2 || closes[0] <= 0)
-            {
-                return context;
-            }
-
-            context.TrendReturn = (closes[closes.Count - 1] / closes[0]) - 1;
-            double sum = 0, sumSq = 0;
-            var n = 0;
-            for (var i = 1; i < closes.Count; i++)
-            {
-                if (closes[i - 1] <= 0)
-                {
-                    continue;
-                }
-
-                var r = (closes[i] / closes[i - 1]) - 1;
-                sum += r;
-                sumSq += r * r;
-                n++;
-            }
-
-            var variance = n > 1 ? (sumSq - (sum * sum / n)) / (n - 1) : 0;
-            context.AnnualizedVolatility = Math.Sqrt(Math.Max(0, variance) * 252);
-            context.Trend = context.TrendReturn > 0.05 ? "up" : context.TrendReturn < -0.05 ? "down" : "sideways";
-            context.Volatility = context.AnnualizedVolatility < 0.12 ? "low" : context.AnnualizedVolatility > 0.30 ? "high" : "normal";
-            return context;
-        }
     }
 
     /// <summary>One step of a deployment (resolve-image, create-sandbox, load-data, run, collect, cleanup).</summary>
@@ -169,7 +136,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         /// <summary>True when the execution succeeded (<see cref="ExecutionStatus.Succeeded"/>); see <see cref="Score"/> for how good it was.</summary>
         public bool Success { get; set; }
 
-        /// <summary>Success score in [0,1] (see <see cref="SuccessScore"/>).</summary>
+        /// <summary>Success score in [0,1] (see <c>Learning.SuccessScore</c>).</summary>
         public double Score { get; set; }
 
         /// <summary>Backtest metrics by name (totalReturn, sharpe, maxDrawdown, trades, buyAndHoldReturn...).</summary>
@@ -180,114 +147,5 @@ namespace NeuralTrader.Swarm.Core.Learning
 
         /// <summary>Error message when the execution failed.</summary>
         public string? Error { get; set; }
-    }
-
-    /// <summary>Filter for <see cref="TrajectoryStore.Query"/>.</summary>
-    public sealed class TrajectoryFilter
-    {
-        /// <summary>Strategy name (case-insensitive), or null for all.</summary>
-        public string? Strategy { get; set; }
-
-        /// <summary>Symbol (case-insensitive), or null for all.</summary>
-        public string? Symbol { get; set; }
-
-        /// <summary>Only trajectories completed at or after this time.</summary>
-        public DateTimeOffset? Since { get; set; }
-
-        /// <summary>Only trajectories completed before this time.</summary>
-        public DateTimeOffset? Until { get; set; }
-
-        /// <summary>True: only successful executions; false: only failed ones; null: both.</summary>
-        public bool? Success { get; set; }
-
-        /// <summary>Maximum number of results (newest first, or most similar first with <see cref="Similar"/>).</summary>
-        public int? Limit { get; set; }
-
-        /// <summary>Ranks by TF-IDF cosine similarity of the task text to this text and drops unrelated ones.</summary>
-        public string? Similar { get; set; }
-    }
-
-    /// <summary>A trajectory as read back from the store.</summary>
-    public sealed class StoredTrajectory
-    {
-        /// <summary>Insertion sequence (the chain order).</summary>
-        public long Sequence { get; set; }
-
-        /// <summary>Record id.</summary>
-        public string Id { get; set; } = string.Empty;
-
-        /// <summary>Start time.</summary>
-        public DateTimeOffset StartedAt { get; set; }
-
-        /// <summary>Completion time.</summary>
-        public DateTimeOffset CompletedAt { get; set; }
-
-        /// <summary>Strategy name.</summary>
-        public string StrategyName { get; set; } = string.Empty;
-
-        /// <summary>Symbol.</summary>
-        public string Symbol { get; set; } = string.Empty;
-
-        /// <summary>Success flag (execution succeeded).</summary>
-        public bool Success { get; set; }
-
-        /// <summary>Score in [0,1].</summary>
-        public double Score { get; set; }
-
-        /// <summary>Duration in milliseconds.</summary>
-        public long DurationMs { get; set; }
-
-        /// <summary>True when the payload is encrypted in the store.</summary>
-        public bool Encrypted { get; set; }
-
-        /// <summary>Hex SHA3-512 chain fingerprint.</summary>
-        public string Fingerprint { get; set; } = string.Empty;
-
-        /// <summary>Similarity to the <see cref="TrajectoryFilter.Similar"/> text, when one was given.</summary>
-        public double? Similarity { get; set; }
-
-        /// <summary>The full trajectory, or null when the payload could not be decrypted (no key or a public key only).</summary>
-        public Trajectory? Trajectory { get; set; }
-    }
-
-    /// <summary>A strategy registration kept in the store so every process sees it.</summary>
-    public sealed class StoredStrategy
-    {
-        /// <summary>Unique name (case-insensitive).</summary>
-        public string Name { get; set; } = string.Empty;
-
-        /// <summary>Strategy type.</summary>
-        public string Type { get; set; } = string.Empty;
-
-        /// <summary>Symbols it trades.</summary>
-        public List<string> Symbols { get; set; } = new List<string>();
-
-        /// <summary>Parameters as a JSON object.</summary>
-        public string ParametersJson { get; set; } = "{}";
-
-        /// <summary>Container image, if any.</summary>
-        public string? Image { get; set; }
-
-        /// <summary>Description.</summary>
-        public string? Description { get; set; }
-
-        /// <summary>When it was registered.</summary>
-        public DateTimeOffset RegisteredAt { get; set; }
-    }
-
-    /// <summary>Result of <see cref="TrajectoryStore.Verify"/>.</summary>
-    public sealed class StoreVerification
-    {
-        /// <summary>True when every record's fingerprint and link checked out and the head matches.</summary>
-        public bool IsValid { get; set; }
-
-        /// <summary>Records checked.</summary>
-        public long RecordsChecked { get; set; }
-
-        /// <summary>Id of the first record that failed, if any.</summary>
-        public string? FirstBadRecordId { get; set; }
-
-        /// <summary>What was wrong, if anything.</summary>
-        public string? Problem { get; set; }
     }
 }

@@ -6,22 +6,10 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Core.Coordination;
 
-namespace NeuralTrader.Swarm.Core.Learning
+namespace NeuralTrader.Swarm.Core.Store
 {
-    /// <summary>What <see cref="TrajectoryStore.ImportState(string)"/> did.</summary>
-    public sealed class ImportResult
-    {
-        /// <summary>Trajectories added.</summary>
-        public int Imported { get; set; }
-
-        /// <summary>Trajectories skipped because their id was already in the store.</summary>
-        public int Skipped { get; set; }
-
-        /// <summary>Strategy registrations added (existing names are kept).</summary>
-        public int StrategiesImported { get; set; }
-    }
-
     /// <summary>Export and import of the store's state as JSON.</summary>
     public sealed partial class TrajectoryStore
     {
@@ -29,125 +17,87 @@ namespace NeuralTrader.Swarm.Core.Learning
         public const string ExportFormat = "NeuralTrader.Swarm.State";
 
         /// <summary>
-        /// Writes strategies, trajectories, HQC encapsulations, patterns, learning metrics and a timestamp as JSON.
-        /// Encrypted trajectories stay encrypted (base64 ciphertext) unless <paramref name="decrypt"/> is true, which needs a
-        /// key that can decrypt. Keys are never written, only key ids.
+        /// Writes strategies, trajectories, HQC encapsulations and a timestamp as JSON, then the learning model's
+        /// sections (patterns, metrics) when given. Encrypted trajectories stay encrypted (base64 ciphertext) unless
+        /// <paramref name="decrypt"/> is true, which needs a key that can decrypt. Keys are never written, only key ids.
         /// </summary>
         /// <param name="writer">Destination.</param>
         /// <param name="decrypt">Write decrypted trajectories instead of ciphertext.</param>
+        /// <param name="sections">Writes further top-level properties (the learning model's patterns and metrics).</param>
         /// <returns>How many trajectories were written.</returns>
-        public int ExportState(TextWriter writer, bool decrypt = false)
+        public int ExportState(TextWriter writer, bool decrypt = false, Action<Utf8JsonWriter>? sections = null)
         {
             if (writer is null)
             {
                 throw new ArgumentNullException(nameof(writer));
             }
 
-            lock (_gate)
+            ThrowIfDisposed();
+            var keyId = KeyId;
+            if (decrypt && keyId != null && !CanReadPayloads)
             {
-                ThrowIfDisposed();
-                if (decrypt && _storeKeyId != null && (_key is null || !_key.CanDecrypt))
-                {
-                    throw new StoreException(StoreErrorIds.KeyRequired, "A decrypted export needs the store's key (a symmetric key or the HQC private key).");
-                }
+                throw new StoreException(StoreErrorIds.KeyRequired, "A decrypted export needs the store's key (a symmetric key or the HQC private key).");
+            }
 
-                var stats = GetStats();
-                var patterns = GetPatterns();
-                var strategies = LoadStrategies();
-                using (var stream = new MemoryStream())
+            var strategies = LoadStrategies();
+            using (var stream = new MemoryStream())
+            {
+                var count = 0;
+                using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
                 {
-                    int count = 0;
-                    Execute("BEGIN");
-                    try
+                    _backend.Snapshot(snapshot =>
                     {
-                        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+                        json.WriteStartObject();
+                        json.WriteString("format", ExportFormat);
+                        json.WriteNumber("version", 1);
+                        json.WriteString("exportedAt", DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture));
+                        json.WriteStartObject("source");
+                        json.WriteString("keyId", keyId);
+                        json.WriteBoolean("decrypted", decrypt);
+                        json.WriteNumber("schemaVersion", SchemaVersion);
+                        json.WriteString("chainHead", CryptoPrimitives.ToHex(snapshot.Head.Fingerprint));
+                        json.WriteNumber("chainCount", snapshot.Head.Count);
+                        json.WriteEndObject();
+                        json.WritePropertyName("strategies");
+                        JsonSerializer.Serialize(json, strategies, StoreJsonContext.Default.IReadOnlyListStoredStrategy);
+                        json.WriteStartArray("kemKeys");
+                        foreach (var kem in decrypt ? Array.Empty<KemRecord>() : snapshot.Encapsulations())
                         {
-                            var (head, chainCount) = ReadHead();
                             json.WriteStartObject();
-                            json.WriteString("format", ExportFormat);
-                            json.WriteNumber("version", 1);
-                            json.WriteString("exportedAt", DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture));
-                            json.WriteStartObject("source");
-                            if (_storeKeyId is null)
-                            {
-                                json.WriteNull("keyId");
-                            }
-                            else
-                            {
-                                json.WriteString("keyId", _storeKeyId);
-                            }
-
-                            json.WriteBoolean("decrypted", decrypt);
-                            json.WriteNumber("schemaVersion", SchemaVersion);
-                            json.WriteString("chainHead", CryptoPrimitives.ToHex(head));
-                            json.WriteNumber("chainCount", chainCount);
-                            json.WriteEndObject();
-
-                            json.WritePropertyName("strategies");
-                            JsonSerializer.Serialize(json, strategies, PayloadJson);
-
-                            json.WriteStartArray("kemKeys");
-                            if (!decrypt)
-                            {
-                                using (var command = _connection.CreateCommand())
-                                {
-                                    command.CommandText = "SELECT kem_id, key_id, encapsulation, created_at FROM kem_keys ORDER BY created_at, kem_id";
-                                    using (var reader = command.ExecuteReader())
-                                    {
-                                        while (reader.Read())
-                                        {
-                                            json.WriteStartObject();
-                                            json.WriteString("kemId", reader.GetString(0));
-                                            json.WriteString("keyId", reader.GetString(1));
-                                            json.WriteString("encapsulation", Convert.ToBase64String((byte[])reader.GetValue(2)));
-                                            json.WriteNumber("createdAt", reader.GetInt64(3));
-                                            json.WriteEndObject();
-                                        }
-                                    }
-                                }
-                            }
-
-                            json.WriteEndArray();
-
-                            json.WriteStartArray("trajectories");
-                            using (var command = _connection.CreateCommand())
-                            {
-                                command.CommandText = SelectColumns + " ORDER BY seq";
-                                using (var reader = command.ExecuteReader())
-                                {
-                                    while (reader.Read())
-                                    {
-                                        WriteRecord(json, ReadRow(reader), decrypt);
-                                        count++;
-                                    }
-                                }
-                            }
-
-                            json.WriteEndArray();
-                            json.WritePropertyName("patterns");
-                            JsonSerializer.Serialize(json, patterns, PayloadJson);
-                            json.WritePropertyName("metrics");
-                            JsonSerializer.Serialize(json, stats, PayloadJson);
+                            json.WriteString("kemId", kem.KemId);
+                            json.WriteString("keyId", kem.KeyId);
+                            json.WriteString("encapsulation", Convert.ToBase64String(kem.Encapsulation));
+                            json.WriteNumber("createdAt", kem.CreatedAtMs);
                             json.WriteEndObject();
                         }
-                    }
-                    finally
-                    {
-                        Execute("COMMIT");
-                    }
 
-                    writer.Write(Encoding.UTF8.GetString(stream.ToArray()));
-                    writer.Flush();
-                    return count;
+                        json.WriteEndArray();
+                        json.WriteStartArray("trajectories");
+                        foreach (var row in snapshot.Rows())
+                        {
+                            WriteRecord(json, row, decrypt);
+                            count++;
+                        }
+
+                        json.WriteEndArray();
+                        return 0;
+                    });
+                    sections?.Invoke(json);
+                    json.WriteEndObject();
                 }
+
+                writer.Write(Encoding.UTF8.GetString(stream.ToArray()));
+                writer.Flush();
+                return count;
             }
         }
 
         /// <summary>Writes the export to a file (owner-only permissions where supported).</summary>
         /// <param name="path">Destination file; replaced if it exists.</param>
         /// <param name="decrypt">Write decrypted trajectories instead of ciphertext.</param>
+        /// <param name="sections">Writes further top-level properties (the learning model's patterns and metrics).</param>
         /// <returns>How many trajectories were written.</returns>
-        public int ExportState(string path, bool decrypt = false)
+        public int ExportState(string path, bool decrypt = false, Action<Utf8JsonWriter>? sections = null)
         {
             var full = System.IO.Path.GetFullPath(path);
             var temp = full + ".tmp-" + Guid.NewGuid().ToString("N");
@@ -161,7 +111,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                 int count;
                 using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
                 {
-                    count = ExportState(writer, decrypt);
+                    count = ExportState(writer, decrypt, sections);
                 }
 
                 if (File.Exists(full))
@@ -195,9 +145,10 @@ namespace NeuralTrader.Swarm.Core.Learning
         /// <summary>
         /// Merges an export into this store by id: trajectories already present are skipped, new ones are appended and
         /// chained locally, keeping their original fingerprint as <c>originFingerprint</c>. The export's own chain is
-        /// verified first (an edited, removed or reordered record rejects the whole import). Encrypted records keep their
-        /// ciphertext and need the same key id as this store; plaintext or decrypted records are encrypted with this
-        /// store's key when it has one. Strategy registrations are added when their name is new.
+        /// verified first, against the head and count it declares (an edited, removed or reordered record rejects the
+        /// whole import). Encrypted records keep their ciphertext and need the same key id as this store; plaintext or
+        /// decrypted records are encrypted with this store's key when it has one. Strategy registrations are added when
+        /// their name is new.
         /// </summary>
         /// <param name="reader">The export JSON.</param>
         /// <returns>What was imported.</returns>
@@ -221,29 +172,36 @@ namespace NeuralTrader.Swarm.Core.Learning
             using (document)
             {
                 var root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) || format.GetString() != ExportFormat)
+                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.String || format.GetString() != ExportFormat)
                 {
                     throw new StoreException(StoreErrorIds.CorruptStore, "The import file is not a NeuralTrader.Swarm state export.");
                 }
 
                 var records = ParseRecords(root);
-                var kems = new List<(string KemId, string KeyId, byte[] Encapsulation, long CreatedAt)>();
-                if (root.TryGetProperty("kemKeys", out var kemArray) && kemArray.ValueKind == JsonValueKind.Array)
+                var kems = new List<KemRecord>();
+                try
                 {
-                    foreach (var k in kemArray.EnumerateArray())
+                    if (root.TryGetProperty("kemKeys", out var kemArray) && kemArray.ValueKind == JsonValueKind.Array)
                     {
-                        kems.Add((k.GetProperty("kemId").GetString()!, k.GetProperty("keyId").GetString()!, Convert.FromBase64String(k.GetProperty("encapsulation").GetString()!), k.GetProperty("createdAt").GetInt64()));
+                        foreach (var k in kemArray.EnumerateArray())
+                        {
+                            kems.Add(new KemRecord { KemId = k.GetProperty("kemId").GetString()!, KeyId = k.GetProperty("keyId").GetString()!, Encapsulation = Convert.FromBase64String(k.GetProperty("encapsulation").GetString()!), CreatedAtMs = k.GetProperty("createdAt").GetInt64() });
+                        }
                     }
+                }
+                catch (Exception ex) when (ex is KeyNotFoundException || ex is FormatException || ex is InvalidOperationException)
+                {
+                    throw new StoreException(StoreErrorIds.CorruptStore, "The import file's kemKeys are malformed: " + ex.Message, ex);
                 }
 
                 var strategies = root.TryGetProperty("strategies", out var strategyArray) && strategyArray.ValueKind == JsonValueKind.Array
-                    ? JsonSerializer.Deserialize<List<StoredStrategy>>(strategyArray.GetRawText(), PayloadJson) ?? new List<StoredStrategy>()
+                    ? JsonSerializer.Deserialize(strategyArray.GetRawText(), StoreJsonContext.Default.ListStoredStrategy) ?? new List<StoredStrategy>()
                     : new List<StoredStrategy>();
 
                 lock (_gate)
                 {
                     ThrowIfDisposed();
-                    var encryptedIds = records.Where(r => r.Row.Encryption != 0).Select(r => r.Row.KeyId).Distinct().ToList();
+                    var encryptedIds = records.Where(r => r.Encryption != 0).Select(r => r.KeyId).Distinct().ToList();
                     foreach (var keyId in encryptedIds)
                     {
                         if (_storeKeyId != null && !string.Equals(keyId, _storeKeyId, StringComparison.Ordinal))
@@ -258,100 +216,46 @@ namespace NeuralTrader.Swarm.Core.Learning
                     }
 
                     // Plaintext records are encrypted when this store already is; a store adopting the import's key keeps them as the source had them.
-                    var needsEncryption = records.Any(r => r.Row.Encryption == 0) && _storeKeyId != null;
+                    var needsEncryption = records.Any(r => r.Encryption == 0) && _storeKeyId != null;
                     var targetKeyId = _storeKeyId ?? encryptedIds.FirstOrDefault();
                     if (needsEncryption && _key is null)
                     {
                         throw new StoreException(StoreErrorIds.KeyRequired, "Plaintext records can only be imported into an encrypted store when its key is supplied; nothing was imported.");
                     }
 
-                    var session = needsEncryption ? PrepareWriteKey() : null;
-                    var result = new ImportResult();
-                    var existing = new HashSet<string>(StringComparer.Ordinal);
-                    using (var command = _connection.CreateCommand())
+                    var session = needsEncryption ? _sealer.WriterSession(_storeKeyId) : null;
+                    var existing = _backend.Ids();
+                    var rows = new List<RecordRow>();
+                    var skipped = 0;
+                    foreach (var row in records)
                     {
-                        command.CommandText = "SELECT id FROM trajectories";
-                        using (var r = command.ExecuteReader())
+                        if (!existing.Add(row.Id))
                         {
-                            while (r.Read())
-                            {
-                                existing.Add(r.GetString(0));
-                            }
-                        }
-                    }
-
-                    var rows = new List<(RecordRow Row, byte[] Digest)>();
-                    foreach (var (row, trajectory) in records)
-                    {
-                        if (existing.Contains(row.Id))
-                        {
-                            result.Skipped++;
+                            skipped++;
                             continue;
                         }
 
                         if (row.Encryption == 0 && needsEncryption)
                         {
-                            var plaintext = JsonSerializer.SerializeToUtf8Bytes(trajectory, LearningJsonContext.Default.Trajectory);
-                            row.Encryption = (int)_key!.Kind;
-                            row.KeyId = _key.KeyId;
-                            row.KemId = session?.KemId;
-                            row.Payload = _key.Seal(row.Id, plaintext, session);
+                            _sealer.SealPayload(row, session);
                         }
 
-                        existing.Add(row.Id);
-                        rows.Add((row, row.ContentDigest()));
+                        rows.Add(row);
                     }
 
-                    WriteTransaction(() =>
-                    {
-                        if (_storeKeyId is null && targetKeyId != null)
+                    var written = Write(
+                        new WriteBatch
                         {
-                            SetMeta("key_id", targetKeyId);
-                            SetMeta("key_kind", records.First(r => r.Row.Encryption != 0).Row.Encryption == (int)StoreKeyKind.Hqc128 ? StoreKeyKind.Hqc128.ToString() : StoreKeyKind.Symmetric.ToString());
-                        }
-
-                        foreach (var kem in kems)
-                        {
-                            using (var command = _connection.CreateCommand())
-                            {
-                                command.CommandText = "INSERT OR IGNORE INTO kem_keys(kem_id, key_id, encapsulation, created_at) VALUES ($id, $key, $enc, $at)";
-                                command.Parameters.AddWithValue("$id", kem.KemId);
-                                command.Parameters.AddWithValue("$key", kem.KeyId);
-                                command.Parameters.AddWithValue("$enc", kem.Encapsulation);
-                                command.Parameters.AddWithValue("$at", kem.CreatedAt);
-                                command.ExecuteNonQuery();
-                            }
-                        }
-
-                        var strategyCount = 0;
-                        foreach (var strategy in strategies)
-                        {
-                            using (var command = _connection.CreateCommand())
-                            {
-                                command.CommandText = "INSERT OR IGNORE INTO strategies(name, type, symbols_json, parameters_json, image, description, registered_at) VALUES ($name, $type, $symbols, $parameters, $image, $description, $at)";
-                                command.Parameters.AddWithValue("$name", strategy.Name);
-                                command.Parameters.AddWithValue("$type", strategy.Type ?? string.Empty);
-                                command.Parameters.AddWithValue("$symbols", JsonSerializer.Serialize(strategy.Symbols ?? new List<string>()));
-                                command.Parameters.AddWithValue("$parameters", string.IsNullOrWhiteSpace(strategy.ParametersJson) ? "{}" : strategy.ParametersJson);
-                                command.Parameters.AddWithValue("$image", (object?)strategy.Image ?? DBNull.Value);
-                                command.Parameters.AddWithValue("$description", (object?)strategy.Description ?? DBNull.Value);
-                                command.Parameters.AddWithValue("$at", strategy.RegisteredAt.ToUnixTimeMilliseconds());
-                                strategyCount += command.ExecuteNonQuery();
-                            }
-                        }
-
-                        result.StrategiesImported = strategyCount;
-                        result.Imported = InsertRows(rows, session);
-                        return 0;
-                    });
-
-                    if (session != null)
-                    {
-                        session.Persisted = true;
-                    }
-
+                            Rows = rows,
+                            Encapsulations = kems.Concat(_sealer.PendingEncapsulation(session)).ToList(),
+                            Strategies = strategies,
+                            MetaIfAbsent = _storeKeyId is null && targetKeyId != null
+                                ? KeyMeta(targetKeyId, records.First(r => r.Encryption != 0).Encryption == (int)StoreKeyKind.Hqc128 ? StoreKeyKind.Hqc128 : StoreKeyKind.Symmetric)
+                                : null,
+                        },
+                        session);
                     _storeKeyId = targetKeyId;
-                    result.Skipped += rows.Count - result.Imported;
+                    var result = new ImportResult { Imported = written.Rows, Skipped = skipped + rows.Count - written.Rows, StrategiesImported = written.Strategies };
                     StoreLog.Imported(_logger, result.Imported, result.Skipped, result.StrategiesImported);
                     return result;
                 }
@@ -392,7 +296,7 @@ namespace NeuralTrader.Swarm.Core.Learning
             else
             {
                 json.WritePropertyName("trajectory");
-                var plaintext = DecryptPayload(row);
+                var plaintext = _sealer.OpenBytes(row);
                 using (var payload = JsonDocument.Parse(plaintext))
                 {
                     payload.RootElement.WriteTo(json);
@@ -422,15 +326,20 @@ namespace NeuralTrader.Swarm.Core.Learning
         };
 
         /// <summary>Parses records and verifies the export's own chain (links always; fingerprints where the bytes are the original ones).</summary>
-        private static List<(RecordRow Row, Trajectory? Trajectory)> ParseRecords(JsonElement root)
+        private static List<RecordRow> ParseRecords(JsonElement root)
         {
-            var list = new List<(RecordRow, Trajectory?)>();
-            if (!root.TryGetProperty("trajectories", out var array) || array.ValueKind != JsonValueKind.Array)
+            var list = new List<RecordRow>();
+            if (!root.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number || version.GetDouble() != 1)
             {
-                return list;
+                throw new StoreException(StoreErrorIds.CorruptStore, "The import file has format version " + (root.TryGetProperty("version", out var v) ? v.GetRawText() : "(none)") + "; this module reads version 1. Nothing was imported.");
             }
 
-            var previous = RecordRow.Genesis;
+            if (!root.TryGetProperty("trajectories", out var array) || array.ValueKind != JsonValueKind.Array)
+            {
+                throw new StoreException(StoreErrorIds.CorruptStore, "The import file's 'trajectories' is not an array. Nothing was imported.");
+            }
+
+            var previous = FingerprintChain.Genesis;
             var index = 0;
             foreach (var e in array.EnumerateArray())
             {
@@ -456,12 +365,11 @@ namespace NeuralTrader.Swarm.Core.Learning
                     var prev = CryptoPrimitives.FromHex(e.GetProperty("prevFingerprint").GetString() ?? string.Empty);
                     var fingerprint = CryptoPrimitives.FromHex(e.GetProperty("fingerprint").GetString() ?? string.Empty);
                     var origin = e.TryGetProperty("originFingerprint", out var o) ? CryptoPrimitives.FromHex(o.GetString() ?? string.Empty) : fingerprint;
-                    Trajectory? trajectory = null;
                     if (row.Encryption == 0)
                     {
-                        trajectory = JsonSerializer.Deserialize(e.GetProperty("trajectory").GetRawText(), LearningJsonContext.Default.Trajectory)
+                        var trajectory = JsonSerializer.Deserialize(e.GetProperty("trajectory").GetRawText(), StoreJsonContext.Default.Trajectory)
                             ?? throw new FormatException("empty trajectory");
-                        row.Payload = JsonSerializer.SerializeToUtf8Bytes(trajectory, LearningJsonContext.Default.Trajectory);
+                        row.Payload = JsonSerializer.SerializeToUtf8Bytes(trajectory, StoreJsonContext.Default.Trajectory);
                         if (decrypted)
                         {
                             row.KeyId = null;
@@ -483,7 +391,7 @@ namespace NeuralTrader.Swarm.Core.Learning
                     {
                         var exportedOrigin = e.TryGetProperty("originFingerprint", out _) && !CryptoPrimitives.FixedTimeEquals(origin, fingerprint) ? origin : null;
                         row.OriginFingerprint = exportedOrigin;
-                        var expected = RecordRow.ComputeFingerprint(prev, row.ContentDigest());
+                        var expected = FingerprintChain.Unkeyed.Fingerprint(prev, row.ContentDigest());
                         if (!CryptoPrimitives.FixedTimeEquals(expected, fingerprint))
                         {
                             throw new StoreException(StoreErrorIds.CorruptStore, "Import record '" + id + "' was altered: its fingerprint does not match its contents. Nothing was imported.");
@@ -492,7 +400,7 @@ namespace NeuralTrader.Swarm.Core.Learning
 
                     row.OriginFingerprint = origin;
                     previous = fingerprint;
-                    list.Add((row, trajectory));
+                    list.Add(row);
                 }
                 catch (Exception ex) when (ex is KeyNotFoundException || ex is FormatException || ex is InvalidOperationException || ex is JsonException)
                 {
@@ -500,6 +408,19 @@ namespace NeuralTrader.Swarm.Core.Learning
                 }
 
                 index++;
+            }
+
+            // The declared head catches what the links cannot: records removed from the end of the file.
+            if (root.TryGetProperty("source", out var source) && source.ValueKind == JsonValueKind.Object
+                && source.TryGetProperty("chainCount", out var chainCount) && chainCount.ValueKind == JsonValueKind.Number
+                && source.TryGetProperty("chainHead", out var chainHead) && chainHead.ValueKind == JsonValueKind.String)
+            {
+                if (chainCount.GetInt64() != list.Count || !CryptoPrimitives.FixedTimeEquals(CryptoPrimitives.FromHex(chainHead.GetString() ?? string.Empty), previous))
+                {
+                    throw new StoreException(
+                        StoreErrorIds.CorruptStore,
+                        string.Format(CultureInfo.InvariantCulture, "The import file declares {0} records ending in its chain head, but holds {1} that end elsewhere: records were removed from its end. Nothing was imported.", chainCount.GetInt64(), list.Count));
+                }
             }
 
             return list;

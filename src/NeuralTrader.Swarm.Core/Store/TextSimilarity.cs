@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using NeuralTrader.Swarm.Core.Coordination;
 
-namespace NeuralTrader.Swarm.Core.Learning
+namespace NeuralTrader.Swarm.Core.Store
 {
     /// <summary>TF-IDF cosine similarity of short task texts (lower-cased letter/digit tokens of two or more characters, minus common English stop words).</summary>
     internal static class TextSimilarity

@@ -2,8 +2,9 @@ using System;
 using System.IO;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using NeuralTrader.Swarm.Core.Coordination;
 
-namespace NeuralTrader.Swarm.Core.Learning
+namespace NeuralTrader.Swarm.Core.Store
 {
     /// <summary>Owner-only permissions on Unix. Windows: the per-user LocalAppData ACL already restricts the default location.</summary>
     internal static class FilePermissions

@@ -4,7 +4,7 @@ using System.IO;
 using Microsoft.Data.Sqlite;
 using NeuralTrader.Swarm.Core.Security;
 
-namespace NeuralTrader.Swarm.Core.Learning
+namespace NeuralTrader.Swarm.Core.Store
 {
     /// <summary>
     /// Checks a store path before SQLite sees it, and turns what SQLite and the file system throw while opening into
@@ -22,6 +22,8 @@ namespace NeuralTrader.Swarm.Core.Learning
         /// <summary>The store file for a configured path (the default when null, <c>swarm.db</c> inside a folder); an empty or blank path is an error.</summary>
         public static string Resolve(string? path)
         {
+            if (TrajectoryStore.IsServer(path))
+                return path!;
             if (path != null && path.Trim().Length == 0)
                 throw new StoreException(SwarmErrorIds.InvalidStorePath, "The trajectory store path is empty: leave it out to use the default store, or name a file.");
             try
@@ -67,6 +69,8 @@ namespace NeuralTrader.Swarm.Core.Learning
         public static string Check(string? configured)
         {
             var path = Resolve(configured);
+            if (TrajectoryStore.IsServer(path))
+                return path;
             var info = new FileInfo(path);
             // A dangling link or a link loop does not "exist", but SQLite would still fail on it; -1 means nothing is there.
             if (!info.Exists && ((int)info.Attributes == -1 || (info.Attributes & FileAttributes.ReparsePoint) == 0))
@@ -99,7 +103,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         /// </summary>
         public static void CheckWritable(string path)
         {
-            if (!File.Exists(path))
+            if (TrajectoryStore.IsServer(path) || !File.Exists(path))
                 return;
             try
             {

@@ -2,8 +2,9 @@ using System;
 using System.IO;
 using System.Text;
 using Org.BouncyCastle.Crypto.Digests;
+using NeuralTrader.Swarm.Core.Coordination;
 
-namespace NeuralTrader.Swarm.Core.Learning
+namespace NeuralTrader.Swarm.Core.Store
 {
     /// <summary>The stored columns of one trajectory row, and its canonical bytes for the chain.</summary>
     internal sealed class RecordRow
@@ -40,6 +41,9 @@ namespace NeuralTrader.Swarm.Core.Learning
         internal byte[] PrevFingerprint { get; set; } = Array.Empty<byte>();
 
         internal byte[] Fingerprint { get; set; } = Array.Empty<byte>();
+
+        /// <summary><see cref="ContentDigest"/>, computed before the write lock is taken.</summary>
+        internal byte[]? Digest { get; set; }
 
         /// <summary>
         /// Version byte 1, then: id, started_at, completed_at, strategy, symbol, success, score, duration_ms, enc, key_id,
@@ -97,7 +101,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         }
 
         [ThreadStatic]
-        private static Sha3Digest? t_digest;
+        internal static Sha3Digest? t_digest;
 
         [ThreadStatic]
         private static byte[]? t_scratch;
@@ -139,25 +143,6 @@ namespace NeuralTrader.Swarm.Core.Learning
 
             digest.BlockUpdate(scratch, 0, 8);
         }
-
-        /// <summary>
-        /// Fingerprint = SHA3-512("NeuralTrader.Swarm/chain/v2" || previous fingerprint || SHA3-512(canonical bytes)).
-        /// Hashing the content first keeps the sequential part inside the write transaction to one 155-byte hash.
-        /// </summary>
-        internal static byte[] ComputeFingerprint(byte[] previous, byte[] contentDigest)
-        {
-            var digest = t_digest ?? (t_digest = new Sha3Digest(512));
-            digest.BlockUpdate(ChainDomain, 0, ChainDomain.Length);
-            digest.BlockUpdate(previous, 0, previous.Length);
-            digest.BlockUpdate(contentDigest, 0, contentDigest.Length);
-            var output = new byte[64];
-            digest.DoFinal(output, 0);
-            return output;
-        }
-
-        internal static readonly byte[] Genesis = new byte[64];
-
-        private static readonly byte[] ChainDomain = Encoding.UTF8.GetBytes("NeuralTrader.Swarm/chain/v2");
 
         private static void WriteString(Stream stream, string? value) => WriteBytes(stream, value is null ? null : Encoding.UTF8.GetBytes(value));
 

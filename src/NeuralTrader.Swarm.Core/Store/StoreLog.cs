@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
+using NeuralTrader.Swarm.Core.Coordination;
 
-namespace NeuralTrader.Swarm.Core.Learning
+namespace NeuralTrader.Swarm.Core.Store
 {
     /// <summary>Log messages of the store. Never keys or decrypted data.</summary>
     internal static partial class StoreLog
@@ -26,7 +27,5 @@ namespace NeuralTrader.Swarm.Core.Learning
         [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Imported {Imported} trajectories, skipped {Skipped} already present, {Strategies} strategies")]
         internal static partial void Imported(ILogger logger, int imported, int skipped, int strategies);
 
-        [LoggerMessage(EventId = 4008, Level = LogLevel.Debug, Message = "Suggestion for {Strategy}/{Symbol} by {Method} from {Observations} observations")]
-        internal static partial void Suggested(ILogger logger, string strategy, string symbol, string method, int observations);
     }
 }

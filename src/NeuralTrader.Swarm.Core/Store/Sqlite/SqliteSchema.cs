@@ -1,0 +1,107 @@
+using System;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using NeuralTrader.Swarm.Core.Coordination;
+
+namespace NeuralTrader.Swarm.Core.Store.Sqlite
+{
+    /// <summary>The SQLite store's tables, their migrations, and how a row is read.</summary>
+    internal static class SqliteSchema
+    {
+        /// <summary>Schema version written to <c>PRAGMA user_version</c>.</summary>
+        internal const int Version = 1;
+
+        internal const string SelectRows =
+            "SELECT seq, id, started_at, completed_at, strategy, symbol, success, score, duration_ms, enc, key_id, kem_id, payload, " +
+            "origin_fingerprint, prev_fingerprint, fingerprint FROM trajectories";
+
+        internal const string InsertRow =
+            "INSERT OR IGNORE INTO trajectories(id, started_at, completed_at, strategy, symbol, success, score, duration_ms, enc, key_id, kem_id, payload, origin_fingerprint, prev_fingerprint, fingerprint) " +
+            "VALUES ($id, $started, $completed, $strategy, $symbol, $success, $score, $duration, $enc, $key, $kem, $payload, $origin, $prev, $fp)";
+
+        internal const string InsertStrategy =
+            "INSERT INTO strategies(name, type, symbols_json, parameters_json, image, description, registered_at) " +
+            "VALUES ($name, $type, $symbols, $parameters, $image, $description, $at) ";
+
+        internal const string ReplaceStrategy =
+            "ON CONFLICT(name) DO UPDATE SET type = excluded.type, symbols_json = excluded.symbols_json, " +
+            "parameters_json = excluded.parameters_json, image = excluded.image, description = excluded.description, " +
+            "registered_at = excluded.registered_at";
+
+        internal const string KeepStrategy = "ON CONFLICT(name) DO NOTHING";
+
+        /// <summary>Schema migrations, applied in order inside one write transaction.</summary>
+        internal static readonly (int Version, string[] Statements)[] Migrations =
+        {
+            (1, new[]
+            {
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS trajectories (" +
+                "seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, started_at INTEGER NOT NULL, completed_at INTEGER NOT NULL, " +
+                "strategy TEXT NOT NULL COLLATE NOCASE, symbol TEXT NOT NULL COLLATE NOCASE, success INTEGER NOT NULL, score REAL NOT NULL, " +
+                "duration_ms INTEGER NOT NULL, enc INTEGER NOT NULL, key_id TEXT NULL, kem_id TEXT NULL, payload BLOB NOT NULL, " +
+                "origin_fingerprint BLOB NULL, prev_fingerprint BLOB NOT NULL, fingerprint BLOB NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS ix_trajectories_strategy_symbol ON trajectories(strategy, symbol, seq)",
+                "CREATE TABLE IF NOT EXISTS kem_keys (kem_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, encapsulation BLOB NOT NULL, created_at INTEGER NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS strategies (name TEXT PRIMARY KEY COLLATE NOCASE, type TEXT NOT NULL, symbols_json TEXT NOT NULL, " +
+                "parameters_json TEXT NOT NULL, image TEXT NULL, description TEXT NULL, registered_at INTEGER NOT NULL)",
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('generation', '0')",
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('chain_count', '0')",
+            }),
+        };
+
+        /// <summary>The store's connections: no pooling (each store owns its connections), commands time out with the busy timeout.</summary>
+        internal static string ConnectionString(string path, SqliteOpenMode mode, TimeSpan busyTimeout) => new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = mode,
+            Pooling = false,
+            DefaultTimeout = (int)Math.Max(1, Math.Ceiling(busyTimeout.TotalSeconds)),
+        }.ToString();
+
+        /// <summary>Reads a row selected by <see cref="SelectRows"/>.</summary>
+        internal static RecordRow ReadRow(SqliteDataReader reader) => new RecordRow
+        {
+            Seq = reader.GetInt64(0),
+            Id = reader.GetString(1),
+            StartedAtMs = reader.GetInt64(2),
+            CompletedAtMs = reader.GetInt64(3),
+            Strategy = reader.GetString(4),
+            Symbol = reader.GetString(5),
+            Success = reader.GetInt64(6) != 0,
+            Score = reader.GetDouble(7),
+            DurationMs = reader.GetInt64(8),
+            Encryption = reader.GetInt32(9),
+            KeyId = reader.IsDBNull(10) ? null : reader.GetString(10),
+            KemId = reader.IsDBNull(11) ? null : reader.GetString(11),
+            Payload = reader.IsDBNull(12) ? Array.Empty<byte>() : (byte[])reader.GetValue(12),
+            OriginFingerprint = reader.IsDBNull(13) ? null : (byte[])reader.GetValue(13),
+            PrevFingerprint = reader.IsDBNull(14) ? Array.Empty<byte>() : (byte[])reader.GetValue(14),
+            Fingerprint = reader.IsDBNull(15) ? Array.Empty<byte>() : (byte[])reader.GetValue(15),
+        };
+
+        /// <summary>Binds a registration to <see cref="InsertStrategy"/>'s parameters.</summary>
+        internal static void BindStrategy(SqliteCommand command, StoredStrategy strategy)
+        {
+            command.Parameters.AddWithValue("$name", strategy.Name);
+            command.Parameters.AddWithValue("$type", strategy.Type ?? string.Empty);
+            command.Parameters.AddWithValue("$symbols", JsonSerializer.Serialize(strategy.Symbols ?? new System.Collections.Generic.List<string>()));
+            command.Parameters.AddWithValue("$parameters", string.IsNullOrWhiteSpace(strategy.ParametersJson) ? "{}" : strategy.ParametersJson);
+            command.Parameters.AddWithValue("$image", (object?)strategy.Image ?? DBNull.Value);
+            command.Parameters.AddWithValue("$description", (object?)strategy.Description ?? DBNull.Value);
+            command.Parameters.AddWithValue("$at", strategy.RegisteredAt.ToUnixTimeMilliseconds());
+        }
+
+        /// <summary>Reads a registration selected by name, type, symbols_json, parameters_json, image, description, registered_at.</summary>
+        internal static StoredStrategy ReadStrategy(SqliteDataReader reader) => new StoredStrategy
+        {
+            Name = reader.GetString(0),
+            Type = reader.GetString(1),
+            Symbols = JsonSerializer.Deserialize<System.Collections.Generic.List<string>>(reader.GetString(2)) ?? new System.Collections.Generic.List<string>(),
+            ParametersJson = reader.GetString(3),
+            Image = reader.IsDBNull(4) ? null : reader.GetString(4),
+            Description = reader.IsDBNull(5) ? null : reader.GetString(5),
+            RegisteredAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+        };
+    }
+}

@@ -1,0 +1,126 @@
+using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Core.Store;
+using NeuralTrader.Swarm.Tests.Learning;
+
+namespace NeuralTrader.Swarm.Tests.Store
+{
+    /// <summary>
+    /// What the links alone cannot show, the end of the chain: records removed from the end with the head rewritten
+    /// to match, or the whole store emptied. With a symmetric key the head is signed, so both are caught; and a store
+    /// that does not verify takes no more records. Tampering is done with the sqlite3 tool, as a tamperer would.
+    /// </summary>
+    public sealed class KeyedChainTests
+    {
+        private const string LastKept = "t-momentum-SPY-6";
+
+        /// <summary>Removes the last three of ten records and rewrites the head to the seventh: every link still holds.</summary>
+        private static void Truncate(string db) => Sqlite3.Run(db,
+            "DELETE FROM trajectories WHERE seq > 7; " +
+            $"UPDATE meta SET value = (SELECT hex(fingerprint) FROM trajectories WHERE id = '{LastKept}') WHERE key = 'chain_head'; " +
+            "UPDATE meta SET value = '7' WHERE key = 'chain_count';");
+
+        private static void Empty(string db) => Sqlite3.Run(db,
+            "DELETE FROM trajectories; DELETE FROM kem_keys; " +
+            "UPDATE meta SET value = '" + new string('0', 128) + "' WHERE key = 'chain_head'; UPDATE meta SET value = '0' WHERE key = 'chain_count';");
+
+        private static TempDir Seeded(StoreKey? key)
+        {
+            var dir = new TempDir();
+            using var store = dir.Open(key);
+            store.AppendMany(Samples.Many(10));
+            return dir;
+        }
+
+        [Fact]
+        public void TruncationWithARewrittenHead_IsCaughtWithTheKey_AndRefusesAppends()
+        {
+            var key = SymmetricKey.Generate();
+            using var dir = Seeded(key);
+            Truncate(dir.Db);
+
+            using (var keyless = dir.Open())
+            {
+                // Without the key only the links can be checked, and they hold: the documented limit of an unkeyed check.
+                Assert.True(keyless.Verify().IsValid);
+            }
+
+            using var store = dir.Open(key);
+            var result = store.Verify();
+            Assert.False(result.IsValid);
+            Assert.Contains("not signed by the store key", result.Problem);
+
+            var refused = Assert.Throws<StoreException>(() => store.Append(Samples.Make(50)));
+            Assert.Equal(StoreErrorIds.TamperedStore, refused.ErrorId);
+            Assert.Contains(dir.Db, refused.Message);
+            Assert.Equal(7, store.Count());
+        }
+
+        [Fact]
+        public void AnEmptiedStore_IsCaughtWithTheKey_AndRefusesAppends()
+        {
+            var key = SymmetricKey.Generate();
+            using var dir = Seeded(key);
+            Empty(dir.Db);
+
+            using var store = dir.Open(key);
+            Assert.False(store.Verify().IsValid);
+            Assert.Equal(StoreErrorIds.TamperedStore, Assert.Throws<StoreException>(() => store.Append(Samples.Make(50))).ErrorId);
+            Assert.Equal(0, store.Count());
+        }
+
+        [Fact]
+        public void RecordsRemovedFromTheEndWithoutTheHead_RefuseAppends_EvenInAPlaintextStore()
+        {
+            using var dir = Seeded(null);
+            Sqlite3.Run(dir.Db, "DELETE FROM trajectories WHERE seq > 8;");
+            using var store = dir.Open();
+            Assert.False(store.Verify().IsValid);
+            var refused = Assert.Throws<StoreException>(() => store.AppendMany(Samples.Many(2, offset: 100)));
+            Assert.Equal(StoreErrorIds.TamperedStore, refused.ErrorId);
+            Assert.Contains("head does not match its last record", refused.Message);
+            Assert.Equal(8, store.Count());
+        }
+
+        [Fact]
+        public void AnImportIntoATamperedStore_IsRefused()
+        {
+            var key = SymmetricKey.Generate();
+            using var source = Seeded(key);
+            var export = source.File("state.json");
+            using (var store = source.Open(key))
+                store.ExportState(export);
+
+            using var target = Seeded(key);
+            Truncate(target.Db);
+            using var tampered = target.Open(key);
+            Assert.Equal(StoreErrorIds.TamperedStore, Assert.Throws<StoreException>(() => tampered.ImportState(export)).ErrorId);
+            Assert.Equal(7, tampered.Count());
+        }
+
+        [Fact]
+        public void ResetAndAppendsWithTheKey_KeepTheHeadSigned()
+        {
+            var key = SymmetricKey.Generate();
+            using var dir = Seeded(key);
+            using var store = dir.Open(key);
+            Assert.Equal(10, store.Reset());
+            Assert.True(store.Verify().IsValid);
+            store.AppendMany(Samples.Many(3, offset: 20));
+            var result = store.Verify();
+            Assert.True(result.IsValid, result.Problem);
+            Assert.Equal(3, result.RecordsChecked);
+            Assert.NotEmpty(Sqlite3.Run(dir.Db, "SELECT value FROM meta WHERE key = 'chain_head_mac';").Trim());
+        }
+
+        [Fact]
+        public void AnHqcStore_CannotSignItsHead_SoTruncationShowsOnlyAsDocumented()
+        {
+            // Its writers hold just the public key, which anyone may have: a signature under it would prove nothing.
+            var key = HqcKeyPair.Generate();
+            using var dir = Seeded(key);
+            Truncate(dir.Db);
+            using var store = dir.Open(key);
+            Assert.True(store.Verify().IsValid);
+        }
+    }
+}
