@@ -244,12 +244,17 @@ namespace NeuralTrader.Swarm.Core.Coordination
         /// <summary>
         /// Runs every deployment, at most MaxAgents at once, calling <paramref name="onResult"/> as each settles
         /// (from a worker thread). Returns the settled results in input order. Cancellation stops the running
-        /// agents, kills their sandboxes and settles the rest as Cancelled.
+        /// agents, kills their sandboxes and settles the rest as Cancelled. <paramref name="run"/> overrides retries,
+        /// circuit breaker or image for this swarm only.
         /// </summary>
         public async Task<IReadOnlyList<DeploymentResult>> DeploySwarmAsync(IEnumerable<DeploymentRequest> deployments,
-            Action<DeploymentResult>? onResult = null, CancellationToken cancellationToken = default)
+            Action<DeploymentResult>? onResult = null, CancellationToken cancellationToken = default, SwarmRun? run = null)
         {
             ThrowIfDisposed();
+            if (run?.Image != null)
+                SwarmOptions.CheckImage(Options.Isolation, run.Image);
+            run?.Resilience?.Validate();
+            var resilience = run?.Resilience is null ? _resilience : new DeploymentResilience(run.Resilience, Options.LoggerFactory?.CreateLogger<DeploymentResilience>());
             var requests = deployments.ToList();
             var results = new DeploymentResult[requests.Count];
             var queue = new ConcurrentQueue<int>(Enumerable.Range(0, requests.Count));
@@ -259,7 +264,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
             _learning?.EnsureWritable();
             var tasks = new Task[workers];
             for (int w = 0; w < workers; w++)
-                tasks[w] = Task.Run(() => WorkAsync(queue, requests, results, onResult, cancellationToken));
+                tasks[w] = Task.Run(() => WorkAsync(queue, requests, results, onResult, resilience, run?.Image, cancellationToken));
             await Task.WhenAll(tasks).ConfigureAwait(false);
             if (_learning != null)
                 await _learning.FlushAsync().ConfigureAwait(false);
@@ -267,14 +272,14 @@ namespace NeuralTrader.Swarm.Core.Coordination
         }
 
         private async Task WorkAsync(ConcurrentQueue<int> queue, IReadOnlyList<DeploymentRequest> requests,
-            DeploymentResult[] results, Action<DeploymentResult>? onResult, CancellationToken cancellationToken)
+            DeploymentResult[] results, Action<DeploymentResult>? onResult, DeploymentResilience resilience, string? runImage, CancellationToken cancellationToken)
         {
             var agent = _idle.Take() ?? new Agent(NewAgentId(), _provider.Value, Options, symbol => _prices.Get(symbol));
             try
             {
                 while (queue.TryDequeue(out int index))
                 {
-                    var (result, deployment) = await RunOneAsync(agent, index, requests[index], cancellationToken).ConfigureAwait(false);
+                    var (result, deployment) = await RunOneAsync(agent, index, requests[index], resilience, runImage, cancellationToken).ConfigureAwait(false);
                     // Input that never ran (unknown strategy or symbol, bad parameters or data) teaches nothing about parameters.
                     if (!NeverRan(result))
                         _learning?.Record(result, deployment, requests[index], requests.Count);
@@ -290,13 +295,14 @@ namespace NeuralTrader.Swarm.Core.Coordination
             }
         }
 
-        private async Task<(DeploymentResult, ResolvedDeployment?)> RunOneAsync(Agent agent, int index, DeploymentRequest request, CancellationToken cancellationToken)
+        private async Task<(DeploymentResult, ResolvedDeployment?)> RunOneAsync(Agent agent, int index, DeploymentRequest request, DeploymentResilience resilience, string? runImage, CancellationToken cancellationToken)
         {
             ResolvedDeployment deployment;
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 deployment = Resolve(index, request);
+                deployment.RunImage = runImage;
                 if (_learning != null)
                     await _learning.PrepareAsync(deployment, parametersGiven: request.Parameters is { Count: > 0 } || deployment.Registration.Parameters.Count > 0, cancellationToken).ConfigureAwait(false);
             }
@@ -319,7 +325,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
             UpdatePeak();
             try
             {
-                var result = await _resilience.ExecuteAsync(deployment.Registration.Name,
+                var result = await resilience.ExecuteAsync(deployment.Registration.Name,
                     (attempt, token) => agent.RunAsync(deployment, token),
                     rejected =>
                     {
