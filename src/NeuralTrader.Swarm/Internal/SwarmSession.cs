@@ -8,6 +8,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using NeuralTrader.Swarm.Core.Security;
 using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Internal
@@ -81,22 +82,28 @@ namespace NeuralTrader.Swarm.Internal
                 return _coordinator ??= CreateCoordinator(_options, _key);
         }
 
-        /// <summary>Replaces the configuration; the next use creates a new coordinator with the old registrations.</summary>
+        /// <summary>
+        /// Replaces the configuration, all or nothing: the new settings are validated, the store path checked and the
+        /// new coordinator made (which checks the data path) before anything changes, so a bad setting leaves the
+        /// session as it was. The old coordinator's registrations move to the new one.
+        /// </summary>
         public void Configure(SwarmOptions options, StoreKey? key, bool keyGiven)
         {
             var copy = options.Clone();
             copy.Validate();
+            if (copy.LearningEnabled)
+                StoreFile.Check(copy.StorePath);
             SwarmCoordinator? old;
             lock (_lock)
             {
+                var fresh = CreateCoordinator(copy, keyGiven ? key : _key);
                 _options = copy;
                 if (keyGiven)
                     _key = key;
                 old = _coordinator;
-                _coordinator = null;
+                _coordinator = fresh;
                 if (old != null)
                 {
-                    _coordinator = CreateCoordinator(_options, _key);
                     foreach (var registration in old.GetStrategies())
                     {
                         try

@@ -41,6 +41,19 @@ Describe 'Swarm configuration' {
         (Get-SwarmConfiguration).MaxAgents | Should -Be 10
     }
 
+    It 'changes all or nothing: a bad data or store path leaves the configuration as it was' {
+        Set-SwarmConfiguration -MaxAgents 3 -Isolation Process
+        $missing = Join-Path ([System.IO.Path]::GetTempPath()) ('no-such-' + [guid]::NewGuid().ToString('N') + '.csv')
+        { Set-SwarmConfiguration -MaxAgents 5 -DataPath $missing } | Should -Throw -ErrorId 'InvalidMarketData*'
+        { Set-SwarmConfiguration -MaxAgents 5 -StorePath /proc/version } | Should -Throw -ErrorId 'InvalidStorePath*'
+        $c = Get-SwarmConfiguration
+        $c.MaxAgents | Should -Be 3
+        $c.DataPath | Should -BeNullOrEmpty
+        $c.StorePath | Should -Be $SwarmTestStore
+        # and the session still deploys
+        (Start-Swarm -Strategy momentum -Symbol SPY).Success | Should -BeTrue
+    }
+
     It 'rejects bad values at binding, naming the parameter' {
         { Set-SwarmConfiguration -MaxAgents 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
         { Set-SwarmConfiguration -Isolation Hyperspace } | Should -Throw -ExpectedMessage '*Isolation*'
