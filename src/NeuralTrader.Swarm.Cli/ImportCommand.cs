@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Text.Json;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Coordination;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Cli
 {
@@ -26,6 +27,8 @@ namespace NeuralTrader.Swarm.Cli
                     var path = System.IO.Path.GetFullPath(given);
                     if (!System.IO.File.Exists(path))
                         throw new ArgumentException($"There is no export file at {path}.");
+                    // A bad file is refused before the store is opened: nothing is left behind, not even a new empty store.
+                    TrajectoryStore.CheckExport(path);
                     // An encrypted store needs its key only to encrypt imported plaintext records; Core says KeyRequired if so.
                     options.EncryptionKey = StoreProbe.ReadKey(options.StorePath, required: false, "importing into the encrypted store");
                     using var coordinator = new SwarmCoordinator(options);

@@ -159,10 +159,84 @@ namespace NeuralTrader.Swarm.Core.Store
                 throw new ArgumentNullException(nameof(reader));
             }
 
+            var (records, kems, strategies) = ParseExport(reader.ReadToEnd());
+            lock (_gate)
+            {
+                ThrowIfDisposed();
+                var encryptedIds = records.Where(r => r.Encryption != 0).Select(r => r.KeyId).Distinct().ToList();
+                foreach (var keyId in encryptedIds)
+                {
+                    if (_storeKeyId != null && !string.Equals(keyId, _storeKeyId, StringComparison.Ordinal))
+                    {
+                        throw new WrongKeyException("The import holds records encrypted under key id " + keyId + ", but this store uses key id " + _storeKeyId + "; nothing was imported.");
+                    }
+                }
+
+                if (encryptedIds.Count > 1)
+                {
+                    throw new WrongKeyException("The import holds records encrypted under several keys; nothing was imported.");
+                }
+
+                // Plaintext records are encrypted when this store already is; a store adopting the import's key keeps them as the source had them.
+                var needsEncryption = records.Any(r => r.Encryption == 0) && _storeKeyId != null;
+                var targetKeyId = _storeKeyId ?? encryptedIds.FirstOrDefault();
+                if (needsEncryption && _key is null)
+                {
+                    throw new StoreException(StoreErrorIds.KeyRequired, "Plaintext records can only be imported into an encrypted store when its key is supplied; nothing was imported.");
+                }
+
+                var session = needsEncryption ? _sealer.WriterSession(_storeKeyId) : null;
+                var existing = _backend.Ids();
+                var rows = new List<RecordRow>();
+                var skipped = 0;
+                foreach (var row in records)
+                {
+                    if (!existing.Add(row.Id))
+                    {
+                        skipped++;
+                        continue;
+                    }
+
+                    if (row.Encryption == 0 && needsEncryption)
+                    {
+                        _sealer.SealPayload(row, session);
+                    }
+
+                    rows.Add(row);
+                }
+
+                var written = Write(
+                    new WriteBatch
+                    {
+                        Rows = rows,
+                        Encapsulations = kems.Concat(_sealer.PendingEncapsulation(session)).ToList(),
+                        Strategies = strategies,
+                        MetaIfAbsent = _storeKeyId is null && targetKeyId != null
+                            ? KeyMeta(targetKeyId, records.First(r => r.Encryption != 0).Encryption == (int)StoreKeyKind.Hqc128 ? StoreKeyKind.Hqc128 : StoreKeyKind.Symmetric)
+                            : null,
+                    },
+                    session);
+                _storeKeyId = targetKeyId;
+                var result = new ImportResult { Imported = written.Rows, Skipped = skipped + rows.Count - written.Rows, StrategiesImported = written.Strategies };
+                StoreLog.Imported(_logger, result.Imported, result.Skipped, result.StrategiesImported);
+                return result;
+            }
+        }
+
+        /// <summary>
+        /// Checks an export file without a store: valid JSON of this format and version, every record well formed, its
+        /// chain intact and ending at the head it declares. Front ends call it before opening a store, so a bad file
+        /// leaves nothing behind (not even a new empty store). Throws <c>CorruptStore</c> naming what is wrong.
+        /// </summary>
+        /// <param name="path">The export file.</param>
+        public static void CheckExport(string path) => ParseExport(File.ReadAllText(path, Encoding.UTF8));
+
+        private static (List<RecordRow> Records, List<KemRecord> Kems, List<StoredStrategy> Strategies) ParseExport(string text)
+        {
             JsonDocument document;
             try
             {
-                document = JsonDocument.Parse(reader.ReadToEnd());
+                document = JsonDocument.Parse(text);
             }
             catch (JsonException ex)
             {
@@ -197,68 +271,7 @@ namespace NeuralTrader.Swarm.Core.Store
                 var strategies = root.TryGetProperty("strategies", out var strategyArray) && strategyArray.ValueKind == JsonValueKind.Array
                     ? JsonSerializer.Deserialize(strategyArray.GetRawText(), StoreJsonContext.Default.ListStoredStrategy) ?? new List<StoredStrategy>()
                     : new List<StoredStrategy>();
-
-                lock (_gate)
-                {
-                    ThrowIfDisposed();
-                    var encryptedIds = records.Where(r => r.Encryption != 0).Select(r => r.KeyId).Distinct().ToList();
-                    foreach (var keyId in encryptedIds)
-                    {
-                        if (_storeKeyId != null && !string.Equals(keyId, _storeKeyId, StringComparison.Ordinal))
-                        {
-                            throw new WrongKeyException("The import holds records encrypted under key id " + keyId + ", but this store uses key id " + _storeKeyId + "; nothing was imported.");
-                        }
-                    }
-
-                    if (encryptedIds.Count > 1)
-                    {
-                        throw new WrongKeyException("The import holds records encrypted under several keys; nothing was imported.");
-                    }
-
-                    // Plaintext records are encrypted when this store already is; a store adopting the import's key keeps them as the source had them.
-                    var needsEncryption = records.Any(r => r.Encryption == 0) && _storeKeyId != null;
-                    var targetKeyId = _storeKeyId ?? encryptedIds.FirstOrDefault();
-                    if (needsEncryption && _key is null)
-                    {
-                        throw new StoreException(StoreErrorIds.KeyRequired, "Plaintext records can only be imported into an encrypted store when its key is supplied; nothing was imported.");
-                    }
-
-                    var session = needsEncryption ? _sealer.WriterSession(_storeKeyId) : null;
-                    var existing = _backend.Ids();
-                    var rows = new List<RecordRow>();
-                    var skipped = 0;
-                    foreach (var row in records)
-                    {
-                        if (!existing.Add(row.Id))
-                        {
-                            skipped++;
-                            continue;
-                        }
-
-                        if (row.Encryption == 0 && needsEncryption)
-                        {
-                            _sealer.SealPayload(row, session);
-                        }
-
-                        rows.Add(row);
-                    }
-
-                    var written = Write(
-                        new WriteBatch
-                        {
-                            Rows = rows,
-                            Encapsulations = kems.Concat(_sealer.PendingEncapsulation(session)).ToList(),
-                            Strategies = strategies,
-                            MetaIfAbsent = _storeKeyId is null && targetKeyId != null
-                                ? KeyMeta(targetKeyId, records.First(r => r.Encryption != 0).Encryption == (int)StoreKeyKind.Hqc128 ? StoreKeyKind.Hqc128 : StoreKeyKind.Symmetric)
-                                : null,
-                        },
-                        session);
-                    _storeKeyId = targetKeyId;
-                    var result = new ImportResult { Imported = written.Rows, Skipped = skipped + rows.Count - written.Rows, StrategiesImported = written.Strategies };
-                    StoreLog.Imported(_logger, result.Imported, result.Skipped, result.StrategiesImported);
-                    return result;
-                }
+                return (records, kems, strategies);
             }
         }
 

@@ -48,9 +48,11 @@ namespace NeuralTrader.Swarm.Commands
                 {
                     if (!ShouldProcess(file, "Import learning state"))
                         continue;
-                    var store = GetStore();
                     try
                     {
+                        // A bad file is refused before the store is opened: nothing is left behind, not even a new empty store.
+                        Invoke(() => { Core.Store.TrajectoryStore.CheckExport(file); return 0; });
+                        var store = GetStore();
                         var result = Invoke(() => store.ImportState(file));
                         WriteObject(new SwarmStateTransfer("Import", file, result.Imported, result.Skipped, result.StrategiesImported, false));
                     }
