@@ -16,6 +16,7 @@ namespace NeuralTrader.Swarm.Bench
     ///   report --in FILE --micro DIR --md FILE         merges BenchmarkDotNet's JSON and writes the Markdown table
     ///   merge-docker --in FILE --from FILE --md FILE   replaces the Docker rows of a results JSON with another run's
     ///   loop [--isolation docker|process] [--rounds N] [--no-learning]   warm swarms in a loop, for profiling
+    ///   sweep [--isolation docker|process|in-process] [--agents N] [--per-agent N] [--no-learning]   one sweep, printed
     ///   store-child ...                                internal: one writer process of the 4-process store scenario
     /// </summary>
     public static class Program
@@ -30,6 +31,9 @@ namespace NeuralTrader.Swarm.Bench
                     return 0;
                 case "loop":
                     return await SwarmLoop.RunAsync(Arg(args, "--isolation") ?? "docker", int.Parse(Arg(args, "--rounds") ?? "20", System.Globalization.CultureInfo.InvariantCulture), !args.Contains("--no-learning")).ConfigureAwait(false);
+                case "sweep":
+                    return await SweepScenario.RunAsync(Arg(args, "--isolation") ?? "docker", int.Parse(Arg(args, "--agents") ?? "10", System.Globalization.CultureInfo.InvariantCulture),
+                        int.Parse(Arg(args, "--per-agent") ?? "1000", System.Globalization.CultureInfo.InvariantCulture), !args.Contains("--no-learning")).ConfigureAwait(false);
                 case "store-child":
                     return StoreScenario.Child(args);
                 case "report":
