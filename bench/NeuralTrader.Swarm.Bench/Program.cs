@@ -34,6 +34,8 @@ namespace NeuralTrader.Swarm.Bench
                 case "sweep":
                     return await SweepScenario.RunAsync(Arg(args, "--isolation") ?? "docker", int.Parse(Arg(args, "--agents") ?? "10", System.Globalization.CultureInfo.InvariantCulture),
                         int.Parse(Arg(args, "--per-agent") ?? "1000", System.Globalization.CultureInfo.InvariantCulture), !args.Contains("--no-learning")).ConfigureAwait(false);
+                case "jsoncost":
+                    return JsonCost.Run();
                 case "store-child":
                     return StoreScenario.Child(args);
                 case "report":

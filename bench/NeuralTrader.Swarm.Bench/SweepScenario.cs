@@ -26,6 +26,9 @@ namespace NeuralTrader.Swarm.Bench
             public bool ChainValid { get; set; }
             public bool Learning { get; set; }
             public string Isolation { get; set; } = "";
+            public CpuMeter Cpu { get; set; } = new CpuMeter();
+            /// <summary>CPU microseconds per backtest, every party counted (engine: shared, an upper bound).</summary>
+            public double CpuMicroseconds => Cpu.TotalSeconds * 1e6 / Deployments;
         }
 
         /// <param name="isolation">docker, process or in-process (no sandbox).</param>
@@ -55,9 +58,15 @@ namespace NeuralTrader.Swarm.Bench
                 {
                     await coordinator.DeploySwarmAsync(SwarmThroughput.MomentumBatch(rnd, agents * 30)).ConfigureAwait(false);
                     var sweep = SwarmThroughput.MomentumBatch(rnd, agents * perAgent);
+                    var sandboxes = coordinator.GetSandboxes().Select(s => s.Id).ToList();
+                    figures.Cpu = isolation == "docker" ? new CpuMeter(containers: () => sandboxes)
+                        : isolation == "process" ? new CpuMeter(processes: () => sandboxes.Select(id => int.Parse(id, System.Globalization.CultureInfo.InvariantCulture)))
+                        : new CpuMeter();
+                    figures.Cpu.Start();
                     long t0 = Stopwatch.GetTimestamp();
                     var settled = await coordinator.DeploySwarmAsync(sweep).ConfigureAwait(false);
                     figures.Seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                    figures.Cpu.Stop();
                     figures.Rate = sweep.Count / figures.Seconds;
                     figures.Failed = settled.Count(r => !r.Success);
                     if (learning)
@@ -88,6 +97,8 @@ namespace NeuralTrader.Swarm.Bench
                     : null;
                 var f = await MeasureAsync(isolation, provider, work, agents, perAgent, learning).ConfigureAwait(false);
                 Console.WriteLine($"{f.Isolation}: {f.Deployments} in {f.Seconds:0.00} s = {f.Rate:0} backtests/s, {f.Failed} failed, {f.Stored} stored, chain {(f.ChainValid ? "valid" : "INVALID")}, learning {(f.Learning ? "on" : "off")}");
+                var c = f.Cpu;
+                Console.WriteLine($"  CPU per backtest {f.CpuMicroseconds:0} us: coordinator+store {c.SelfSeconds * 1e6 / f.Deployments:0}, sandboxes {c.SandboxSeconds * 1e6 / f.Deployments:0}, engine (shared) {c.EngineSeconds * 1e6 / f.Deployments:0}; on 2 idle cores about {2e6 / f.CpuMicroseconds:0}/s");
                 return f.Failed == 0 ? 0 : 1;
             }
             finally
