@@ -17,6 +17,8 @@ namespace NeuralTrader.Swarm.Bench
     ///   merge-docker --in FILE --from FILE --md FILE   replaces the Docker rows of a results JSON with another run's
     ///   loop [--isolation docker|process] [--rounds N] [--no-learning]   warm swarms in a loop, for profiling
     ///   sweep [--isolation docker|process|in-process] [--agents N] [--per-agent N] [--no-learning]   one sweep, printed
+    ///   burst [--agents N] [--mode unbounded|bounded|warm-pool]   one burst of Docker sandbox starts, printed
+    ///   jsoncost                                       what one backtest's response costs to write and read
     ///   store-child ...                                internal: one writer process of the 4-process store scenario
     /// </summary>
     public static class Program
@@ -34,6 +36,8 @@ namespace NeuralTrader.Swarm.Bench
                 case "sweep":
                     return await SweepScenario.RunAsync(Arg(args, "--isolation") ?? "docker", int.Parse(Arg(args, "--agents") ?? "10", System.Globalization.CultureInfo.InvariantCulture),
                         int.Parse(Arg(args, "--per-agent") ?? "1000", System.Globalization.CultureInfo.InvariantCulture), !args.Contains("--no-learning")).ConfigureAwait(false);
+                case "burst":
+                    return await BurstScenario.RunAsync(int.Parse(Arg(args, "--agents") ?? "50", System.Globalization.CultureInfo.InvariantCulture), Arg(args, "--mode") ?? "bounded").ConfigureAwait(false);
                 case "jsoncost":
                     return JsonCost.Run();
                 case "store-child":
