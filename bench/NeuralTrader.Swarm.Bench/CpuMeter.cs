@@ -9,8 +9,9 @@ namespace NeuralTrader.Swarm.Bench
 {
     /// <summary>
     /// CPU seconds spent over an interval, split by who spent them: this process (the coordinator and the store), the
-    /// sandboxes (Docker containers from their cgroup v1 cpuacct; runner processes from /proc), and the engine
-    /// (dockerd, containerd and the shims: shared with every other user of the engine, so an upper bound).
+    /// sandboxes (Docker containers from their cgroup v1 cpuacct; runner processes from /proc), and the engine daemons
+    /// (dockerd and containerd: shared with every other user of the engine, so an upper bound; the containers'
+    /// shims are not counted).
     /// On a loaded machine throughput follows the load; CPU per backtest does not, so it says what an idle machine would do.
     /// </summary>
     internal sealed class CpuMeter
@@ -85,7 +86,9 @@ namespace NeuralTrader.Swarm.Bench
                 try { comm = File.ReadAllText(Path.Combine(dir, "comm")).Trim(); }
                 catch (IOException) { continue; }
                 catch (UnauthorizedAccessException) { continue; }
-                if (comm == "dockerd" || comm == "containerd" || comm.StartsWith("containerd-shim", StringComparison.Ordinal))
+                // The daemons only: per-container shims come and go with every container of every user of the engine,
+                // so their counters cannot be subtracted over an interval.
+                if (comm == "dockerd" || comm == "containerd")
                     yield return pid;
             }
         }

@@ -98,7 +98,7 @@ namespace NeuralTrader.Swarm.Bench
                 var f = await MeasureAsync(isolation, provider, work, agents, perAgent, learning).ConfigureAwait(false);
                 Console.WriteLine($"{f.Isolation}: {f.Deployments} in {f.Seconds:0.00} s = {f.Rate:0} backtests/s, {f.Failed} failed, {f.Stored} stored, chain {(f.ChainValid ? "valid" : "INVALID")}, learning {(f.Learning ? "on" : "off")}");
                 var c = f.Cpu;
-                Console.WriteLine($"  CPU per backtest {f.CpuMicroseconds:0} us: coordinator+store {c.SelfSeconds * 1e6 / f.Deployments:0}, sandboxes {c.SandboxSeconds * 1e6 / f.Deployments:0}, engine (shared) {c.EngineSeconds * 1e6 / f.Deployments:0}; on 2 idle cores about {2e6 / f.CpuMicroseconds:0}/s");
+                Console.WriteLine($"  CPU per backtest {f.CpuMicroseconds:0} us: coordinator+store {c.SelfSeconds * 1e6 / f.Deployments:0}, sandboxes {c.SandboxSeconds * 1e6 / f.Deployments:0}, engine daemons (shared) {c.EngineSeconds * 1e6 / f.Deployments:0}; on 2 idle cores about {2e6 / f.CpuMicroseconds:0}/s");
                 return f.Failed == 0 ? 0 : 1;
             }
             finally
