@@ -148,7 +148,7 @@ namespace NeuralTrader.Swarm.Cli
                 var report = await new SwarmBenchmark(SwarmExecutor.ForCoordinator(swarmOptions)).RunAsync(options, progress, cancellationToken);
 
                 foreach (var r in report.Recommendations)
-                    r.Action = CliSpelling.Of(r.Action);
+                    r.Action = Advice.ForCli(r.Action);
                 var files = BenchmarkReportWriter.Write(report, args.Output);
                 foreach (var path in files.All)
                     Console.Error.WriteLine("wrote " + path);

@@ -19,7 +19,7 @@ namespace NeuralTrader.Swarm.Cli
 
         public static int Write(Exception e)
         {
-            Console.Error.WriteLine("deploy-swarm: " + e.Message);
+            Console.Error.WriteLine("deploy-swarm: " + Advice.ForCli(e.Message));
             return Usage;
         }
     }

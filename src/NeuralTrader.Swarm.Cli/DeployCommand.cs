@@ -76,7 +76,7 @@ namespace NeuralTrader.Swarm.Cli
                 // A bad option value (parameters, strategy, symbol) is a usage error even though Core settles it as a failed result.
                 var usage = results.Where(r => r.ErrorId != null && UsageErrors.Contains(r.ErrorId)).Select(r => r.Error).Distinct().ToList();
                 foreach (var message in usage)
-                    Console.Error.WriteLine("deploy-swarm: " + message);
+                    Console.Error.WriteLine("deploy-swarm: " + Advice.ForCli(message ?? ""));
                 return usage.Count > 0 ? CliError.Usage : results.All(r => r.Success) ? 0 : 1;
             }
             catch (JsonException e)

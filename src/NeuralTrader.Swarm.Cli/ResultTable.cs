@@ -16,7 +16,7 @@ namespace NeuralTrader.Swarm.Cli
     {
         public static ResultView From(DeploymentResult r) => new ResultView(r.Strategy, r.Symbol, r.Status.ToString(), r.Success,
             r.Backtest?.Metrics.TotalReturn, r.Backtest?.Metrics.Sharpe, r.Backtest?.Metrics.MaxDrawdown, r.Backtest?.Metrics.Trades,
-            r.Backtest?.Signal, r.Duration.TotalMilliseconds, r.AgentId, r.SandboxId, r.Error, r.ErrorId, r.Parameters, r.UsedSuggestion, r.Score, r.TrajectoryId, r.Backtest);
+            r.Backtest?.Signal, r.Duration.TotalMilliseconds, r.AgentId, r.SandboxId, r.Error is null ? null : Advice.ForCli(r.Error), r.ErrorId, r.Parameters, r.UsedSuggestion, r.Score, r.TrajectoryId, r.Backtest);
     }
 
     internal static class CliJson
@@ -45,7 +45,7 @@ namespace NeuralTrader.Swarm.Cli
                 };
                 if (validated)
                     cells.Add(Number(OutOfSample(r)?.Average(o => o.Sharpe)));
-                cells.AddRange(new[] { r.Duration.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture), r.Error ?? "" });
+                cells.AddRange(new[] { r.Duration.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture), (r.Error is null ? "" : Advice.ForCli(r.Error)) });
                 return cells.ToArray();
             }).ToList();
             var header = new List<string> { "Strategy", "Symbol", "Status", "Period", "Annual", "B&H annual", "Sharpe", "MaxDD", "Trades", "Signal" };

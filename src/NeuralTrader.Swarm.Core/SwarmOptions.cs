@@ -108,6 +108,14 @@ namespace NeuralTrader.Swarm.Core
             return copy;
         }
 
+        /// <summary>An image needs containers: with process isolation it is refused (the built-in runner runs as a child process).</summary>
+        internal static void CheckImage(IsolationMode isolation, string image)
+        {
+            if (isolation == IsolationMode.Process)
+                throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
+                    $"SandboxImage '{image}' needs Docker, but Isolation is Process, which runs the built-in runner as a child process and cannot run images. Use Isolation Docker or drop the image.", nameof(SandboxImage));
+        }
+
         /// <summary>Throws a <see cref="SwarmException"/> naming the first invalid setting.</summary>
         public void Validate()
         {
@@ -118,9 +126,8 @@ namespace NeuralTrader.Swarm.Core
             if (SandboxIdleTimeout < TimeSpan.Zero)
                 throw Invalid(nameof(SandboxIdleTimeout), SandboxIdleTimeout, "zero or positive");
             ValidateLimits(MemoryLimitMb, CpuLimit);
-            if (Isolation == IsolationMode.Process && SandboxImage != null)
-                throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
-                    $"SandboxImage '{SandboxImage}' needs Docker, but Isolation is Process, which runs the built-in runner as a child process and cannot run images. Use Isolation Docker or drop the image.", nameof(SandboxImage));
+            if (SandboxImage != null)
+                CheckImage(Isolation, SandboxImage);
             Resilience.Validate();
             if (!(AutoOptimizeMinConfidence >= 0 && AutoOptimizeMinConfidence <= 1))
                 throw Invalid(nameof(AutoOptimizeMinConfidence), AutoOptimizeMinConfidence, "between 0 and 1");

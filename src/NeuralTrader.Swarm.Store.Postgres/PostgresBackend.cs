@@ -410,25 +410,7 @@ namespace NeuralTrader.Swarm.Store.Postgres
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                yield return new RecordRow
-                {
-                    Seq = reader.GetInt64(0),
-                    Id = reader.GetString(1),
-                    StartedAtMs = reader.GetInt64(2),
-                    CompletedAtMs = reader.GetInt64(3),
-                    Strategy = reader.GetString(4),
-                    Symbol = reader.GetString(5),
-                    Success = reader.GetBoolean(6),
-                    Score = reader.GetDouble(7),
-                    DurationMs = reader.GetInt64(8),
-                    Encryption = reader.GetInt32(9),
-                    KeyId = reader.IsDBNull(10) ? null : reader.GetString(10),
-                    KemId = reader.IsDBNull(11) ? null : reader.GetString(11),
-                    Payload = (byte[])reader.GetValue(12),
-                    OriginFingerprint = reader.IsDBNull(13) ? null : (byte[])reader.GetValue(13),
-                    PrevFingerprint = (byte[])reader.GetValue(14),
-                    Fingerprint = (byte[])reader.GetValue(15),
-                };
+                yield return RecordRow.Read(reader);
             }
         }
 

@@ -41,11 +41,11 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                 long transient = input.TransientFailures ?? -1;
                 string action;
                 if (transient >= 0 && failures > 0 && transient * 2 >= failures)
-                    action = $"{transient} of {failures} failures are transient sandbox errors: set -RetryCount 3 on Start-Swarm (exponential backoff with jitter, -RetryDelay to tune) and check the sandbox engine (Get-SwarmSandbox).";
+                    action = $"{transient} of {failures} failures are transient sandbox errors: set {{retry-count=3}} on {{op:deploy}} (exponential backoff with jitter, {{retry-delay-ms}} to tune) and check the sandbox engine ({{op:sandboxes}}).";
                 else if (transient >= 0 && failures > 0)
-                    action = $"Most failures are strategy errors ({TopErrors(input.Errors)}), which retries do not fix: correct the parameters (Get-Strategy shows them) and enable the circuit breaker with -CircuitBreakerThreshold 5 on Start-Swarm so a failing strategy stops consuming sandboxes.";
+                    action = $"Most failures are strategy errors ({TopErrors(input.Errors)}), which retries do not fix: correct the parameters ({{op:strategies}} shows them) and enable the circuit breaker with {{circuit-breaker=5}} on {{op:deploy}} so a failing strategy stops consuming sandboxes.";
                 else
-                    action = "Set -RetryCount 3 on Start-Swarm to retry transient sandbox failures, or enable the circuit breaker with -CircuitBreakerThreshold 5 so a failing strategy stops consuming sandboxes.";
+                    action = "Set {retry-count=3} on {op:deploy} to retry transient sandbox failures, or enable the circuit breaker with {circuit-breaker=5} so a failing strategy stops consuming sandboxes.";
                 list.Add(new Recommendation("LowSuccessRate", RecommendationCategory.Reliability, severity, finding, action));
             }
 
@@ -62,7 +62,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                     list.Add(new Recommendation("StrategyLowSuccessRate", RecommendationCategory.Reliability,
                         s.SuccessRate < rules.CriticalSuccessRate ? RecommendationSeverity.Critical : RecommendationSeverity.Warning,
                         $"Strategy '{s.Strategy}' success rate {P(s.SuccessRate)} is below {P(rules.MinSuccessRate)} ({s.Succeeded} of {counted}; {TopErrors(s.Errors)}).",
-                        $"Check its parameters with Get-Strategy -Name {s.Strategy} and its failed results' ErrorId; with -CircuitBreakerThreshold 5 on Start-Swarm its deployments stop after repeated failures.",
+                        $"Check its parameters with {{op:strategies={s.Strategy}}} and its failed results' ErrorId; with {{circuit-breaker=5}} on {{op:deploy}} its deployments stop after repeated failures.",
                         s.Strategy));
                 }
             }
@@ -71,7 +71,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             {
                 list.Add(new Recommendation("CircuitOpen", RecommendationCategory.Reliability, RecommendationSeverity.Warning,
                     $"{input.Rejected.Value} deployments were rejected because a strategy's circuit breaker was open.",
-                    "Fix the failing strategy (see StrategyLowSuccessRate and its results' ErrorId), or raise -CircuitBreakerThreshold on Start-Swarm if the failures were short-lived."));
+                    "Fix the failing strategy (see StrategyLowSuccessRate and its results' ErrorId), or raise {circuit-breaker} on {op:deploy} if the failures were short-lived."));
             }
 
             if (input.TimedOut.HasValue && input.TimedOut.Value > 0 && (double)input.TimedOut.Value / input.Executions > rules.MaxTimeoutRate)
@@ -80,14 +80,14 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                 list.Add(new Recommendation("Timeouts", RecommendationCategory.Reliability,
                     rate > 0.1 ? RecommendationSeverity.Critical : RecommendationSeverity.Warning,
                     $"{input.TimedOut.Value} deployments ({P(rate)}) ran past the sandbox timeout.",
-                    "Raise -SandboxTimeout with Set-SwarmConfiguration (milliseconds; default 300000), or shorten the backtest window with the start/end parameters."));
+                    "Raise {timeout} with {op:configure} (milliseconds; default 300000), or shorten the backtest window with the start/end parameters."));
             }
 
             if (input.OutOfMemory.HasValue && input.OutOfMemory.Value > 0)
             {
                 list.Add(new Recommendation("OutOfMemory", RecommendationCategory.Reliability, RecommendationSeverity.Warning,
                     $"{input.OutOfMemory.Value} deployments ran out of memory in their sandbox.",
-                    "Raise -MemoryLimit with Set-SwarmConfiguration (MB; default 512)."));
+                    "Raise {memory-limit} with {op:configure} (MB; default 512)."));
             }
         }
 
@@ -106,7 +106,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                 list.Add(new Recommendation("HighLatency", RecommendationCategory.Performance,
                     p95.Value > 2 * rules.HighP95LatencyMs ? RecommendationSeverity.Critical : RecommendationSeverity.Warning,
                     $"{label} {Ms(p95.Value)} is above {Ms(rules.HighP95LatencyMs)}.",
-                    "Give each sandbox more resources with -CpuLimit and -MemoryLimit (Set-SwarmConfiguration), shorten the backtest window (start/end parameters), or use a lighter strategy configuration (smaller lookback, larger retrainEvery for neural-forecast)."));
+                    "Give each sandbox more resources with {cpu-limit} and {memory-limit} ({op:configure}), shorten the backtest window (start/end parameters), or use a lighter strategy configuration (smaller lookback, larger retrainEvery for neural-forecast)."));
             }
 
             if (input.P95LatencyMs.HasValue && input.P50LatencyMs.HasValue && input.P50LatencyMs.Value > 0
@@ -115,7 +115,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                 double ratio = input.P95LatencyMs.Value / input.P50LatencyMs.Value;
                 list.Add(new Recommendation("TailLatency", RecommendationCategory.Performance, RecommendationSeverity.Info,
                     $"P95 latency {Ms(input.P95LatencyMs.Value)} is {ratio.ToString("0.0", CultureInfo.InvariantCulture)}x the median {Ms(input.P50LatencyMs.Value)}: a few deployments wait (sandbox cold starts or CPU contention).",
-                    $"Keep -MaxAgents at or below the processor count ({input.ProcessorCount}) for CPU-bound strategies, and send many deployments through one Start-Swarm call so each agent's warm sandbox is reused."));
+                    $"Keep {{max-agents}} at or below the processor count ({input.ProcessorCount}) for CPU-bound strategies, and send many deployments through one {{op:deploy}} call so each agent's warm sandbox is reused."));
             }
 
             if (input.SandboxStartP95Ms.HasValue && input.SandboxStartP95Ms.Value > rules.SlowSandboxStartMs)
@@ -123,15 +123,15 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                 bool docker = string.Equals(input.Isolation, "docker", StringComparison.OrdinalIgnoreCase);
                 list.Add(new Recommendation("SlowSandboxStart", RecommendationCategory.Performance, RecommendationSeverity.Warning,
                     $"P95 sandbox start {Ms(input.SandboxStartP95Ms.Value)} is above {Ms(rules.SlowSandboxStartMs)}.",
-                    "Reuse warm sandboxes: send many deployments through one Start-Swarm call (each agent keeps its sandbox across deployments) instead of many small calls"
-                    + (docker ? ", keep the runner image local, or use -Isolation Process where Docker's container start is not needed." : ", and keep -MaxAgents at or below the processor count so cold starts do not compete for CPU.")));
+                    "Reuse warm sandboxes: send many deployments through one {op:deploy} call (each agent keeps its sandbox across deployments) instead of many small calls"
+                    + (docker ? ", keep the runner image local, or use {isolation=process} where Docker's container start is not needed." : ", and keep {max-agents} at or below the processor count so cold starts do not compete for CPU.")));
             }
 
             if (input.CleanupP95Ms.HasValue && input.CleanupP95Ms.Value > rules.SlowCleanupMs)
             {
                 list.Add(new Recommendation("SlowCleanup", RecommendationCategory.Performance, RecommendationSeverity.Info,
                     $"P95 sandbox cleanup {Ms(input.CleanupP95Ms.Value)} is above {Ms(rules.SlowCleanupMs)}.",
-                    "List leftover sandboxes with Get-SwarmSandbox and remove them with Clear-Swarm (-Orphaned for those of ended sessions); a busy Docker engine slows removal."));
+                    "List leftover sandboxes with {op:sandboxes} and remove them with {op:clear}; a busy Docker engine slows removal."));
             }
         }
 
@@ -148,19 +148,19 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             if (agents > 0 && agents < cores && input.AgentsFixedByScenario)
             {
                 // A scenario's agents are its load: raising MaxAgents would not change what it measures.
-                action = $"The scenario runs {agents} agent(s) by design, on {cores} processors: throughput grows with agents, so deploy real swarms with -MaxAgents {Math.Min(agents * 2, cores)} or more (Set-SwarmConfiguration), and compare a scenario with more agents (medium-load runs 5).";
+                action = $"The scenario runs {agents} agent(s) by design, on {cores} processors: throughput grows with agents, so deploy real swarms with {{max-agents={Math.Min(agents * 2, cores)}}} or more ({{op:configure}}), and compare a scenario with more agents (medium-load runs 5).";
             }
             else if (agents > 0 && agents < cores)
             {
-                action = $"Raise -MaxAgents with Set-SwarmConfiguration from {agents} to {Math.Min(agents * 2, cores)} (this machine has {cores} processors) to run more deployments in parallel.";
+                action = $"Raise {{max-agents}} with {{op:configure}} from {agents} to {Math.Min(agents * 2, cores)} (this machine has {cores} processors) to run more deployments in parallel.";
             }
             else if (agents > 0)
             {
-                action = $"-MaxAgents {agents} already uses the {cores} processors, so more agents would contend for CPU: reduce the cost per deployment (see the latency findings: shorter backtest window, lighter parameters), raise -CpuLimit, or run on a machine with more cores.";
+                action = $"{{max-agents={agents}}} already uses the {cores} processors, so more agents would contend for CPU: reduce the cost per deployment (see the latency findings: shorter backtest window, lighter parameters), raise {{cpu-limit}}, or run on a machine with more cores.";
             }
             else
             {
-                action = "Raise -MaxAgents with Set-SwarmConfiguration (up to the processor count) to run more deployments in parallel.";
+                action = "Raise {max-agents} with {op:configure} (up to the processor count) to run more deployments in parallel.";
             }
             list.Add(new Recommendation("LowThroughput", RecommendationCategory.Scalability,
                 tput < rules.MinThroughput / 10 ? RecommendationSeverity.Critical : RecommendationSeverity.Warning,
@@ -179,26 +179,26 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                 if (input.Executions >= rules.MinExecutions)
                     list.Add(new Recommendation("NoPatterns", RecommendationCategory.Learning, RecommendationSeverity.Info,
                         $"Learning is off, so {input.Executions} deployments taught the swarm nothing.",
-                        "Enable learning with -Learning on Set-SwarmConfiguration (and -AutoOptimize to deploy with learned parameters)."));
+                        "Enable learning with {learning} on {op:configure} (and {auto-optimize} to deploy with learned parameters)."));
                 return;
             }
             if (learning.HighSuccessPatterns >= rules.ManyHighSuccessPatterns)
             {
                 list.Add(new Recommendation("ReviewPatterns", RecommendationCategory.Learning, RecommendationSeverity.Info,
                     $"{learning.HighSuccessPatterns} of {learning.Patterns} learned patterns succeed at least {P(rules.HighSuccessPatternRate)} of the time.",
-                    $"Review them with Get-SwarmPattern -MinSuccessRate {rules.HighSuccessPatternRate.ToString("0.##", CultureInfo.InvariantCulture)} and deploy with -AutoOptimize (Set-SwarmConfiguration) to use the learned parameters."));
+                    $"Review them with {{op:patterns}} {{min-success={rules.HighSuccessPatternRate.ToString("0.##", CultureInfo.InvariantCulture)}}} and deploy with {{auto-optimize}} ({{op:configure}}) to use the learned parameters."));
             }
             if (learning.Patterns > 0 && learning.AverageSuccessRate.HasValue && learning.AverageSuccessRate.Value < rules.LowPatternSuccessRate)
             {
                 list.Add(new Recommendation("LowPatternSuccess", RecommendationCategory.Learning, RecommendationSeverity.Warning,
                     $"Learned patterns succeed {P(learning.AverageSuccessRate.Value)} of the time on average, below {P(rules.LowPatternSuccessRate)}.",
-                    "Do not rely on -AutoOptimize yet: inspect the patterns with Get-SwarmPattern and deploy more varied parameters so better ones are learned."));
+                    "Do not rely on {auto-optimize} yet: inspect the patterns with {op:patterns} and deploy more varied parameters so better ones are learned."));
             }
             if (learning.Patterns == 0 && learning.Trajectories >= 50)
             {
                 list.Add(new Recommendation("NoPatterns", RecommendationCategory.Learning, RecommendationSeverity.Info,
                     $"{learning.Trajectories} trajectories are recorded but no pattern has been learned.",
-                    "Vary parameters across deployments (Start-Swarm with -Parameters per deployment) so the store sees which settings work, then check Get-SwarmPattern."));
+                    "Vary parameters across deployments ({op:deploy} with {params} per deployment) so the store sees which settings work, then check {op:patterns}."));
             }
         }
 

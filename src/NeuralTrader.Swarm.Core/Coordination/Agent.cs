@@ -107,7 +107,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
         /// protocol) and none of the test hooks that are meant to fail one sandbox on purpose (delay, allocation).
         /// </summary>
         public static bool CanBatch(ResolvedDeployment deployment) =>
-            deployment.Image == null && deployment.RunOptions?.DelayMs == null && deployment.RunOptions?.AllocateMb == null;
+            deployment.SandboxImage == null && deployment.RunOptions?.DelayMs == null && deployment.RunOptions?.AllocateMb == null;
 
         /// <summary>
         /// Runs deployments that <see cref="CanBatch"/> in one <c>batch</c> request: one round trip for all of them.
@@ -224,7 +224,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
 
         private async Task<ISandbox> EnsureSandboxAsync(ResolvedDeployment deployment, CancellationToken cancellationToken)
         {
-            if (_sandbox != null && (!_sandbox.IsAlive || !string.Equals(_sandboxImage, deployment.Image, StringComparison.Ordinal)))
+            if (_sandbox != null && (!_sandbox.IsAlive || !string.Equals(_sandboxImage, deployment.SandboxImage, StringComparison.Ordinal)))
                 await DiscardSandboxAsync().ConfigureAwait(false);
             if (_sandbox == null)
             {
@@ -232,12 +232,12 @@ namespace NeuralTrader.Swarm.Core.Coordination
                 {
                     AgentId = Id,
                     Strategy = deployment.Registration.Name,
-                    Image = deployment.Image,
+                    Image = deployment.SandboxImage,
                     MemoryLimitMb = _options.MemoryLimitMb,
                     CpuLimit = _options.CpuLimit,
                 };
                 _sandbox = await _provider.CreateAsync(spec, cancellationToken).ConfigureAwait(false);
-                _sandboxImage = deployment.Image;
+                _sandboxImage = deployment.SandboxImage;
             }
             return _sandbox;
         }
@@ -313,6 +313,12 @@ namespace NeuralTrader.Swarm.Core.Coordination
         /// <summary>The runner's dataset name: the symbol for daily bars, SYMBOL.interval for intraday ones (both may be loaded at once).</summary>
         public string Dataset => Series == null || !Series.IsIntraday ? Symbol : Symbol + "." + Series.Interval;
         public string? Image => Registration.Image;
+
+        /// <summary>The image of this run (<see cref="SwarmRun.Image"/>) for strategies registered without one.</summary>
+        public string? RunImage { get; set; }
+
+        /// <summary>What the sandbox runs: the registration's image, else the run's, else the provider's default.</summary>
+        public string? SandboxImage => Registration.Image ?? RunImage;
         public Dictionary<string, JsonElement> ProtocolParameters { get; private set; }
         public RunOptions? RunOptions => Request.Options;
         public bool UsedSuggestion { get; private set; }

@@ -48,7 +48,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
                 _byName[registration.Name] = registration;
             else if (!_byName.TryAdd(registration.Name, registration))
                 throw new SwarmException(SwarmErrorIds.StrategyAlreadyRegistered, SwarmErrorKind.AlreadyExists,
-                    $"A strategy named '{registration.Name}' is already registered. Use -Force to replace it or choose another name.",
+                    $"A strategy named '{registration.Name}' is already registered. Use {{force}} to replace it or choose another name.",
                     registration.Name);
             _store()?.SaveStrategy(new StoredStrategy
             {

@@ -230,12 +230,17 @@ namespace NeuralTrader.Swarm.Core.Coordination
         /// <summary>
         /// Runs every deployment, at most MaxAgents at once, calling <paramref name="onResult"/> as each settles
         /// (from a worker thread). Returns the settled results in input order. Cancellation stops the running
-        /// agents, kills their sandboxes and settles the rest as Cancelled.
+        /// agents, kills their sandboxes and settles the rest as Cancelled. <paramref name="run"/> overrides retries,
+        /// circuit breaker or image for this swarm only.
         /// </summary>
         public async Task<IReadOnlyList<DeploymentResult>> DeploySwarmAsync(IEnumerable<DeploymentRequest> deployments,
-            Action<DeploymentResult>? onResult = null, CancellationToken cancellationToken = default)
+            Action<DeploymentResult>? onResult = null, CancellationToken cancellationToken = default, SwarmRun? run = null)
         {
             ThrowIfDisposed();
+            if (run?.Image != null)
+                SwarmOptions.CheckImage(Options.Isolation, run.Image);
+            run?.Resilience?.Validate();
+            var resilience = run?.Resilience is null ? _resilience : new DeploymentResilience(run.Resilience, Options.LoggerFactory?.CreateLogger<DeploymentResilience>());
             var requests = deployments.ToList();
             var results = new DeploymentResult[requests.Count];
             var queue = new ConcurrentQueue<int>(Enumerable.Range(0, requests.Count));
@@ -243,10 +248,9 @@ namespace NeuralTrader.Swarm.Core.Coordination
             CoordinatorLog.SwarmStarting(_logger, requests.Count, workers, _provider.Value.Kind);
 
             _learning?.EnsureWritable();
-            int batch = BatchSize(requests.Count, workers);
             var tasks = new Task[workers];
             for (int w = 0; w < workers; w++)
-                tasks[w] = Task.Run(() => WorkAsync(queue, requests, results, onResult, batch, cancellationToken));
+                tasks[w] = Task.Run(() => WorkAsync(queue, requests, results, onResult, resilience, run?.Image, BatchSize(resilience, requests.Count, workers), cancellationToken));
             await Task.WhenAll(tasks).ConfigureAwait(false);
             if (_learning != null)
                 await _learning.FlushAsync().ConfigureAwait(false);
@@ -262,11 +266,11 @@ namespace NeuralTrader.Swarm.Core.Coordination
         /// together). 1 (one at a time, as before batching) for small swarms and whenever retries or the circuit
         /// breaker are on: those judge each deployment's own attempt.
         /// </summary>
-        private int BatchSize(int deployments, int workers) =>
-            _resilience.IsPassThrough ? Math.Max(1, Math.Min(MaxBatch, deployments / (workers * 4))) : 1;
+        private static int BatchSize(DeploymentResilience resilience, int deployments, int workers) =>
+            resilience.IsPassThrough ? Math.Max(1, Math.Min(MaxBatch, deployments / (workers * 4))) : 1;
 
         private async Task WorkAsync(ConcurrentQueue<int> queue, IReadOnlyList<DeploymentRequest> requests,
-            DeploymentResult[] results, Action<DeploymentResult>? onResult, int batch, CancellationToken cancellationToken)
+            DeploymentResult[] results, Action<DeploymentResult>? onResult, DeploymentResilience resilience, string? runImage, int batch, CancellationToken cancellationToken)
         {
             var agent = _idle.Take() ?? new Agent(NewAgentId(), _provider.Value, Options, symbol => _prices.Get(symbol));
             var taken = new List<int>(batch);
@@ -286,7 +290,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
                     prepared.Clear();
                     foreach (int index in taken)
                     {
-                        var (deployment, failed) = await PrepareAsync(agent, index, requests[index], cancellationToken).ConfigureAwait(false);
+                        var (deployment, failed) = await PrepareAsync(agent, index, requests[index], runImage, cancellationToken).ConfigureAwait(false);
                         prepared.Add((index, deployment, failed));
                     }
                     var batchable = prepared.Where(p => p.Deployment != null && Agent.CanBatch(p.Deployment)).Select(p => p.Deployment!).ToList();
@@ -313,7 +317,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
                     }
                     foreach (var (index, deployment, failed) in prepared)
                     {
-                        var result = failed ?? (batched.TryGetValue(deployment!, out var done) ? done : await RunPreparedAsync(agent, deployment!, cancellationToken).ConfigureAwait(false));
+                        var result = failed ?? (batched.TryGetValue(deployment!, out var done) ? done : await RunPreparedAsync(agent, deployment!, resilience, cancellationToken).ConfigureAwait(false));
                         _learning?.Record(result, deployment, requests[index], requests.Count);
                         results[index] = result;
                         Record(result);
@@ -329,12 +333,13 @@ namespace NeuralTrader.Swarm.Core.Coordination
         }
 
         /// <summary>Resolves a deployment and makes its prediction; a deployment that cannot run comes back settled instead.</summary>
-        private async Task<(ResolvedDeployment?, DeploymentResult?)> PrepareAsync(Agent agent, int index, DeploymentRequest request, CancellationToken cancellationToken)
+        private async Task<(ResolvedDeployment?, DeploymentResult?)> PrepareAsync(Agent agent, int index, DeploymentRequest request, string? runImage, CancellationToken cancellationToken)
         {
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var deployment = Resolve(index, request);
+                deployment.RunImage = runImage;
                 if (_learning != null)
                     await _learning.PrepareAsync(deployment, parametersGiven: request.Parameters is { Count: > 0 } || deployment.Registration.Parameters.Count > 0, cancellationToken).ConfigureAwait(false);
                 return (deployment, null);
@@ -356,12 +361,12 @@ namespace NeuralTrader.Swarm.Core.Coordination
         }
 
         /// <summary>Runs one prepared deployment on its own, under the retry and circuit-breaker rules.</summary>
-        private async Task<DeploymentResult> RunPreparedAsync(Agent agent, ResolvedDeployment deployment, CancellationToken cancellationToken)
+        private async Task<DeploymentResult> RunPreparedAsync(Agent agent, ResolvedDeployment deployment, DeploymentResilience resilience, CancellationToken cancellationToken)
         {
             Enter();
             try
             {
-                return await _resilience.ExecuteAsync(deployment.Registration.Name,
+                return await resilience.ExecuteAsync(deployment.Registration.Name,
                     (attempt, token) => agent.RunAsync(deployment, token),
                     rejected =>
                     {
@@ -443,7 +448,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
             catch (StrategyException e)
             {
                 throw new SwarmException(SwarmErrorIds.UnknownStrategyType, SwarmErrorKind.InvalidArgument,
-                    $"Strategy '{name}': {e.Message} Use -Image for a custom strategy image.", name, e);
+                    $"Strategy '{name}': {e.Message} Use {{image}} for a custom strategy image.", name, e);
             }
         }
 

@@ -45,7 +45,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
         {
             if (spec.Image != null)
                 throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
-                    $"Strategy '{spec.Strategy}' needs the image '{spec.Image}', but this swarm runs process-isolated sandboxes, which cannot run images. Use -Isolation Docker (or drop -Image).", spec.Strategy);
+                    $"Strategy '{spec.Strategy}' needs the image '{spec.Image}', but this swarm runs process-isolated sandboxes, which cannot run images. Use {{isolation=docker}} (or drop {{image}}).", spec.Strategy);
             SwarmOptions.ValidateLimits(spec.MemoryLimitMb, spec.CpuLimit);
             var start = ProcessContainment.StartInfo(_command, spec.MemoryLimitMb);
 

@@ -52,7 +52,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                         {
                             FactoryLog.FallingBackToProcess(logger,
                                 $"the sandbox image {SandboxImageBuilder.DefaultTag} is not on the engine and no linux runner to build it was found " +
-                                $"(publish one and set {SandboxImageBuilder.RunnerDirectoryVariable}, or use -Isolation Docker to see the details)");
+                                $"(publish one and set {SandboxImageBuilder.RunnerDirectoryVariable}, or use {{isolation=docker}} to see the details)");
                             return CreateProcess(options, coordinatorId, loggerFactory);
                         }
                         FactoryLog.ChoseDocker(logger, endpoint);
@@ -119,7 +119,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
             catch (Exception e)
             {
                 throw new SwarmException(SwarmErrorIds.DockerUnavailable, SwarmErrorKind.Unavailable,
-                    $"The Docker engine at {endpoint} is not reachable ({e.Message}). Start Docker, point DOCKER_HOST at a running engine, or use -Isolation Process.", endpoint.ToString(), e);
+                    $"The Docker engine at {endpoint} is not reachable ({e.Message}). Start Docker, point DOCKER_HOST at a running engine, or use {{isolation=process}}.", endpoint.ToString(), e);
             }
         }
     }

@@ -42,6 +42,39 @@ namespace NeuralTrader.Swarm.Core.Store
 
         internal byte[] Fingerprint { get; set; } = Array.Empty<byte>();
 
+        /// <summary>
+        /// Reads a row selected as seq, id, started_at, completed_at, strategy, symbol, success, score, duration_ms, enc,
+        /// key_id, kem_id, payload, origin_fingerprint, prev_fingerprint, fingerprint: the column order of every backend.
+        /// </summary>
+        internal static RecordRow Read(System.Data.Common.DbDataReader reader) => new RecordRow
+        {
+            Seq = reader.GetInt64(0),
+            Id = reader.GetString(1),
+            StartedAtMs = reader.GetInt64(2),
+            CompletedAtMs = reader.GetInt64(3),
+            Strategy = reader.GetString(4),
+            Symbol = reader.GetString(5),
+            Success = Convert.ToBoolean(reader.GetValue(6), System.Globalization.CultureInfo.InvariantCulture),
+            Score = reader.GetDouble(7),
+            DurationMs = reader.GetInt64(8),
+            Encryption = reader.GetInt32(9),
+            KeyId = reader.IsDBNull(10) ? null : reader.GetString(10),
+            KemId = reader.IsDBNull(11) ? null : reader.GetString(11),
+            Payload = Bytes(reader, 12) ?? Array.Empty<byte>(),
+            OriginFingerprint = Bytes(reader, 13),
+            PrevFingerprint = Bytes(reader, 14) ?? Array.Empty<byte>(),
+            Fingerprint = Bytes(reader, 15) ?? Array.Empty<byte>(),
+        };
+
+        // A column edited outside the store may hold text instead of bytes: read its bytes, and the fingerprint check
+        // reports the record as modified instead of a cast failing.
+        private static byte[]? Bytes(System.Data.Common.DbDataReader reader, int column) => reader.GetValue(column) switch
+        {
+            byte[] bytes => bytes,
+            DBNull _ => null,
+            var other => Encoding.UTF8.GetBytes(Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty),
+        };
+
         /// <summary><see cref="ContentDigest"/>, computed before the write lock is taken.</summary>
         internal byte[]? Digest { get; set; }
 

@@ -179,6 +179,8 @@ namespace NeuralTrader.Swarm.Commands
                     BenchmarkReportFiles? files = null;
                     try
                     {
+                        foreach (var r in report.Recommendations)
+                            r.Action = Advice.ForPowerShell(r.Action);
                         files = BenchmarkReportWriter.Write(report, directory);
                     }
                     catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException)

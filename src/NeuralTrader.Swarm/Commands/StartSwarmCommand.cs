@@ -170,8 +170,7 @@ namespace NeuralTrader.Swarm.Commands
         {
             if (_inputs.Count == 0)
                 return;
-            var configured = GetCoordinator();
-            var coordinator = configured;
+            var coordinator = GetCoordinator();
             int? agents = MyInvocation.BoundParameters.ContainsKey(nameof(Agents)) ? Agents : (int?)null;
             var expanded = Deployments.Expand(_inputs, coordinator, Symbol, agents, Deployments.ToDictionary(Parameters));
             var targets = expanded.Select(e => e.Request.Strategy + (e.Request.Symbol == null ? "" : " on " + e.Request.Symbol)).Distinct().ToList();
@@ -183,43 +182,26 @@ namespace NeuralTrader.Swarm.Commands
                 foreach (var request in requests)
                     request.Options = new RunOptions { Validation = validation };
 
-            // Per-swarm resilience or image: the coordinator's options are fixed at creation, so this swarm runs on
-            // a coordinator of its own made from the configured one's options (same store and key) and registrations.
-            SwarmCoordinator? own = null;
-            if (ResilienceParameters.AnyBound(MyInvocation.BoundParameters) || MyInvocation.BoundParameters.ContainsKey(nameof(Image)))
-            {
-                own = Invoke(() => CreateSwarmCoordinator(configured));
-                coordinator = own;
-            }
+            // Per-swarm resilience or image are arguments of this run, not a coordinator of their own.
+            var run = ResilienceParameters.AnyBound(MyInvocation.BoundParameters) || Image != null
+                ? new SwarmRun
+                {
+                    Resilience = ResilienceParameters.With(coordinator.Options.Resilience, MyInvocation.BoundParameters, RetryCount, RetryDelay, CircuitBreakerThreshold, CircuitBreakerWindow, CircuitBreakerDuration),
+                    Image = Image,
+                }
+                : null;
 
             if (AsJob)
             {
-                var job = new SwarmJob(MyInvocation.Line, coordinator, requests);
-                if (own != null)
-                {
-                    // The swarm's own coordinator lives as long as the job's swarm.
-                    job.StateChanged += (_, e) =>
-                    {
-                        var state = e.JobStateInfo.State;
-                        if (state == JobState.Completed || state == JobState.Failed || state == JobState.Stopped)
-                            own.Dispose();
-                    };
-                }
+                var job = new SwarmJob(MyInvocation.Line, coordinator, requests, run);
                 JobRepository.Add(job);
                 WriteObject(job);
                 job.StartJob();
                 return;
             }
 
-            try
-            {
-                using (SwarmSession.TrackSwarm(coordinator, CancellationSource))
-                    RunSwarm(coordinator, requests);
-            }
-            finally
-            {
-                own?.Dispose();
-            }
+            using (SwarmSession.TrackSwarm(coordinator, CancellationSource))
+                RunSwarm(coordinator, requests, run);
         }
 
         /// <summary>The validation scheme the parameters ask for; Core checks the values, this only the combination.</summary>
@@ -236,29 +218,7 @@ namespace NeuralTrader.Swarm.Commands
             return folds ? new ValidationOptions { WalkForward = WalkForward, Mode = WalkForwardMode?.ToLowerInvariant() } : null;
         }
 
-        private SwarmCoordinator CreateSwarmCoordinator(SwarmCoordinator configured)
-        {
-            var options = configured.Options.Clone();
-            ResilienceParameters.Apply(options, MyInvocation.BoundParameters, RetryCount, RetryDelay, CircuitBreakerThreshold, CircuitBreakerWindow, CircuitBreakerDuration);
-            if (Image != null)
-                options.SandboxImage = Image;
-            options.Validate();
-            var coordinator = SwarmSession.CreateCoordinator(options, SwarmSession.KeyOf(configured));
-            try
-            {
-                foreach (var r in configured.GetStrategies())
-                    coordinator.RegisterStrategy(r.Name, r.Type, r.Symbols,
-                        new Dictionary<string, object?>(r.Parameters.ToDictionary(p => p.Key, p => p.Value)), r.Image, r.Description, replace: true);
-            }
-            catch
-            {
-                coordinator.Dispose();
-                throw;
-            }
-            return coordinator;
-        }
-
-        private void RunSwarm(SwarmCoordinator coordinator, List<DeploymentRequest> requests)
+        private void RunSwarm(SwarmCoordinator coordinator, List<DeploymentRequest> requests, SwarmRun? run)
         {
             var progress = new ProgressRecord(ProgressId, "Start-Swarm", $"Deploying {requests.Count} deployment(s)") { PercentComplete = 0 };
             int settled = 0, failed = 0;
@@ -278,7 +238,7 @@ namespace NeuralTrader.Swarm.Commands
                     WriteObject(output);
                     if (!output.Success && !(Cancellation.IsCancellationRequested && output.Status == nameof(DeploymentStatus.Cancelled)))
                         WriteError(SwarmErrorMapper.FromResult(output));
-                }), token));
+                }), token, run));
             }
             finally
             {

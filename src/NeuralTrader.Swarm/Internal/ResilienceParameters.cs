@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Management.Automation;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Coordination;
+using NeuralTrader.Swarm.Core.Resilience;
 
 namespace NeuralTrader.Swarm.Internal
 {
@@ -53,15 +54,20 @@ namespace NeuralTrader.Swarm.Internal
         }
 
         public static void Apply(SwarmOptions options, IDictionary<string, object> bound, int retryCount, TimeSpan retryDelay,
+            int breakerThreshold, TimeSpan breakerWindow, TimeSpan breakerDuration) =>
+            options.Resilience = With(options.Resilience, bound, retryCount, retryDelay, breakerThreshold, breakerWindow, breakerDuration);
+
+        /// <summary>A copy of <paramref name="resilience"/> with the bound parameters applied.</summary>
+        public static ResilienceOptions With(ResilienceOptions resilience, IDictionary<string, object> bound, int retryCount, TimeSpan retryDelay,
             int breakerThreshold, TimeSpan breakerWindow, TimeSpan breakerDuration)
         {
-            var r = options.Resilience.Clone();
+            var r = resilience.Clone();
             if (bound.ContainsKey("RetryCount")) r.RetryCount = retryCount;
             if (bound.ContainsKey("RetryDelay")) r.RetryDelay = retryDelay;
             if (bound.ContainsKey("CircuitBreakerThreshold")) r.CircuitBreakerThreshold = breakerThreshold;
             if (bound.ContainsKey("CircuitBreakerWindow")) r.CircuitBreakerWindow = breakerWindow;
             if (bound.ContainsKey("CircuitBreakerDuration")) r.CircuitBreakerDuration = breakerDuration;
-            options.Resilience = r;
+            return r;
         }
     }
 }

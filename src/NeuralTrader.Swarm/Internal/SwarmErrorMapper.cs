@@ -40,6 +40,10 @@ namespace NeuralTrader.Swarm.Internal
             switch (exception)
             {
                 case SwarmException swarm:
+                    // Core's advice is neutral ({retry-count=3}); users of the module read it as -RetryCount 3.
+                    var rendered = Advice.ForPowerShell(swarm.Message);
+                    if (rendered != swarm.Message)
+                        swarm = new SwarmException(swarm.ErrorId, swarm.Kind, rendered, swarm.Target, swarm);
                     return new ErrorRecord(swarm, swarm.ErrorId, Category(swarm.Kind), target ?? swarm.Target);
                 // Core lets these through from RegisterStrategy (an unknown symbol, a bad CSV): give them Core's ids.
                 case MarketDataException data:

@@ -22,11 +22,14 @@ namespace NeuralTrader.Swarm.Internal
         private Task? _task;
         private int _settled;
 
-        public SwarmJob(string command, SwarmCoordinator coordinator, IReadOnlyList<DeploymentRequest> requests)
+        private readonly SwarmRun? _run;
+
+        public SwarmJob(string command, SwarmCoordinator coordinator, IReadOnlyList<DeploymentRequest> requests, SwarmRun? run = null)
             : base(command, "SwarmJob" + Interlocked.Increment(ref s_counter).ToString(System.Globalization.CultureInfo.InvariantCulture))
         {
             _coordinator = coordinator;
             _requests = requests;
+            _run = run;
             PSJobTypeName = "SwarmJob";
         }
 
@@ -65,7 +68,7 @@ namespace NeuralTrader.Swarm.Internal
             {
                 try
                 {
-                    await _coordinator.DeploySwarmAsync(_requests, OnResult, _cancellation.Token).ConfigureAwait(false);
+                    await _coordinator.DeploySwarmAsync(_requests, OnResult, _cancellation.Token, _run).ConfigureAwait(false);
                     if (_cancellation.IsCancellationRequested)
                         state = JobState.Stopped;
                 }

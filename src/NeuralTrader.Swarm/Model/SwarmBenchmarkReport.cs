@@ -1,3 +1,4 @@
+using NeuralTrader.Swarm.Core;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -79,7 +80,7 @@ namespace NeuralTrader.Swarm
             Category = recommendation.Category.ToString();
             Severity = recommendation.Severity.ToString();
             Finding = recommendation.Finding;
-            Recommendation = recommendation.Action;
+            Recommendation = Advice.ForPowerShell(recommendation.Action);
             Rule = recommendation.Rule;
             Target = recommendation.Target;
         }

@@ -39,7 +39,7 @@ namespace NeuralTrader.Swarm
             Duration = result.Duration;
             AgentId = result.AgentId;
             SandboxId = result.SandboxId;
-            Error = result.Error;
+            Error = result.Error is null ? null : Advice.ForPowerShell(result.Error);
             ErrorId = result.ErrorId;
             ErrorKind = result.ErrorKind;
             Parameters = ToHashtable(result.Parameters);

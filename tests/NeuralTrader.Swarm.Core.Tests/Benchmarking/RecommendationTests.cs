@@ -47,8 +47,8 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
             var r = Assert.Single(Run(input));
             Assert.Equal(("LowSuccessRate", RecommendationCategory.Reliability, RecommendationSeverity.Warning), (r.Rule, r.Category, r.Severity));
             Assert.Equal("Success rate 85.2% is below 90.0% (852 of 1000 deployments succeeded).", r.Finding);
-            Assert.Contains("-RetryCount 3", r.Action);
-            Assert.Contains("Start-Swarm", r.Action);
+            Assert.Contains("-RetryCount 3", Advice.ForPowerShell(r.Action));
+            Assert.Contains("Start-Swarm", Advice.ForPowerShell(r.Action));
         }
 
         [Fact]
@@ -60,9 +60,9 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
             input.Errors = new Dictionary<string, int> { [SwarmErrorIds.InvalidParameter] = 55, [SwarmErrorIds.SandboxStartFailed] = 5 };
             var r = Run(input).Single(x => x.Rule == "LowSuccessRate");
             Assert.Equal(RecommendationSeverity.Critical, r.Severity);
-            Assert.Contains("-CircuitBreakerThreshold 5", r.Action);
-            Assert.Contains("InvalidParameter x55", r.Action);
-            Assert.DoesNotContain("-RetryCount", r.Action);
+            Assert.Contains("-CircuitBreakerThreshold 5", Advice.ForPowerShell(r.Action));
+            Assert.Contains("InvalidParameter x55", Advice.ForPowerShell(r.Action));
+            Assert.DoesNotContain("-RetryCount", Advice.ForPowerShell(r.Action));
         }
 
         [Fact]
@@ -91,7 +91,7 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
             Assert.Equal("StrategyLowSuccessRate", r.Rule);
             Assert.Equal("neural-forecast", r.Target);
             Assert.Contains("60.0%", r.Finding);
-            Assert.Contains("Get-Strategy -Name neural-forecast", r.Action);
+            Assert.Contains("Get-Strategy -Name neural-forecast", Advice.ForPowerShell(r.Action));
         }
 
         [Fact]
@@ -103,8 +103,8 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
             var r = Assert.Single(Run(input));
             Assert.Equal(("HighLatency", RecommendationCategory.Performance, RecommendationSeverity.Warning), (r.Rule, r.Category, r.Severity));
             Assert.Equal("P95 latency 6200 ms is above 5000 ms.", r.Finding);
-            Assert.Contains("-CpuLimit", r.Action);
-            Assert.Contains("-MemoryLimit", r.Action);
+            Assert.Contains("-CpuLimit", Advice.ForPowerShell(r.Action));
+            Assert.Contains("-MemoryLimit", Advice.ForPowerShell(r.Action));
             input.P95LatencyMs = 10001;
             Assert.Equal(RecommendationSeverity.Critical, Run(input).Single(x => x.Rule == "HighLatency").Severity);
             input.P95LatencyMs = 5000;
@@ -120,7 +120,7 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
             var r = Assert.Single(Run(input));
             Assert.Equal("TailLatency", r.Rule);
             Assert.Contains("4.5x", r.Finding);
-            Assert.Contains("-MaxAgents", r.Action);
+            Assert.Contains("-MaxAgents", Advice.ForPowerShell(r.Action));
         }
 
         [Fact]
@@ -143,12 +143,12 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
             var r = Assert.Single(Run(input));
             Assert.Equal(("LowThroughput", RecommendationCategory.Scalability, RecommendationSeverity.Warning), (r.Rule, r.Category, r.Severity));
             Assert.Equal("Throughput 6.50 ops/s is below 10 ops/s with 1 agents.", r.Finding);
-            Assert.Contains("-MaxAgents with Set-SwarmConfiguration from 1 to 2", r.Action);
+            Assert.Contains("-MaxAgents with Set-SwarmConfiguration from 1 to 2", Advice.ForPowerShell(r.Action));
             input.AgentsFixedByScenario = true; // a benchmark scenario's agents are its load
-            Assert.Contains("The scenario runs 1 agent(s) by design", Run(input).Single().Action);
+            Assert.Contains("The scenario runs 1 agent(s) by design", Advice.ForPowerShell(Run(input).Single().Action));
             input.AgentsFixedByScenario = false;
             input.Agents = 2; // as many agents as processors: more would contend
-            Assert.Contains("contend", Run(input).Single().Action);
+            Assert.Contains("contend", Advice.ForPowerShell(Run(input).Single().Action));
             input.ThroughputPerSecond = 0.5;
             Assert.Equal(RecommendationSeverity.Critical, Run(input).Single().Severity);
             input.ThroughputPerSecond = 10;
@@ -163,7 +163,7 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
             var r = Assert.Single(Run(input));
             Assert.Equal(("ReviewPatterns", RecommendationCategory.Learning, RecommendationSeverity.Info), (r.Rule, r.Category, r.Severity));
             Assert.Equal("7 of 12 learned patterns succeed at least 80.0% of the time.", r.Finding);
-            Assert.Contains("Get-SwarmPattern", r.Action);
+            Assert.Contains("Get-SwarmPattern", Advice.ForPowerShell(r.Action));
             input.Learning.HighSuccessPatterns = 4;
             Assert.Empty(Run(input));
         }
@@ -177,7 +177,7 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
             input.Learning = new LearningSummary { Trajectories = 200, Patterns = 0 };
             Assert.Equal("NoPatterns", Assert.Single(Run(input)).Rule);
             input.Learning = new LearningSummary { Enabled = false };
-            Assert.Contains("-Learning", Assert.Single(Run(input)).Action);
+            Assert.Contains("-Learning", Advice.ForPowerShell(Assert.Single(Run(input)).Action));
             input.Learning = null;
             Assert.Empty(Run(input));
         }
@@ -188,12 +188,12 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
             var input = Healthy();
             input.Succeeded = 95;
             input.TimedOut = 3;
-            Assert.Contains("-SandboxTimeout", Assert.Single(Run(input)).Action);
+            Assert.Contains("-SandboxTimeout", Advice.ForPowerShell(Assert.Single(Run(input)).Action));
 
             input = Healthy();
             input.Succeeded = 99;
             input.OutOfMemory = 1;
-            Assert.Contains("-MemoryLimit", Assert.Single(Run(input)).Action);
+            Assert.Contains("-MemoryLimit", Advice.ForPowerShell(Assert.Single(Run(input)).Action));
 
             input = Healthy();
             input.Succeeded = 98;
@@ -232,7 +232,37 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
             var withResults = RecommendationEngine.Analyze(RecommendationInput.FromMetrics(metrics, null, results, 2));
             var low = withResults.Single(r => r.Rule == "LowSuccessRate");
             Assert.Contains("66.7%", low.Finding);
-            Assert.Contains("-RetryCount 3", low.Action);
+            Assert.Contains("-RetryCount 3", Advice.ForPowerShell(low.Action));
+        }
+
+        [Fact]
+        public void OneAdvice_RenderedCompletelyInEachFrontEndsSyntax()
+        {
+            // Everything wrong at once: every rule fires, so every piece of advice is rendered.
+            var sick = new RecommendationInput
+            {
+                Executions = 100, Succeeded = 40, TimedOut = 20, OutOfMemory = 10, Rejected = 5, TransientFailures = 30,
+                Errors = new Dictionary<string, int> { ["SandboxTimeout"] = 20, ["InvalidParameter"] = 30 },
+                AverageLatencyMs = 9000, P50LatencyMs = 1000, P95LatencyMs = 20000, ThroughputPerSecond = 0.1, Agents = 1,
+                SandboxStartP95Ms = 9000, CleanupP95Ms = 9000, ProcessorCount = 4, Isolation = "Docker",
+                Learning = new LearningSummary { Trajectories = 100, Patterns = 0 },
+                Strategies = new List<StrategyResult> { new StrategyResult { Strategy = "momentum", Executions = 100, Succeeded = 40, SuccessRate = 0.4 } },
+            };
+            var advice = Run(sick).Concat(Run(new RecommendationInput { Executions = 10, Succeeded = 10, Learning = new LearningSummary { Enabled = false } })).ToList();
+            Assert.True(advice.Count >= 8, string.Join("\n", advice));
+            foreach (var r in advice)
+            {
+                var cmdlets = Advice.ForPowerShell(r.Action);
+                var cli = Advice.ForCli(r.Action);
+                Assert.DoesNotContain("{", cmdlets + cli);
+                Assert.DoesNotContain("--", cmdlets);
+                Assert.DoesNotMatch(@"Start-Swarm|Set-SwarmConfiguration|Get-Swarm|Get-Strategy|Clear-Swarm| -[A-Z][a-z]", cli);
+                // The same advice: only the spelling of settings and commands differs.
+                Assert.Equal(r.Action.Count(c => c == '{'), System.Text.RegularExpressions.Regex.Matches(r.Action, @"\{[^}]+\}").Count);
+            }
+
+            Assert.Contains(advice, r => Advice.ForCli(r.Action).Contains("--retry-count 3 on deploy-swarm deploy"));
+            Assert.Contains(advice, r => Advice.ForPowerShell(r.Action).Contains("-RetryCount 3 on Start-Swarm"));
         }
     }
 }

@@ -244,5 +244,42 @@ namespace NeuralTrader.Swarm.Tests.Docker
             Assert.Equal(1, await provider.CleanupAsync());
             Assert.Empty(await DockerTestEnvironment.ListByRunAsync(RunId));
         }
+
+        [DockerFact]
+        public async Task A_run_with_its_own_image_and_retries_uses_the_same_coordinator_and_its_warm_agents_keep_the_default()
+        {
+            RequireBusybox();
+            // The provider's default image is the busybox runner too, under another tag, so the tag tells which ran.
+            var defaultTag = Images.BusyboxImage.Replace("busybox:", "busybox-default:");
+            await DockerTestEnvironment.Client.Images.TagImageAsync(Images.BusyboxImage, new global::Docker.DotNet.Models.ImageTagParameters { RepositoryName = defaultTag.Split(':')[0], Tag = defaultTag.Split(':')[1] });
+            try
+            {
+                var provider = NewProvider(new DockerSandboxOptions { DefaultImage = defaultTag });
+                using var coordinator = new SwarmCoordinator(new SwarmOptions { MaxAgents = 1, Isolation = IsolationMode.Docker, LearningEnabled = false }, provider);
+                var request = new[] { new DeploymentRequest("momentum", "SPY") };
+                var run = new SwarmRun { Image = Images.BusyboxImage, Resilience = new NeuralTrader.Swarm.Core.Resilience.ResilienceOptions { RetryCount = 2 } };
+
+                var custom = Assert.Single(await coordinator.DeploySwarmAsync(request, null, CancellationToken.None, run));
+                Assert.True(custom.Success, custom.Error);
+                Assert.Equal(Images.BusyboxImage, Assert.Single(coordinator.GetSandboxes()).Image);
+
+                var plain = Assert.Single(await coordinator.DeploySwarmAsync(request));
+                Assert.True(plain.Success, plain.Error);
+                Assert.Equal(defaultTag, Assert.Single(coordinator.GetSandboxes()).Image);
+            }
+            finally
+            {
+                await DockerTestEnvironment.RemoveImageAsync(defaultTag);
+            }
+        }
+
+        [Fact]
+        public async Task A_run_image_on_process_isolation_is_refused_before_anything_runs()
+        {
+            using var coordinator = new SwarmCoordinator(new SwarmOptions { Isolation = IsolationMode.Process, LearningEnabled = false });
+            var error = await Assert.ThrowsAsync<SwarmException>(() => coordinator.DeploySwarmAsync(new[] { new DeploymentRequest("momentum", "SPY") }, null, CancellationToken.None, new SwarmRun { Image = "example/strategy:1" }));
+            Assert.Equal(SwarmErrorIds.InvalidConfiguration, error.ErrorId);
+            Assert.Equal(0, coordinator.GetMetrics().TotalExecutions);
+        }
     }
 }

@@ -86,9 +86,12 @@ namespace NeuralTrader.Swarm.Tests.Sandboxing
         [Fact]
         public async Task The_built_in_runner_starts_with_no_parent_secret_and_no_diagnostic_files()
         {
+            var started = DateTime.UtcNow.AddSeconds(-1);
             using var provider = new ProcessSandboxProvider(RunnerLocator.Locate(), "diag-test");
             using var sandbox = await provider.CreateAsync(Spec(256), CancellationToken.None);
             var pid = Pid(sandbox);
+            // Files of an earlier process with the same pid (left before diagnostics were turned off) are not this runner's.
+            string[] Made(string pattern) => Directory.GetFiles(Path.GetTempPath(), pattern).Where(f => File.GetLastWriteTimeUtc(f) >= started).ToArray();
 
             // The kernel's copy of the environment the runner was started with.
             var environ = File.ReadAllText($"/proc/{pid}/environ").Split('\0').Where(e => e.Length > 0).ToList();
@@ -97,12 +100,11 @@ namespace NeuralTrader.Swarm.Tests.Sandboxing
             Assert.All(environ, e => Assert.True(AllowedNames.Contains(e.Substring(0, e.IndexOf('='))), $"the runner got {e.Substring(0, e.IndexOf('='))}"));
 
             // With diagnostics on, the runtime creates these while the process lives and leaves them when it is killed.
-            var tmp = Path.GetTempPath();
-            Assert.Empty(Directory.GetFiles(tmp, $"clr-debug-pipe-{pid}-*"));
-            Assert.Empty(Directory.GetFiles(tmp, $"dotnet-diagnostic-{pid}-*"));
+            Assert.Empty(Made($"clr-debug-pipe-{pid}-*"));
+            Assert.Empty(Made($"dotnet-diagnostic-{pid}-*"));
             await sandbox.StopAsync();
-            Assert.Empty(Directory.GetFiles(tmp, $"clr-debug-pipe-{pid}-*"));
-            Assert.Empty(Directory.GetFiles(tmp, $"dotnet-diagnostic-{pid}-*"));
+            Assert.Empty(Made($"clr-debug-pipe-{pid}-*"));
+            Assert.Empty(Made($"dotnet-diagnostic-{pid}-*"));
         }
 
         [Fact]

@@ -122,5 +122,21 @@ namespace NeuralTrader.Swarm.Tests.Store
             using var store = dir.Open(key);
             Assert.True(store.Verify().IsValid);
         }
+
+        [Fact]
+        public void APayloadColumnTurnedIntoText_IsReadAndVerified_NotACastFailure()
+        {
+            using var dir = Seeded(null);
+            Sqlite3.Run(dir.Db, "UPDATE trajectories SET payload = CAST(payload AS TEXT) WHERE id = 't-momentum-SPY-4';");
+            Assert.Equal("text", Sqlite3.Run(dir.Db, "SELECT typeof(payload) FROM trajectories WHERE id = 't-momentum-SPY-4';").Trim());
+            using var store = dir.Open();
+            Assert.True(store.Verify().IsValid); // the same bytes, stored as text
+            Assert.Equal("momentum", store.Get("t-momentum-SPY-4")!.Trajectory!.StrategyName);
+
+            Sqlite3.Run(dir.Db, "UPDATE trajectories SET payload = 'not the payload' WHERE id = 't-momentum-SPY-5';");
+            var result = store.Verify();
+            Assert.False(result.IsValid);
+            Assert.Equal("t-momentum-SPY-5", result.FirstBadRecordId);
+        }
     }
 }

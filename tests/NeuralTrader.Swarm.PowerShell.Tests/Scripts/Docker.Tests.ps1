@@ -128,7 +128,7 @@ Describe 'Docker isolation' -Tag Docker {
 }
 
 Describe 'Isolation Auto from the built module' -Tag Docker {
-    It 'chooses Docker when the engine answers, says so, builds the image on first use and leaves no container' {
+    It 'chooses Docker when the engine answers, says so, builds the image on first use, keeps it warm and leaves no container once cleared' {
         if (Test-DockerSkipped) { return }
         # A copy of the built module whose runner differs by one trailing byte: its content-tagged image is not on the
         # engine yet, so the first swarm has to build it (and only this test's image is removed afterwards).
@@ -149,8 +149,11 @@ $out = Start-Swarm -Strategy momentum -Symbol SPY, QQQ -Verbose 4>&1
 $out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object { 'VERBOSE ' + $_.Message }
 'succeeded ' + @($out | Where-Object { $_.Success }).Count
 'isolation ' + (Get-SwarmStatus).Isolation
-$own = @(& docker ps -a --filter label=org.neuraltrader.swarm --format '{{.Label "org.neuraltrader.swarm.owner"}}' | Where-Object { $_ -match ('^[^:]+:' + $PID + ':') })
-'left ' + $own.Count
+function Get-Own { @(& docker ps -a --filter label=org.neuraltrader.swarm --format '{{.Label "org.neuraltrader.swarm.owner"}}' | Where-Object { $_ -match ('^[^:]+:' + $PID + ':') }) }
+# Warm by default: the agents keep their containers for the next swarm of this session, until Clear-Swarm.
+'warm ' + @(Get-Own).Count
+$null = Clear-Swarm
+'left ' + @(Get-Own).Count
 '@
         $saved = $env:PSModulePath, $env:XDG_DATA_HOME
         $env:PSModulePath = Join-Path $TestDrive 'modules'
@@ -171,6 +174,7 @@ $own = @(& docker ps -a --filter label=org.neuraltrader.swarm --format '{{.Label
             $text | Should -Match ('VERBOSE .*Built sandbox image ' + [regex]::Escape($tag))
             $text | Should -Match 'succeeded 2'
             $text | Should -Match 'isolation docker'
+            $text | Should -Match 'warm 2'
             $text | Should -Match 'left 0'
         }
         finally {

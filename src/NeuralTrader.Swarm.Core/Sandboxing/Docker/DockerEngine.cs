@@ -161,7 +161,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             new SwarmException(SwarmErrorIds.DockerUnavailable, SwarmErrorKind.Unavailable,
                 $"The Docker engine at {endpoint} is not reachable" + (cause != null ? $" ({Describe(cause)})" : "") + ". " +
                 "Start Docker (Linux: `sudo systemctl start docker` or run `dockerd`; Windows and macOS: start Docker Desktop), " +
-                "point DOCKER_HOST at a running engine, or use -Isolation Process.", endpoint.ToString(), cause);
+                "point DOCKER_HOST at a running engine, or use {isolation=process}.", endpoint.ToString(), cause);
 
         private static string Describe(Exception e)
         {

@@ -101,7 +101,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
             if (info.Swarm == null || !info.Swarm.ControlAvailable)
                 throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
                     $"The Docker engine at {Manager} is not a Swarm manager (swarm state: {info.Swarm?.LocalNodeState ?? "unknown"}). " +
-                    "Point -DockerEndpoint at a manager (`docker swarm init` makes one), or use -Isolation Docker.", Manager.ToString());
+                    "Point {docker-endpoint} at a manager (`docker swarm init` makes one), or use {isolation=docker}.", Manager.ToString());
             _nodes.ManagerNodeId = info.Swarm.NodeID ?? "";
             if (_options.Container.ReapOrphansOnStart && _reaper == null)
                 _reaper = Task.Run(() => SweepAsync(owner => owner.IsThisHost && !owner.IsAlive(), _disposing.Token));
@@ -168,7 +168,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                 catch (DockerApiException e)
                 {
                     throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Failed,
-                        $"The Swarm manager refused to create a sandbox service from '{image}': {Trim(e.ResponseBody ?? e.Message)}", spec.Strategy, e);
+                        $"The Swarm manager refused to create a sandbox service from '{{image}}': {Trim(e.ResponseBody ?? e.Message)}", spec.Strategy, e);
                 }
 
                 var task = await WaitForTaskAsync(serviceId, spec, image, cancellationToken).ConfigureAwait(false);
@@ -198,7 +198,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                     QueueRemoval(serviceId, network.ID);
                 if (e is DockerApiException api)
                     throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Failed,
-                        $"Attaching to the sandbox task of '{image}' failed: {Trim(api.ResponseBody ?? api.Message)}", spec.Strategy, e);
+                        $"Attaching to the sandbox task of '{{image}}' failed: {Trim(api.ResponseBody ?? api.Message)}", spec.Strategy, e);
                 throw;
             }
         }
@@ -276,16 +276,16 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                         return task;
                     if (state == TaskState.Failed || state == TaskState.Rejected || state == TaskState.Complete || state == TaskState.Shutdown || state == TaskState.Orphaned)
                         throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
-                            $"The sandbox task of '{image}' did not start ({why}).", spec.Strategy);
+                            $"The sandbox task of '{{image}}' did not start ({why}).", spec.Strategy);
                     // A task assigned to a node that has since gone down never starts (restart condition none):
                     // fail now, so a retry is placed on a node that is up instead of waiting out the timeout.
                     if (!string.IsNullOrEmpty(task.NodeID) && await _nodes.StateAsync(task.NodeID, cancellationToken).ConfigureAwait(false) is string nodeState && nodeState != "ready")
                         throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
-                            $"The sandbox task of '{image}' was placed on node {task.NodeID}, which is {nodeState} ({why}).", spec.Strategy);
+                            $"The sandbox task of '{{image}}' was placed on node {task.NodeID}, which is {nodeState} ({why}).", spec.Strategy);
                 }
                 if (watch.Elapsed > _options.PlacementTimeout)
                     throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Timeout,
-                        $"The sandbox task of '{image}' was not running within {_options.PlacementTimeout.TotalSeconds:0.#} s (readiness check: placement; task {why})" +
+                        $"The sandbox task of '{{image}}' was not running within {_options.PlacementTimeout.TotalSeconds:0.#} s (readiness check: placement; task {why})" +
                         (_options.Constraints.Count > 0 ? $"; constraints: {string.Join(", ", _options.Constraints)}." : "."), spec.Strategy);
                 await Task.Delay(100, cancellationToken).ConfigureAwait(false);
             }

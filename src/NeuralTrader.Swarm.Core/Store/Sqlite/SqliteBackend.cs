@@ -471,7 +471,7 @@ namespace NeuralTrader.Swarm.Core.Store.Sqlite
                 {
                     while (reader.Read())
                     {
-                        yield return SqliteSchema.ReadRow(reader);
+                        yield return RecordRow.Read(reader);
                     }
                 }
             }

@@ -59,27 +59,6 @@ namespace NeuralTrader.Swarm.Core.Store.Sqlite
             DefaultTimeout = (int)Math.Max(1, Math.Ceiling(busyTimeout.TotalSeconds)),
         }.ToString();
 
-        /// <summary>Reads a row selected by <see cref="SelectRows"/>.</summary>
-        internal static RecordRow ReadRow(SqliteDataReader reader) => new RecordRow
-        {
-            Seq = reader.GetInt64(0),
-            Id = reader.GetString(1),
-            StartedAtMs = reader.GetInt64(2),
-            CompletedAtMs = reader.GetInt64(3),
-            Strategy = reader.GetString(4),
-            Symbol = reader.GetString(5),
-            Success = reader.GetInt64(6) != 0,
-            Score = reader.GetDouble(7),
-            DurationMs = reader.GetInt64(8),
-            Encryption = reader.GetInt32(9),
-            KeyId = reader.IsDBNull(10) ? null : reader.GetString(10),
-            KemId = reader.IsDBNull(11) ? null : reader.GetString(11),
-            Payload = reader.IsDBNull(12) ? Array.Empty<byte>() : (byte[])reader.GetValue(12),
-            OriginFingerprint = reader.IsDBNull(13) ? null : (byte[])reader.GetValue(13),
-            PrevFingerprint = reader.IsDBNull(14) ? Array.Empty<byte>() : (byte[])reader.GetValue(14),
-            Fingerprint = reader.IsDBNull(15) ? Array.Empty<byte>() : (byte[])reader.GetValue(15),
-        };
-
         /// <summary>Binds a registration to <see cref="InsertStrategy"/>'s parameters.</summary>
         internal static void BindStrategy(SqliteCommand command, StoredStrategy strategy)
         {
