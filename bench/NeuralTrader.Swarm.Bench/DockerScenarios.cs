@@ -124,6 +124,20 @@ namespace NeuralTrader.Swarm.Bench
             public double EchoP50 = double.NaN, EchoP99 = double.NaN, StartP50 = double.NaN, StartP95 = double.NaN, RemoveP50 = double.NaN;
         }
 
+        /// <summary>The published linux AOT runner's folder, or null.</summary>
+        internal static string? RunnerDirectoryOrNull() => RunnerDirectory();
+
+        /// <summary>Removes this run's containers; returns how many are left.</summary>
+        internal static Task<int> SweepRunAsync(DockerClient client, string runId) => SweepAsync(client, runId);
+
+        /// <summary>Containers (running or not) labelled with <paramref name="session"/>.</summary>
+        internal static async Task<IList<ContainerListResponse>> ListBySessionAsync(DockerClient client, string session) =>
+            await client.Containers.ListContainersAsync(new ContainersListParameters
+            {
+                All = true,
+                Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [SwarmLabels.Session + "=" + session] = true } },
+            }).ConfigureAwait(false);
+
         private static string? RunnerDirectory()
         {
             var env = Environment.GetEnvironmentVariable(SandboxImageBuilder.RunnerDirectoryVariable);
@@ -304,7 +318,7 @@ namespace NeuralTrader.Swarm.Bench
         }
 
         /// <summary>The naive loop: `docker run --rm -i --network none IMAGE`, one run request on stdin, read the answer; same parallelism.</summary>
-        private static async Task<double> NaiveDockerAsync(string image, string run, string csv, int parallel, int executions)
+        internal static async Task<double> NaiveDockerAsync(string image, string run, string csv, int parallel, int executions)
         {
             var data = CsvPriceReader.ReadFile(csv, "SPY").ToPriceData();
             int next = -1;

@@ -16,6 +16,10 @@ namespace NeuralTrader.Swarm.Bench
     ///   report --in FILE --micro DIR --md FILE         merges BenchmarkDotNet's JSON and writes the Markdown table
     ///   merge-docker --in FILE --from FILE --md FILE   replaces the Docker rows of a results JSON with another run's
     ///   loop [--isolation docker|process] [--rounds N] [--no-learning]   warm swarms in a loop, for profiling
+    ///   sweep [--isolation docker|process|in-process] [--agents N] [--per-agent N] [--no-learning]   one sweep, printed
+    ///   burst [--agents N] [--mode unbounded|bounded|warm-pool]   one burst of Docker sandbox starts, printed
+    ///   jsoncost                                       what one backtest's response costs to write and read
+    ///   owner-child                                    internal: owns a warm Docker swarm until killed (issue 18's kill -9 row)
     ///   store-child ...                                internal: one writer process of the 4-process store scenario
     /// </summary>
     public static class Program
@@ -30,6 +34,15 @@ namespace NeuralTrader.Swarm.Bench
                     return 0;
                 case "loop":
                     return await SwarmLoop.RunAsync(Arg(args, "--isolation") ?? "docker", int.Parse(Arg(args, "--rounds") ?? "20", System.Globalization.CultureInfo.InvariantCulture), !args.Contains("--no-learning")).ConfigureAwait(false);
+                case "sweep":
+                    return await SweepScenario.RunAsync(Arg(args, "--isolation") ?? "docker", int.Parse(Arg(args, "--agents") ?? "10", System.Globalization.CultureInfo.InvariantCulture),
+                        int.Parse(Arg(args, "--per-agent") ?? "1000", System.Globalization.CultureInfo.InvariantCulture), !args.Contains("--no-learning")).ConfigureAwait(false);
+                case "burst":
+                    return await BurstScenario.RunAsync(int.Parse(Arg(args, "--agents") ?? "50", System.Globalization.CultureInfo.InvariantCulture), Arg(args, "--mode") ?? "bounded").ConfigureAwait(false);
+                case "owner-child":
+                    return await Issue18Scenarios.OwnerChildAsync().ConfigureAwait(false);
+                case "jsoncost":
+                    return JsonCost.Run();
                 case "store-child":
                     return StoreScenario.Child(args);
                 case "report":
@@ -54,7 +67,7 @@ namespace NeuralTrader.Swarm.Bench
         {
             string output = Arg(args, "--out") ?? "latest.json";
             bool quick = args.Contains("--quick");
-            var only = (Arg(args, "--only") ?? "overhead,throughput,coldstart,scale,kernel,store,docker").Split(',');
+            var only = (Arg(args, "--only") ?? "overhead,throughput,coldstart,scale,kernel,store,docker,issue18").Split(',');
             var results = new ResultsFile { StartedAt = DateTimeOffset.UtcNow };
             results.Machine["cores"] = Environment.ProcessorCount.ToString();
             results.Machine["os"] = RuntimeInformation.OSDescription;
@@ -80,6 +93,7 @@ namespace NeuralTrader.Swarm.Bench
                 await Step("kernel", () => { KernelScenario.Run(results, 2_000_000, quick ? 3 : 10); return Task.CompletedTask; });
                 await Step("store", () => { StoreScenario.Run(results, work, quick ? 4_000 : 20_000, quick ? 10_000 : 100_000); return Task.CompletedTask; });
                 await Step("docker", () => DockerScenarios.RunAsync(results, work, quick));
+                await Step("issue18", () => Issue18Scenarios.RunAsync(results, work, quick));
                 await Step("docker-throughput", () => DockerScenarios.ThroughputOnlyAsync(results, work));
             }
             finally

@@ -17,6 +17,12 @@ namespace NeuralTrader.Swarm.Protocol
         public const string Describe = "describe";
         /// <summary>Asks the runner to exit after answering.</summary>
         public const string Shutdown = "shutdown";
+        /// <summary>
+        /// Several <c>run</c> requests in one line (<see cref="RunnerRequest.Requests"/>), answered in one line with one
+        /// response each, in order (<see cref="RunnerResponse.Responses"/>). Protocol 3: a sweep pays one round trip per
+        /// batch instead of one per backtest.
+        /// </summary>
+        public const string Batch = "batch";
     }
 
     /// <summary>One request line from the coordinator to a runner.</summary>
@@ -36,6 +42,8 @@ namespace NeuralTrader.Swarm.Protocol
         public PriceData? Data { get; set; }
         /// <summary>How much detail a <c>run</c> returns.</summary>
         public RunOptions? Options { get; set; }
+        /// <summary>The <c>run</c> requests of a <c>batch</c>, each with its own id.</summary>
+        public List<RunnerRequest>? Requests { get; set; }
     }
 
     /// <summary>Detail a run returns; smaller responses are faster.</summary>
@@ -111,6 +119,8 @@ namespace NeuralTrader.Swarm.Protocol
         public int? Bars { get; set; }
         /// <summary>What went wrong when <see cref="Ok"/> is false.</summary>
         public RunnerError? Error { get; set; }
+        /// <summary>For <c>batch</c>: one response per request, in the requests' order (each ok or not on its own).</summary>
+        public List<RunnerResponse>? Responses { get; set; }
     }
 
     /// <summary>A structured error: a stable code and a human message.</summary>
@@ -283,6 +293,7 @@ namespace NeuralTrader.Swarm.Protocol
     }
 
     /// <summary>One fill-to-fill round trip; an open trade has no exit.</summary>
+    [JsonConverter(typeof(TradeRecordConverter))]
     public sealed class TradeRecord
     {
         /// <summary>Long or Short.</summary>
@@ -302,6 +313,7 @@ namespace NeuralTrader.Swarm.Protocol
     }
 
     /// <summary>A point of the equity curve.</summary>
+    [JsonConverter(typeof(EquityPointConverter))]
     public sealed class EquityPoint
     {
         /// <summary>Bar date.</summary>
@@ -324,10 +336,12 @@ namespace NeuralTrader.Swarm.Protocol
     {
         /// <summary>
         /// Version of this protocol, reported by ping. 2 added intraday timestamps, validation segments and
-        /// the metrics of docs/strategies.md; every addition is optional, so a version-1 runner still serves
-        /// daily runs without validation.
+        /// the metrics of docs/strategies.md; 3 added <c>batch</c>. Every addition is optional, so a version-1 runner
+        /// still serves daily runs without validation, one request at a time.
         /// </summary>
-        public const int Version = 2;
+        public const int Version = 3;
+        /// <summary>Most requests one <c>batch</c> may carry.</summary>
+        public const int MaxBatch = 256;
         /// <summary>Longest request or response line either side accepts (16 MiB: ten years of bars fit many times over).</summary>
         public const int MaxLineBytes = 16 * 1024 * 1024;
     }

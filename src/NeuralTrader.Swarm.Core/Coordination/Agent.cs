@@ -67,15 +67,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
 
                 current = "run";
                 step.Restart();
-                var run = new RunnerRequest
-                {
-                    Id = NextId(),
-                    Op = RunnerOps.Run,
-                    Strategy = deployment.Registration.Type,
-                    Dataset = deployment.Dataset,
-                    Parameters = deployment.ProtocolParameters,
-                    Options = deployment.RunOptions,
-                };
+                var run = RunRequest(deployment);
                 if (deployment.Image != null)
                     run.Data = deployment.Series?.ToPriceData();
                 var response = await sandbox.SendAsync(run, _options.SandboxTimeout, cancellationToken).ConfigureAwait(false);
@@ -109,6 +101,118 @@ namespace NeuralTrader.Swarm.Core.Coordination
             result.Operations = steps;
             return result;
         }
+
+        /// <summary>
+        /// Whether a deployment may travel in a <c>batch</c>: the built-in runner (a custom image may speak an older
+        /// protocol) and none of the test hooks that are meant to fail one sandbox on purpose (delay, allocation).
+        /// </summary>
+        public static bool CanBatch(ResolvedDeployment deployment) =>
+            deployment.SandboxImage == null && deployment.RunOptions?.DelayMs == null && deployment.RunOptions?.AllocateMb == null;
+
+        /// <summary>
+        /// Runs deployments that <see cref="CanBatch"/> in one <c>batch</c> request: one round trip for all of them.
+        /// Returns a result per deployment, each as <see cref="RunAsync"/> would have settled it, or null where the
+        /// deployment must run alone: the batch as a whole failed (sandbox crashed or timed out, a runner older than
+        /// protocol 3), so each one's own run says what is wrong with it. Each step's time is shared out evenly, so
+        /// the deployments' durations add up to the time the agent spent. Never throws.
+        /// </summary>
+        public async Task<DeploymentResult?[]> RunBatchAsync(IReadOnlyList<ResolvedDeployment> batch, CancellationToken cancellationToken)
+        {
+            var settled = new DeploymentResult?[batch.Count];
+            var startedAt = DateTimeOffset.UtcNow;
+            var total = Stopwatch.StartNew();
+            try
+            {
+                var sandbox = await EnsureSandboxAsync(batch[0], cancellationToken).ConfigureAwait(false);
+                double createMs = total.Elapsed.TotalMilliseconds;
+                foreach (var deployment in batch)
+                {
+                    if (!_loaded.Add(deployment.Dataset))
+                        continue;
+                    var load = new RunnerRequest { Id = NextId(), Op = RunnerOps.Load, Dataset = deployment.Dataset, Data = deployment.Series!.ToPriceData() };
+                    var loaded = await sandbox.SendAsync(load, _options.SandboxTimeout, cancellationToken).ConfigureAwait(false);
+                    if (!loaded.Ok)
+                    {
+                        _loaded.Remove(deployment.Dataset);
+                        return settled; // each deployment's own run reports the data problem
+                    }
+                }
+                double loadMs = total.Elapsed.TotalMilliseconds - createMs;
+
+                var requests = batch.Select(RunRequest).ToList();
+                // Every deployment keeps its own time budget: the batch may take as long as they would one by one.
+                var timeout = TimeSpan.FromTicks(Math.Min(TimeSpan.MaxValue.Ticks / 2, _options.SandboxTimeout.Ticks * batch.Count));
+                var response = await sandbox.SendAsync(new RunnerRequest { Id = NextId(), Op = RunnerOps.Batch, Requests = requests }, timeout, cancellationToken).ConfigureAwait(false);
+                double runMs = total.Elapsed.TotalMilliseconds - createMs - loadMs;
+                var responses = response.Responses;
+                if (!response.Ok || responses == null || responses.Count != batch.Count)
+                    return settled;
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    if (!string.Equals(responses[i].Id, requests[i].Id, StringComparison.Ordinal))
+                        return new DeploymentResult?[batch.Count];
+                }
+
+                double n = batch.Count;
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    var result = batch[i].NewResult(Id);
+                    result.StartedAt = startedAt;
+                    result.SandboxId = sandbox.Id;
+                    var item = responses[i];
+                    bool ok = item.Ok && item.Result != null;
+                    result.Operations = new List<OperationTiming>
+                    {
+                        new OperationTiming("create-sandbox", createMs / n, true),
+                        new OperationTiming("load-data", loadMs / n, true),
+                        new OperationTiming("run", runMs / n, item.Ok),
+                        new OperationTiming("collect", 0, ok),
+                    };
+                    if (ok)
+                    {
+                        result.Backtest = item.Result;
+                        result.Parameters = item.Result!.Parameters.ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.OrdinalIgnoreCase);
+                        result.Status = DeploymentStatus.Succeeded;
+                    }
+                    else
+                    {
+                        Fail(result, RunnerFailure(item.Error, batch[i]));
+                    }
+                    result.Duration = TimeSpan.FromTicks(total.Elapsed.Ticks / batch.Count);
+                    settled[i] = result;
+                }
+                return settled;
+            }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                await DiscardSandboxAsync().ConfigureAwait(false);
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    var result = batch[i].NewResult(Id);
+                    Fail(result, new SwarmException(SwarmErrorIds.DeploymentCancelled, SwarmErrorKind.Cancelled, "The deployment was cancelled.", batch[i].Registration.Name));
+                    result.Duration = total.Elapsed;
+                    settled[i] = result;
+                }
+                return settled;
+            }
+            catch (SwarmException)
+            {
+                // The batch as a whole failed; a dead sandbox goes, and each deployment runs alone on a fresh one.
+                if (_sandbox != null && !_sandbox.IsAlive)
+                    await DiscardSandboxAsync().ConfigureAwait(false);
+                return new DeploymentResult?[batch.Count];
+            }
+        }
+
+        private RunnerRequest RunRequest(ResolvedDeployment deployment) => new RunnerRequest
+        {
+            Id = NextId(),
+            Op = RunnerOps.Run,
+            Strategy = deployment.Registration.Type,
+            Dataset = deployment.Dataset,
+            Parameters = deployment.ProtocolParameters,
+            Options = deployment.RunOptions,
+        };
 
         /// <summary>Stops the agent's sandbox; returns the time it took, for the cleanup step.</summary>
         public async Task<double> StopAsync()

@@ -264,28 +264,81 @@ namespace NeuralTrader.Swarm.Core.Coordination
             _learning?.EnsureWritable();
             var tasks = new Task[workers];
             for (int w = 0; w < workers; w++)
-                tasks[w] = Task.Run(() => WorkAsync(queue, requests, results, onResult, resilience, run?.Image, cancellationToken));
+                tasks[w] = Task.Run(() => WorkAsync(queue, requests, results, onResult, resilience, run?.Image, BatchSize(resilience, requests.Count, workers), cancellationToken));
             await Task.WhenAll(tasks).ConfigureAwait(false);
             if (_learning != null)
                 await _learning.FlushAsync().ConfigureAwait(false);
             return results;
         }
 
+        /// <summary>Most deployments an agent takes from the queue at once, and sends in one batch.</summary>
+        internal const int MaxBatch = 32;
+
+        /// <summary>
+        /// Deployments an agent takes from the queue at once: enough that a sweep pays one round trip per batch instead
+        /// of one per backtest, few enough that every agent still gets about four batches (so the agents finish
+        /// together). 1 (one at a time, as before batching) for small swarms and whenever retries or the circuit
+        /// breaker are on: those judge each deployment's own attempt.
+        /// </summary>
+        private static int BatchSize(DeploymentResilience resilience, int deployments, int workers) =>
+            resilience.IsPassThrough ? Math.Max(1, Math.Min(MaxBatch, deployments / (workers * 4))) : 1;
+
         private async Task WorkAsync(ConcurrentQueue<int> queue, IReadOnlyList<DeploymentRequest> requests,
-            DeploymentResult[] results, Action<DeploymentResult>? onResult, DeploymentResilience resilience, string? runImage, CancellationToken cancellationToken)
+            DeploymentResult[] results, Action<DeploymentResult>? onResult, DeploymentResilience resilience, string? runImage, int batch, CancellationToken cancellationToken)
         {
             var agent = _idle.Take() ?? new Agent(NewAgentId(), _provider.Value, Options, symbol => _prices.Get(symbol));
+            var taken = new List<int>(batch);
+            var prepared = new List<(int Index, ResolvedDeployment? Deployment, DeploymentResult? Failed)>(batch);
             try
             {
-                while (queue.TryDequeue(out int index))
+                while (true)
                 {
-                    var (result, deployment) = await RunOneAsync(agent, index, requests[index], resilience, runImage, cancellationToken).ConfigureAwait(false);
-                    // Input that never ran (unknown strategy or symbol, bad parameters or data) teaches nothing about parameters.
-                    if (!NeverRan(result))
-                        _learning?.Record(result, deployment, requests[index], requests.Count);
-                    results[index] = result;
-                    Record(result);
-                    onResult?.Invoke(result);
+                    taken.Clear();
+                    while (taken.Count < batch && queue.TryDequeue(out int index))
+                        taken.Add(index);
+                    if (taken.Count == 0)
+                        break;
+
+                    // Resolve and predict each in queue order, run those that can travel together in one batch, then
+                    // settle each in queue order: results, trajectories and callbacks are the same as one at a time.
+                    prepared.Clear();
+                    foreach (int index in taken)
+                    {
+                        var (deployment, failed) = await PrepareAsync(agent, index, requests[index], runImage, cancellationToken).ConfigureAwait(false);
+                        prepared.Add((index, deployment, failed));
+                    }
+                    var batchable = prepared.Where(p => p.Deployment != null && Agent.CanBatch(p.Deployment)).Select(p => p.Deployment!).ToList();
+                    var batched = new Dictionary<ResolvedDeployment, DeploymentResult>();
+                    if (batchable.Count > 1)
+                    {
+                        Enter();
+                        try
+                        {
+                            var settled = await agent.RunBatchAsync(batchable, cancellationToken).ConfigureAwait(false);
+                            for (int i = 0; i < settled.Length; i++)
+                            {
+                                if (settled[i] is DeploymentResult done)
+                                {
+                                    done.Attempts = 1;
+                                    batched[batchable[i]] = done;
+                                }
+                            }
+                        }
+                        finally
+                        {
+                            Interlocked.Decrement(ref _active);
+                        }
+                    }
+                    foreach (var (index, deployment, failed) in prepared)
+                    {
+                        var result = failed ?? (batched.TryGetValue(deployment!, out var done) ? done : await RunPreparedAsync(agent, deployment!, resilience, cancellationToken).ConfigureAwait(false));
+                        // Input that never ran (unknown strategy or symbol, bad parameters or data) teaches nothing about parameters.
+                        if (!NeverRan(result))
+                            _learning?.Record(result, deployment, requests[index], requests.Count);
+                        results[index] = result;
+                        Record(result);
+                        onResult?.Invoke(result);
+                    }
                 }
             }
             finally
@@ -295,16 +348,17 @@ namespace NeuralTrader.Swarm.Core.Coordination
             }
         }
 
-        private async Task<(DeploymentResult, ResolvedDeployment?)> RunOneAsync(Agent agent, int index, DeploymentRequest request, DeploymentResilience resilience, string? runImage, CancellationToken cancellationToken)
+        /// <summary>Resolves a deployment and makes its prediction; a deployment that cannot run comes back settled instead.</summary>
+        private async Task<(ResolvedDeployment?, DeploymentResult?)> PrepareAsync(Agent agent, int index, DeploymentRequest request, string? runImage, CancellationToken cancellationToken)
         {
-            ResolvedDeployment deployment;
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                deployment = Resolve(index, request);
+                var deployment = Resolve(index, request);
                 deployment.RunImage = runImage;
                 if (_learning != null)
                     await _learning.PrepareAsync(deployment, parametersGiven: request.Parameters is { Count: > 0 } || deployment.Registration.Parameters.Count > 0, cancellationToken).ConfigureAwait(false);
+                return (deployment, null);
             }
             catch (Exception e) when (e is SwarmException || e is OperationCanceledException)
             {
@@ -318,14 +372,17 @@ namespace NeuralTrader.Swarm.Core.Coordination
                     StartedAt = DateTimeOffset.UtcNow,
                 };
                 Agent.Fail(failed, e as SwarmException ?? new SwarmException(SwarmErrorIds.DeploymentCancelled, SwarmErrorKind.Cancelled, "The deployment was cancelled.", request.Strategy));
-                return (failed, null);
+                return (null, failed);
             }
+        }
 
-            Interlocked.Increment(ref _active);
-            UpdatePeak();
+        /// <summary>Runs one prepared deployment on its own, under the retry and circuit-breaker rules.</summary>
+        private async Task<DeploymentResult> RunPreparedAsync(Agent agent, ResolvedDeployment deployment, DeploymentResilience resilience, CancellationToken cancellationToken)
+        {
+            Enter();
             try
             {
-                var result = await resilience.ExecuteAsync(deployment.Registration.Name,
+                return await resilience.ExecuteAsync(deployment.Registration.Name,
                     (attempt, token) => agent.RunAsync(deployment, token),
                     rejected =>
                     {
@@ -334,12 +391,18 @@ namespace NeuralTrader.Swarm.Core.Coordination
                         return settled;
                     },
                     cancellationToken).ConfigureAwait(false);
-                return (result, deployment);
             }
             finally
             {
                 Interlocked.Decrement(ref _active);
             }
+        }
+
+        /// <summary>An agent starts running deployments (the active and peak counts).</summary>
+        private void Enter()
+        {
+            Interlocked.Increment(ref _active);
+            UpdatePeak();
         }
 
         private ResolvedDeployment Resolve(int index, DeploymentRequest request)

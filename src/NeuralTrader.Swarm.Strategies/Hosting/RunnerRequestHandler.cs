@@ -21,7 +21,7 @@ namespace NeuralTrader.Swarm.Strategies.Hosting
         /// <summary>Largest <see cref="RunOptions.AllocateMb"/> accepted.</summary>
         public const int MaxAllocateMb = 1 << 20;
 
-        private static readonly string KnownOps = string.Join(", ", new[] { RunnerOps.Ping, RunnerOps.Load, RunnerOps.Run, RunnerOps.Describe, RunnerOps.Shutdown });
+        private static readonly string KnownOps = string.Join(", ", new[] { RunnerOps.Ping, RunnerOps.Load, RunnerOps.Run, RunnerOps.Batch, RunnerOps.Describe, RunnerOps.Shutdown });
         private readonly Dictionary<string, PriceSeries> _datasets = new Dictionary<string, PriceSeries>(StringComparer.OrdinalIgnoreCase);
         private readonly ByteBuffer _buffer = new ByteBuffer(16 * 1024);
         private readonly Utf8JsonWriter _writer;
@@ -128,6 +128,8 @@ namespace NeuralTrader.Swarm.Strategies.Hosting
                         return Load(request);
                     case RunnerOps.Run:
                         return Run(request);
+                    case RunnerOps.Batch:
+                        return Batch(request);
                     case RunnerOps.Shutdown:
                         shutdown = true;
                         return new RunnerResponse { Id = id, Ok = true };
@@ -286,6 +288,36 @@ namespace NeuralTrader.Swarm.Strategies.Hosting
             BacktestResult result = StrategyCatalog.Run(request.Strategy!, series, Parameters(request.Parameters), options);
             GC.KeepAlive(ballast);
             return new RunnerResponse { Id = request.Id, Ok = true, Result = result };
+        }
+
+        /// <summary>Runs each request of a batch on its own: one failing says why in its own response and the others still run.</summary>
+        private RunnerResponse Batch(RunnerRequest request)
+        {
+            var requests = request.Requests;
+            if (requests is null || requests.Count == 0)
+            {
+                return Error(request.Id, RunnerErrorCodes.InvalidRequest, "batch needs a non-empty 'requests' array of run requests.");
+            }
+
+            if (requests.Count > RunnerProtocol.MaxBatch)
+            {
+                return Error(request.Id, RunnerErrorCodes.InvalidRequest, "batch carries " + requests.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    + " requests; at most " + RunnerProtocol.MaxBatch.ToString(System.Globalization.CultureInfo.InvariantCulture) + " are allowed.");
+            }
+
+            var responses = new List<RunnerResponse>(requests.Count);
+            foreach (RunnerRequest? item in requests)
+            {
+                if (item is null || !string.Equals(item.Op, RunnerOps.Run, StringComparison.OrdinalIgnoreCase))
+                {
+                    responses.Add(Error(item?.Id, RunnerErrorCodes.InvalidRequest, "A batch carries only run requests, got '" + Clip(item?.Op ?? "null") + "'."));
+                    continue;
+                }
+
+                responses.Add(Handle(item, out _));
+            }
+
+            return new RunnerResponse { Id = request.Id, Ok = true, Responses = responses };
         }
 
         private static IEnumerable<KeyValuePair<string, object?>>? Parameters(Dictionary<string, JsonElement>? parameters)

@@ -74,6 +74,62 @@ namespace NeuralTrader.Swarm.Tests.Coordination
         }
 
         [Fact]
+        public async Task A_sweep_travels_in_batches_and_settles_each_deployment_as_one_at_a_time_would()
+        {
+            // 2 agents x 40 deployments: each agent takes 5 at a time (40 / (2 x 4)) and sends them as one batch.
+            // The same plan one at a time (retries on: every attempt is judged alone, so nothing is batched) must
+            // settle every deployment the same way, the invalid one included.
+            var symbols = new[] { "SPY", "QQQ" };
+            var strategies = new[] { "momentum", "mean-reversion" };
+            var plan = Enumerable.Range(0, 40)
+                .Select(i => new DeploymentRequest(strategies[i % 2], symbols[(i / 2) % 2],
+                    new Dictionary<string, object?> { ["lookback"] = i == 13 ? -5 : 5 + i }))
+                .ToList();
+
+            async Task<(IReadOnlyList<DeploymentResult> Results, CountingProvider Provider, List<int> Streamed)> SweepAsync(SwarmOptions options)
+            {
+                var provider = new CountingProvider(new ProcessSandboxProvider(RunnerLocator.Locate(), "test"));
+                using var coordinator = new SwarmCoordinator(options, provider);
+                var streamed = new List<int>();
+                var results = await coordinator.DeploySwarmAsync(plan, r => { lock (streamed) streamed.Add(r.Index); });
+                await coordinator.CleanupAsync();
+                return (results, provider, streamed);
+            }
+
+            var batched = await SweepAsync(ProcessOptions(maxAgents: 2));
+            var single = ProcessOptions(maxAgents: 2);
+            single.Resilience.RetryCount = 1;
+            var alone = await SweepAsync(single);
+
+            Assert.True(batched.Provider.Ops.GetValueOrDefault(RunnerOps.Batch) >= 2, "the sweep was sent in batches");
+            Assert.InRange(batched.Provider.Ops.GetValueOrDefault(RunnerOps.Run), 0, 0);
+            Assert.Equal(0, alone.Provider.Ops.GetValueOrDefault(RunnerOps.Batch));
+            Assert.Equal(Enumerable.Range(0, 40), batched.Results.Select(r => r.Index));
+            Assert.Equal(40, batched.Streamed.Count);
+            Assert.Equal(SwarmErrorIds.InvalidParameter, batched.Results[13].ErrorId);
+            for (int i = 0; i < 40; i++)
+            {
+                var b = batched.Results[i];
+                var a = alone.Results[i];
+                Assert.Equal(a.Status, b.Status);
+                Assert.Equal(a.ErrorId, b.ErrorId);
+                Assert.Equal(a.Strategy, b.Strategy);
+                Assert.Equal(a.Symbol, b.Symbol);
+                Assert.Equal(1, b.Attempts);
+                if (!a.Success)
+                    continue;
+                Assert.Equal(a.Parameters.OrderBy(p => p.Key), b.Parameters.OrderBy(p => p.Key));
+                Assert.Equal(a.Backtest!.Metrics.TotalReturn, b.Backtest!.Metrics.TotalReturn);
+                Assert.Equal(a.Backtest.Metrics.Sharpe, b.Backtest.Metrics.Sharpe);
+                Assert.Equal(a.Backtest.Signal, b.Backtest.Signal);
+                Assert.Equal(a.Backtest.Trades.Select(t => (t.EntryDate, t.ExitDate, t.Pnl)), b.Backtest.Trades.Select(t => (t.EntryDate, t.ExitDate, t.Pnl)));
+                Assert.Equal(a.Backtest.Equity.Select(e => (e.Date, e.Equity)), b.Backtest.Equity.Select(e => (e.Date, e.Equity)));
+                Assert.Equal(a.Operations.Select(o => o.Name), b.Operations.Select(o => o.Name));
+                Assert.StartsWith("proc-", b.SandboxId);
+            }
+        }
+
+        [Fact]
         public async Task Cancelling_while_cleanup_kills_the_sandboxes_settles_every_deployment_without_throwing()
         {
             // Stop-Swarm cancels a swarm and cleans its sandboxes up at once: agents then write to runners that are
@@ -206,6 +262,8 @@ namespace NeuralTrader.Swarm.Tests.Coordination
             public CountingProvider(ISandboxProvider inner) => _inner = inner;
 
             public ConcurrentBag<int> Pids { get; } = new ConcurrentBag<int>();
+            /// <summary>Requests sent, by op.</summary>
+            public ConcurrentDictionary<string, int> Ops { get; } = new ConcurrentDictionary<string, int>();
             public int Live => Volatile.Read(ref _live);
             public int PeakLive => Volatile.Read(ref _peak);
             public string Kind => _inner.Kind;
@@ -221,7 +279,7 @@ namespace NeuralTrader.Swarm.Tests.Coordination
                 {
                     var sandbox = await _inner.CreateAsync(spec, cancellationToken);
                     Pids.Add(int.Parse(sandbox.Id.Substring("proc-".Length)));
-                    return new Counted(sandbox, () => Interlocked.Decrement(ref _live));
+                    return new Counted(sandbox, () => Interlocked.Decrement(ref _live), Ops);
                 }
                 catch
                 {
@@ -237,19 +295,24 @@ namespace NeuralTrader.Swarm.Tests.Coordination
             private sealed class Counted : ISandbox
             {
                 private readonly ISandbox _inner;
+                private readonly ConcurrentDictionary<string, int> _ops;
                 private Action? _onStop;
 
-                public Counted(ISandbox inner, Action onStop)
+                public Counted(ISandbox inner, Action onStop, ConcurrentDictionary<string, int> ops)
                 {
                     _inner = inner;
                     _onStop = onStop;
+                    _ops = ops;
                 }
 
                 public string Id => _inner.Id;
                 public SandboxInfo Info => _inner.Info;
                 public bool IsAlive => _inner.IsAlive;
-                public Task<RunnerResponse> SendAsync(RunnerRequest request, TimeSpan timeout, CancellationToken cancellationToken) =>
-                    _inner.SendAsync(request, timeout, cancellationToken);
+                public Task<RunnerResponse> SendAsync(RunnerRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+                {
+                    _ops.AddOrUpdate(request.Op ?? "", 1, (_, n) => n + 1);
+                    return _inner.SendAsync(request, timeout, cancellationToken);
+                }
 
                 public async Task StopAsync()
                 {

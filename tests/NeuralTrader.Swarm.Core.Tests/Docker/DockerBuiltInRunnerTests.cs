@@ -163,6 +163,55 @@ namespace NeuralTrader.Swarm.Tests.Docker
         }
 
         [DockerRunnerFact]
+        public async Task Built_in_runner_answers_a_batch_with_one_response_per_run_in_order()
+        {
+            RequireRunner();
+            var provider = BuiltInProvider();
+            var sandbox = await provider.CreateAsync(Spec("batch"), CancellationToken.None);
+            var loaded = await sandbox.SendAsync(new RunnerRequest { Id = "l", Op = RunnerOps.Load, Dataset = "SYN", Data = Synthetic(300) }, TimeSpan.FromSeconds(30), CancellationToken.None);
+            Assert.True(loaded.Ok, loaded.Error?.Message);
+            RunnerRequest Run(string id, int lookback) => new RunnerRequest
+            {
+                Id = id,
+                Op = RunnerOps.Run,
+                Strategy = "momentum",
+                Dataset = "SYN",
+                Parameters = new Dictionary<string, System.Text.Json.JsonElement> { ["lookback"] = System.Text.Json.JsonSerializer.SerializeToElement(lookback) },
+            };
+
+            var batch = await sandbox.SendAsync(new RunnerRequest { Id = "b", Op = RunnerOps.Batch, Requests = new List<RunnerRequest> { Run("r1", 5), Run("r2", -3), Run("r3", 40) } },
+                TimeSpan.FromSeconds(30), CancellationToken.None);
+            var alone = await sandbox.SendAsync(Run("r4", 40), TimeSpan.FromSeconds(30), CancellationToken.None);
+
+            Assert.True(batch.Ok, batch.Error?.Message);
+            Assert.Equal(new[] { "r1", "r2", "r3" }, batch.Responses!.Select(r => r.Id));
+            Assert.Equal(new[] { true, false, true }, batch.Responses!.Select(r => r.Ok));
+            Assert.Equal(RunnerErrorCodes.InvalidParameter, batch.Responses![1].Error!.Code);
+            // Equity points and trades (written by the runner's converters, read by Core's) arrive as the run alone returns them.
+            var third = batch.Responses![2].Result!;
+            Assert.NotEmpty(third.Equity);
+            Assert.Equal(alone.Result!.Equity.Select(e => (e.Date, e.Equity)), third.Equity.Select(e => (e.Date, e.Equity)));
+            Assert.Equal(alone.Result.Trades.Select(t => (t.Side, t.EntryDate, t.ExitDate, t.Pnl)), third.Trades.Select(t => (t.Side, t.EntryDate, t.ExitDate, t.Pnl)));
+        }
+
+        [DockerRunnerFact]
+        public async Task A_burst_bounded_to_one_engine_start_at_a_time_starts_every_sandbox_and_a_refused_start_gives_its_turn_back()
+        {
+            RequireRunner();
+            var provider = NewProvider(new DockerSandboxOptions { BuiltInImageTag = _runner.Tag, RunnerDirectory = _runner.RunnerDirectory, MaxConcurrentStarts = 1 });
+            var missing = Spec("missing");
+            missing.Image = "neuraltrader-no-such-image:" + RunId;
+            var refused = await Assert.ThrowsAsync<SwarmException>(() => provider.CreateAsync(missing, CancellationToken.None));
+            Assert.Equal(SwarmErrorIds.SandboxStartFailed, refused.ErrorId);
+
+            // Had the refused start kept its turn, these would wait until the token gives up instead of starting.
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            var burst = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => provider.CreateAsync(Spec("burst-" + i), limit.Token)));
+            Assert.All(burst, s => Assert.True(s.IsAlive));
+            Assert.Equal(4, burst.Select(s => s.Id).Distinct().Count());
+        }
+
+        [DockerRunnerFact]
         public async Task Swarm_of_20_deployments_over_4_strategies_with_10_agents_returns_20_results_and_leaves_no_container()
         {
             RequireRunner();

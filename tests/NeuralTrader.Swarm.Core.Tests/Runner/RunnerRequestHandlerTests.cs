@@ -49,7 +49,7 @@ namespace NeuralTrader.Swarm.Tests.Runner
             Assert.Equal("p1", ping.Id);
             Assert.Equal("NeuralTrader.Swarm.Runner/test", ping.Runner);
             Assert.Equal(RunnerProtocol.Version, ping.Protocol);
-            Assert.Equal(2, ping.Protocol);
+            Assert.Equal(3, ping.Protocol);
 
             RunnerResponse describe = Send("{\"id\":\"d\",\"op\":\"describe\"}").Response;
             Assert.Equal(new[] { "momentum", "mean-reversion", "neural-forecast" }, describe.Strategies!.Select(s => s.Name));
@@ -124,7 +124,7 @@ namespace NeuralTrader.Swarm.Tests.Runner
         public void DomainErrorsCarryTheirCodes()
         {
             string data = SmallDataJson();
-            AssertError("{\"id\":\"e1\",\"op\":\"fly\"}", RunnerErrorCodes.UnknownOp, "e1", "Unknown op 'fly'; expected one of ping, load, run, describe, shutdown.");
+            AssertError("{\"id\":\"e1\",\"op\":\"fly\"}", RunnerErrorCodes.UnknownOp, "e1", "Unknown op 'fly'; expected one of ping, load, run, batch, describe, shutdown.");
             AssertError("{\"id\":\"e2\",\"op\":\"run\",\"strategy\":\"arbitrage\",\"data\":" + data + "}", RunnerErrorCodes.UnknownStrategy, "e2", "Known strategies: momentum, mean-reversion, neural-forecast");
             AssertError("{\"id\":\"e3\",\"op\":\"run\",\"strategy\":\"momentum\",\"data\":" + data + ",\"parameters\":{\"lookback\":-5}}", RunnerErrorCodes.InvalidParameter, "e3", "Parameter 'lookback' of momentum is out of range: must be between 1 and 1000, got -5.");
             AssertError("{\"id\":\"e4\",\"op\":\"run\",\"strategy\":\"momentum\",\"data\":" + data + ",\"parameters\":{\"threshold\":\"abc\"}}", RunnerErrorCodes.InvalidParameter, "e4", "got 'abc'");
@@ -159,7 +159,40 @@ namespace NeuralTrader.Swarm.Tests.Runner
         public void ResponsesUseCamelCaseAndOmitNulls()
         {
             string line = Send("{\"id\":\"c\",\"op\":\"ping\"}").Line;
-            Assert.Equal("{\"id\":\"c\",\"ok\":true,\"runner\":\"NeuralTrader.Swarm.Runner/test\",\"protocol\":2}\n", line);
+            Assert.Equal("{\"id\":\"c\",\"ok\":true,\"runner\":\"NeuralTrader.Swarm.Runner/test\",\"protocol\":3}\n", line);
+        }
+
+        [Fact]
+        public void Batch_answers_each_run_in_order_as_it_would_alone_and_one_failure_stays_its_own()
+        {
+            var handler = new RunnerRequestHandler("NeuralTrader.Swarm.Runner/test");
+            handler.AddDataset("SPY", CsvPriceReader.ReadFile(System.IO.Path.Combine(NeuralTrader.Swarm.Core.Coordination.BundledData.Directory, "SPY.csv"), "SPY"));
+            string Run(string id, int lookback) => "{\"id\":\"" + id + "\",\"op\":\"run\",\"strategy\":\"momentum\",\"dataset\":\"SPY\",\"parameters\":{\"lookback\":" + lookback + "}}";
+            string alone = System.Text.Encoding.UTF8.GetString(handler.Handle(System.Text.Encoding.UTF8.GetBytes(Run("a", 10)), out _));
+            string line = "{\"id\":\"b\",\"op\":\"batch\",\"requests\":[" + Run("a", 10) + "," + Run("x", -1) + ",{\"id\":\"p\",\"op\":\"ping\"}," + Run("c", 30) + "]}";
+
+            var batch = System.Text.Encoding.UTF8.GetString(handler.Handle(System.Text.Encoding.UTF8.GetBytes(line), out bool shutdown));
+
+            Assert.False(shutdown);
+            var response = System.Text.Json.JsonSerializer.Deserialize(batch, ProtocolJsonContext.Default.RunnerResponse)!;
+            Assert.True(response.Ok);
+            Assert.Equal("b", response.Id);
+            Assert.Equal(new[] { "a", "x", "p", "c" }, response.Responses!.Select(r => r.Id));
+            Assert.Equal(new[] { true, false, false, true }, response.Responses!.Select(r => r.Ok));
+            Assert.Equal(RunnerErrorCodes.InvalidParameter, response.Responses![1].Error!.Code);
+            Assert.Equal(RunnerErrorCodes.InvalidRequest, response.Responses![2].Error!.Code);
+            // The first item is byte for byte what the request alone answered (computeMs aside).
+            string Strip(string json) => System.Text.RegularExpressions.Regex.Replace(json, "\"computeMs\":[^,}]*", "");
+            var first = System.Text.Json.JsonSerializer.Serialize(response.Responses![0], ProtocolJsonContext.Default.RunnerResponse);
+            Assert.Equal(Strip(alone.TrimEnd('\n')), Strip(first));
+        }
+
+        [Theory]
+        [InlineData("{\"id\":\"e\",\"op\":\"batch\"}", "non-empty 'requests'")]
+        [InlineData("{\"id\":\"e\",\"op\":\"batch\",\"requests\":[]}", "non-empty 'requests'")]
+        public void Batch_without_requests_is_refused(string line, string message)
+        {
+            AssertError(line, RunnerErrorCodes.InvalidRequest, "e", message);
         }
     }
 }

@@ -35,6 +35,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         private readonly WarmPool _pool;
         private readonly object _startLock = new object();
         private readonly CancellationTokenSource _disposing = new CancellationTokenSource();
+        private readonly SemaphoreSlim _starts;
         private Task? _started;
         private Task? _reaper;
         private Task? _events;
@@ -52,6 +53,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             _imageBuilder = new SandboxImageBuilder(Client, _options.RunnerDirectory, _options.BuiltInImageTag, _logger);
             Exits = new ContainerExits(Client, coordinatorId, _logger);
             _remover = new ContainerRemover(Client, _logger);
+            _starts = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentStarts));
             _pool = new WarmPool(_options, CreateContainerAsync, () => Volatile.Read(ref _disposed) == 1, _disposing.Token, _logger);
         }
 
@@ -172,6 +174,30 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             var builtIn = spec.Image == null && _options.DefaultImage == null;
             string image = spec.Image ?? _options.DefaultImage ?? await Engine(EnsureBuiltInImageAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
 
+            // At most MaxConcurrentStarts creations talk to the engine at once: past a few, the engine only gets
+            // slower for all of them (docs/performance.md, bursts). The wait is the one cancellable step here.
+            await _starts.WaitAsync(cancellationToken).ConfigureAwait(false);
+            bool holding = true;
+            void Release()
+            {
+                if (holding)
+                {
+                    holding = false;
+                    _starts.Release();
+                }
+            }
+            try
+            {
+                return await CreateStartedContainerAsync(spec, image, builtIn, watch, Release, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Release();
+            }
+        }
+
+        private async Task<DockerSandbox> CreateStartedContainerAsync(SandboxSpec spec, string image, bool builtIn, Stopwatch watch, Action engineDone, CancellationToken cancellationToken)
+        {
             // Create, attach and start run to completion even when cancelled: a create cancelled mid-call can leave
             // a container whose id we never learn. Cancellation is checked between steps and during the ping.
             cancellationToken.ThrowIfCancellationRequested();
@@ -226,6 +252,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                         $"The engine could not start sandbox container {sandbox.ShortId} from '{image}': {Trim(e.ResponseBody ?? e.Message)}", spec.Strategy, e);
                 }
 
+                engineDone(); // the runner's start and first ping need no engine call
                 await sandbox.WaitReadyAsync(spec, cancellationToken).ConfigureAwait(false);
                 DockerLog.ContainerReady(_logger, sandbox.ShortId, spec.AgentId, watch.ElapsedMilliseconds);
                 return sandbox;
@@ -290,6 +317,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             _disposing.Cancel();
             Task.Run(CleanupAsync).GetAwaiter().GetResult();
             _disposing.Dispose();
+            _starts.Dispose();
         }
 
         private void ThrowIfDisposed()

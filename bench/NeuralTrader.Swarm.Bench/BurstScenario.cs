@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using NeuralTrader.Swarm.Core.Sandboxing;
+using NeuralTrader.Swarm.Core.Sandboxing.Docker;
+
+namespace NeuralTrader.Swarm.Bench
+{
+    /// <summary>
+    /// Bursts: N agents ask for a Docker sandbox at the same moment. Each start is timed from the agent's request to
+    /// its sandbox answering the first ping (waiting for an engine slot included). Three ways: every creation at once
+    /// (MaxConcurrentStarts = N), creations bounded (the provider's default), and from a warm pool filled beforehand.
+    /// </summary>
+    internal static class BurstScenario
+    {
+        public sealed class Figures
+        {
+            public int Agents { get; set; }
+            public string Mode { get; set; } = "";
+            public double P50Ms { get; set; }
+            public double P95Ms { get; set; }
+            public double AllReadySeconds { get; set; }
+            public int Failed { get; set; }
+        }
+
+        public static async Task<Figures> MeasureAsync(string runnerDir, string run, int agents, string mode)
+        {
+            var options = new DockerSandboxOptions { RunnerDirectory = runnerDir, ReapOrphansOnStart = false };
+            if (mode == "unbounded")
+                options.MaxConcurrentStarts = agents;
+            if (mode == "warm-pool")
+                options.WarmPoolSize = agents;
+            if (mode.StartsWith("bounded-", StringComparison.Ordinal))
+                options.MaxConcurrentStarts = int.Parse(mode.Substring("bounded-".Length), System.Globalization.CultureInfo.InvariantCulture);
+            using var provider = new DockerSandboxProvider(options, run);
+            try
+            {
+                // The image is built and the engine probed before the clock starts (a session does that once).
+                var probe = await provider.CreateAsync(Spec("probe"), CancellationToken.None).ConfigureAwait(false);
+                await probe.StopAsync().ConfigureAwait(false);
+                if (mode == "warm-pool")
+                    await provider.WarmUpAsync().ConfigureAwait(false);
+                var times = new double[agents];
+                int failed = 0;
+                long t0 = Stopwatch.GetTimestamp();
+                await Task.WhenAll(Enumerable.Range(0, agents).Select(i => Task.Run(async () =>
+                {
+                    long s = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        await provider.CreateAsync(Spec("burst-" + i), CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is NeuralTrader.Swarm.Core.SwarmException || e is OperationCanceledException)
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                    times[i] = Stats.Ms(Stopwatch.GetTimestamp() - s);
+                }))).ConfigureAwait(false);
+                double all = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                return new Figures
+                {
+                    Agents = agents,
+                    Mode = mode,
+                    P50Ms = Stats.Percentile(times, 0.5),
+                    P95Ms = Stats.Percentile(times, 0.95),
+                    AllReadySeconds = all,
+                    Failed = failed,
+                };
+            }
+            finally
+            {
+                await provider.CleanupAsync().ConfigureAwait(false);
+            }
+        }
+
+        private static SandboxSpec Spec(string agent) => new SandboxSpec
+        {
+            AgentId = agent,
+            Strategy = "burst",
+            MemoryLimitMb = 512,
+            CpuLimit = 1.0,
+            StartTimeout = TimeSpan.FromSeconds(120),
+        };
+
+        /// <summary>`burst [--agents N] [--mode unbounded|bounded|bounded-N|warm-pool]`: one burst, printed.</summary>
+        public static async Task<int> RunAsync(int agents, string mode)
+        {
+            string runnerDir = System.IO.Path.GetDirectoryName(RunnerLocator.Locate().RunnerPath)!;
+            var f = await MeasureAsync(runnerDir, "burst-" + Guid.NewGuid().ToString("N").Substring(0, 8), agents, mode).ConfigureAwait(false);
+            Console.WriteLine($"{f.Agents} agents, {f.Mode}: start p50 {f.P50Ms:0} ms, p95 {f.P95Ms:0} ms, all ready in {f.AllReadySeconds:0.0} s, {f.Failed} failed");
+            return f.Failed == 0 ? 0 : 1;
+        }
+    }
+}
