@@ -77,6 +77,10 @@ namespace NeuralTrader.Swarm.Core.Store
             trajectory.StartedAt = DateTimeOffset.FromUnixTimeMilliseconds(started);
             trajectory.CompletedAt = DateTimeOffset.FromUnixTimeMilliseconds(completed);
             trajectory.Outcome = trajectory.Outcome ?? new Outcome();
+            // Free text is bounded, so a 50 MB field that reached a task or an error never becomes a 50 MB payload.
+            trajectory.Task = Bounded(trajectory.Task) ?? string.Empty;
+            trajectory.Outcome.Error = Bounded(trajectory.Outcome.Error);
+            trajectory.Outcome.Critique = Bounded(trajectory.Outcome.Critique) ?? string.Empty;
             var score = trajectory.Outcome.Score;
             trajectory.Outcome.Score = double.IsNaN(score) || double.IsInfinity(score) ? 0 : Math.Max(0, Math.Min(1, score));
             var row = new RecordRow
@@ -99,6 +103,12 @@ namespace NeuralTrader.Swarm.Core.Store
             row.Digest = row.ContentDigest();
             return row;
         }
+
+        /// <summary>Longest task, error or critique text a payload keeps (characters); longer text is cut and marked.</summary>
+        internal const int MaxTextLength = 4096;
+
+        private static string? Bounded(string? text) =>
+            text is null || text.Length <= MaxTextLength ? text : text.Substring(0, MaxTextLength) + " [cut: " + text.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " characters]";
 
         /// <summary>Seals a plaintext row's payload in place (importing clear records into an encrypted store).</summary>
         internal void SealPayload(RecordRow row, KemSession? session)

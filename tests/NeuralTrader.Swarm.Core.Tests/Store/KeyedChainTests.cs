@@ -138,5 +138,23 @@ namespace NeuralTrader.Swarm.Tests.Store
             Assert.False(result.IsValid);
             Assert.Equal("t-momentum-SPY-5", result.FirstBadRecordId);
         }
+
+        [Fact]
+        public void Huge_free_text_is_cut_so_a_payload_stays_small()
+        {
+            using var dir = new TempDir();
+            using var store = dir.Open();
+            var trajectory = Samples.Make(1);
+            trajectory.Task = new string('x', 5_000_000);
+            trajectory.Outcome!.Error = new string('e', 5_000_000);
+            store.Append(trajectory);
+
+            var read = store.Get(trajectory.Id)!.Trajectory!;
+            Assert.True(read.Task.Length < 4200, read.Task.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.EndsWith("[cut: 5000000 characters]", read.Task);
+            Assert.True(read.Outcome!.Error!.Length < 4200);
+            Assert.True(new System.IO.FileInfo(dir.Db).Length < 1_000_000);
+            Assert.True(store.Verify().IsValid);
+        }
     }
 }
