@@ -126,6 +126,7 @@ namespace NeuralTrader.Swarm.Cli
             bool json = parse.GetValue(run.Common.Json);
             try
             {
+                BenchmarkReportWriter.CheckDirectory(args.Output);
                 var swarmOptions = run.ToSwarmOptions(parse);
                 var options = new BenchmarkOptions
                 {

@@ -43,9 +43,11 @@ namespace NeuralTrader.Swarm.Cli
             try
             {
                 var parameters = ParseParameters(parametersJson);
-                if (agents < 1)
-                    throw new ArgumentException($"--agents must be at least 1 (got {agents}).");
+                if (agents < 1 || agents > DeploymentPlan.MaxAgents)
+                    throw new ArgumentException($"--agents must be between 1 and {DeploymentPlan.MaxAgents} (got {agents}).");
                 var symbols = symbolList?.Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries);
+                if (symbols is { Length: 0 })
+                    throw new ArgumentException($"--symbols names no symbol (got '{symbolList}'); give e.g. --symbols SPY,QQQ.");
                 if ((strategy == null) == (from == null))
                     throw new ArgumentException("deploy needs either --strategy or --from <deployments.json>.");
                 var entries = from == null
@@ -66,15 +68,17 @@ namespace NeuralTrader.Swarm.Cli
                     Console.Error.WriteLine($"[{n}/{count}] {result.Strategy} {result.Symbol} {result.Status} {result.Duration.TotalMilliseconds:0.0} ms");
                 }, cancellationToken);
 
-                if (coordinator.Options.LearningEnabled)
-                    Console.Error.WriteLine($"learning: {results.Count(r => r.TrajectoryId != null)} trajectories recorded in {coordinator.Store.Path}" +
+                int recorded = results.Count(r => r.TrajectoryId != null);
+                // Only when something was recorded: looking at the store would create it, and input that never ran records nothing.
+                if (coordinator.Options.LearningEnabled && recorded > 0)
+                    Console.Error.WriteLine($"learning: {recorded} trajectories recorded in {coordinator.Store.Path}" +
                         (coordinator.Store.IsEncrypted ? $" (encrypted, key id {coordinator.Store.KeyId})" : ""));
                 if (json)
                     Console.WriteLine(JsonSerializer.Serialize(results.Select(ResultView.From).ToList(), CliJson.Options));
                 else
                     ResultTable.Write(Console.Out, results, coordinator.GetMetrics());
                 // A bad option value (parameters, strategy, symbol) is a usage error even though Core settles it as a failed result.
-                var usage = results.Where(r => r.ErrorId != null && UsageErrors.Contains(r.ErrorId)).Select(r => r.Error).Distinct().ToList();
+                var usage = results.Where(SwarmCoordinator.NeverRan).Select(r => r.Error).Distinct().ToList();
                 foreach (var message in usage)
                     Console.Error.WriteLine("deploy-swarm: " + Advice.ForCli(message ?? ""));
                 return usage.Count > 0 ? CliError.Usage : results.All(r => r.Success) ? 0 : 1;
@@ -89,11 +93,6 @@ namespace NeuralTrader.Swarm.Cli
                 return CliError.Write(e);
             }
         }
-
-        private static readonly HashSet<string> UsageErrors = new HashSet<string>(StringComparer.Ordinal)
-        {
-            SwarmErrorIds.InvalidParameter, SwarmErrorIds.UnknownStrategyType, SwarmErrorIds.UnknownSymbol, SwarmErrorIds.StrategyNotRegistered,
-        };
 
         /// <summary>One entry of a --from file: the original design's { strategyName, params }, plus symbols, agents and task.</summary>
         internal sealed class DeploymentEntry

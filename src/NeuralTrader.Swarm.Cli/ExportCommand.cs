@@ -29,6 +29,8 @@ namespace NeuralTrader.Swarm.Cli
                     options.EncryptionKey = wantsPlain ? StoreProbe.ReadKey(options.StorePath, required: true, "a decrypted export") : null;
                     using var coordinator = new SwarmCoordinator(options);
                     var path = System.IO.Path.GetFullPath(parse.GetValue(output) ?? FileStamp.StateFileName(DateTimeOffset.UtcNow));
+                    if (System.IO.Directory.Exists(path))
+                        throw new ArgumentException($"-o: '{path}' is a folder; name the state file to write.");
                     int count = coordinator.ExportState(path, wantsPlain);
                     var summary = new { path, trajectories = count, encrypted = coordinator.Store.IsEncrypted && !wantsPlain, keyId = coordinator.Store.KeyId };
                     if (parse.GetValue(common.Json))

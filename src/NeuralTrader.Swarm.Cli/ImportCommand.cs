@@ -20,7 +20,10 @@ namespace NeuralTrader.Swarm.Cli
                 try
                 {
                     var options = common.ToSwarmOptions(parse);
-                    var path = System.IO.Path.GetFullPath(parse.GetValue(input)!);
+                    var given = parse.GetValue(input)!;
+                    if (given.Trim().Length == 0)
+                        throw new ArgumentException("-i: the export file path is empty; name the file to import.");
+                    var path = System.IO.Path.GetFullPath(given);
                     if (!System.IO.File.Exists(path))
                         throw new ArgumentException($"There is no export file at {path}.");
                     // An encrypted store needs its key only to encrypt imported plaintext records; Core says KeyRequired if so.

@@ -69,6 +69,8 @@ namespace NeuralTrader.Swarm.Cli
 
         private static int List(ParseResult parse, CommonOptions common, PatternFilter filter, double? minSuccess)
         {
+            if (minSuccess is double rate && !(rate >= 0 && rate <= 1))
+                throw new ArgumentException($"--min-success must be between 0 and 1 (got {rate.ToString(CultureInfo.InvariantCulture)}).");
             using var coordinator = Open(parse, common);
             var patterns = coordinator.Learning.GetPatterns(filter).Where(p => minSuccess == null || p.SuccessRate >= minSuccess).ToList();
             if (parse.GetValue(common.Json))
@@ -95,7 +97,15 @@ namespace NeuralTrader.Swarm.Cli
             if (string.IsNullOrWhiteSpace(task))
                 throw new ArgumentException("--task needs a description, e.g. -t \"momentum on SPY\".");
             using var coordinator = Open(parse, common);
-            var fixedParameters = DeployCommand.ParseParameters(parametersJson);
+            Dictionary<string, object?>? fixedParameters;
+            try
+            {
+                fixedParameters = DeployCommand.ParseParameters(parametersJson);
+            }
+            catch (JsonException e)
+            {
+                throw new ArgumentException("--params is not valid JSON: " + e.Message, e);
+            }
             var choice = Choose(coordinator, task, strategy, symbol);
             var suggestion = coordinator.GetSuggestion(choice.Strategy, choice.Symbol, fixedParameters);
             choice.Suggestion = suggestion;

@@ -26,8 +26,19 @@ namespace NeuralTrader.Swarm.Cli
                 return CliError.Usage;
             }
             using var signals = new TerminationSignals();
-            // Our handler, not System.CommandLine's (ProcessTerminationTimeout null): the command decides when cleanup is done.
-            var code = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, signals.Token).ConfigureAwait(false);
+            int code;
+            try
+            {
+                // Our handlers, not System.CommandLine's: the command decides when cleanup is done (ProcessTerminationTimeout
+                // null), and an unexpected exception is one line, never a stack trace (EnableDefaultExceptionHandler false).
+                code = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false },
+                    signals.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Console.Error.WriteLine($"deploy-swarm: unexpected error ({e.GetType().Name}): {e.Message}");
+                code = 1;
+            }
             return signals.ExitCode ?? code;
         }
 

@@ -12,7 +12,7 @@ namespace NeuralTrader.Swarm.Cli
     /// <summary>Looks at a store without changing it.</summary>
     internal static class StoreProbe
     {
-        public static string PathOf(string? path) => TrajectoryStore.IsServer(path) ? path! : Path.GetFullPath(string.IsNullOrEmpty(path) ? TrajectoryStore.DefaultPath : path!);
+        public static string PathOf(string? path) => StoreFile.Check(path);
 
         /// <summary>A store file that exists, or a server store (whose tables are made on first open).</summary>
         public static bool Exists(string? path) => TrajectoryStore.IsServer(path) || File.Exists(PathOf(path));
@@ -22,7 +22,7 @@ namespace NeuralTrader.Swarm.Cli
         {
             if (!Exists(path))
                 return false;
-            using var store = TrajectoryStore.Open(new StoreOptions { Path = path });
+            using var store = StoreFile.Open(new StoreOptions { Path = path });
             return store.IsEncrypted;
         }
 

@@ -60,6 +60,8 @@ namespace NeuralTrader.Swarm.Core
         public const string KeyFileExists = "KeyFileExists";
         public const string KeyFileNotFound = "KeyFileNotFound";
         public const string StoreNotFound = "StoreNotFound";
+        public const string InvalidStorePath = "InvalidStorePath";
+        public const string StoreReadOnly = "StoreReadOnly";
         public const string BenchmarkThresholdFailed = "BenchmarkThresholdFailed";
         public const string BenchmarkReportNotWritten = "BenchmarkReportNotWritten";
         public const string CoordinatorDisposed = "CoordinatorDisposed";

@@ -157,7 +157,7 @@ namespace NeuralTrader.Swarm.Strategies
                         throw new MarketDataException(sourceName, lineNumber, "a header line is required (Date,Open,High,Low,Close[,Adj Close],Volume)");
                     }
 
-                    throw new MarketDataException(sourceName, lineNumber, "the header has no '" + ColumnNames[c] + "' column (found: " + string.Join(",", headerFields) + ")");
+                    throw new MarketDataException(sourceName, lineNumber, "the header has no '" + ColumnNames[c] + "' column (found: " + MarketDataException.Excerpt(string.Join(",", headerFields)) + ")");
                 }
             }
 
@@ -196,6 +196,12 @@ namespace NeuralTrader.Swarm.Strategies
                         throw new MarketDataException(sourceName, lineNumber, "missing " + ColumnNames[c] + " value");
                     }
 
+                    // double.TryParse accepts trailing NUL characters ("1\0" would read as 1), so they are refused first.
+                    if (text.IndexOf('\0') >= 0)
+                    {
+                        throw new MarketDataException(sourceName, lineNumber, ColumnNames[c] + " '" + MarketDataException.Excerpt(text.Replace("\0", "\\0")) + "' contains a NUL character");
+                    }
+
                     if (c == (int)Column.Date)
                     {
                         continue;
@@ -203,13 +209,13 @@ namespace NeuralTrader.Swarm.Strategies
 
                     if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out values[c]) || double.IsNaN(values[c]) || double.IsInfinity(values[c]))
                     {
-                        throw new MarketDataException(sourceName, lineNumber, ColumnNames[c] + " '" + text + "' is not a number");
+                        throw new MarketDataException(sourceName, lineNumber, ColumnNames[c] + " '" + MarketDataException.Excerpt(text) + "' is not a number");
                     }
                 }
 
                 if (!PriceSeries.TryParseTimestamp(raw[(int)Column.Date], out DateTime date, out TimeSpan? offset))
                 {
-                    throw new MarketDataException(sourceName, lineNumber, "Date '" + raw[(int)Column.Date] + "' is not a valid date (expected yyyy-MM-dd, or yyyy-MM-dd HH:mm[:ss] with an optional offset such as -05:00 or Z)");
+                    throw new MarketDataException(sourceName, lineNumber, "Date '" + MarketDataException.Excerpt(raw[(int)Column.Date]) + "' is not a valid date (expected yyyy-MM-dd, or yyyy-MM-dd HH:mm[:ss] with an optional offset such as -05:00 or Z)");
                 }
 
                 if (dates.Count > 0)
@@ -242,18 +248,18 @@ namespace NeuralTrader.Swarm.Strategies
                 {
                     if (!(values[c] > 0))
                     {
-                        throw new MarketDataException(sourceName, lineNumber, ColumnNames[c] + " " + raw[c] + " is not a positive price");
+                        throw new MarketDataException(sourceName, lineNumber, ColumnNames[c] + " " + MarketDataException.Excerpt(raw[c]) + " is not a positive price");
                     }
                 }
 
                 if (values[(int)Column.High] < values[(int)Column.Low])
                 {
-                    throw new MarketDataException(sourceName, lineNumber, "High " + raw[(int)Column.High] + " is below Low " + raw[(int)Column.Low]);
+                    throw new MarketDataException(sourceName, lineNumber, "High " + MarketDataException.Excerpt(raw[(int)Column.High]) + " is below Low " + MarketDataException.Excerpt(raw[(int)Column.Low]));
                 }
 
                 if (values[(int)Column.Volume] < 0)
                 {
-                    throw new MarketDataException(sourceName, lineNumber, "Volume " + raw[(int)Column.Volume] + " is negative");
+                    throw new MarketDataException(sourceName, lineNumber, "Volume " + MarketDataException.Excerpt(raw[(int)Column.Volume]) + " is negative");
                 }
 
                 dates.Add(date);

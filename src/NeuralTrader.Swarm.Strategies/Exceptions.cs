@@ -85,6 +85,18 @@ namespace NeuralTrader.Swarm.Strategies
         /// <summary>The problem, without the file and line prefix.</summary>
         public string Problem { get; }
 
+        /// <summary>
+        /// At most <see cref="ExcerptLength"/> characters of a quoted value, so a huge field (a 50 MB cell) is never
+        /// echoed whole into an error, a log or a stored trajectory.
+        /// </summary>
+        /// <param name="text">The value as read.</param>
+        public static string Excerpt(string text) => text.Length <= ExcerptLength
+            ? text
+            : text.Substring(0, ExcerptLength) + "... (" + text.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " characters)";
+
+        /// <summary>The most characters of a value an error quotes.</summary>
+        public const int ExcerptLength = 40;
+
         private static string Format(string? source, int lineNumber, string problem)
         {
             if (string.IsNullOrEmpty(source))

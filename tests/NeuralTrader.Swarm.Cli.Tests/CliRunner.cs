@@ -23,6 +23,9 @@ namespace NeuralTrader.Swarm.Cli.Tests
     {
         public string All => Stdout + Stderr;
 
+        /// <summary>The child's process id (Docker sandboxes carry it in their owner label).</summary>
+        public int ProcessId { get; init; }
+
         public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
     }
 
@@ -66,7 +69,7 @@ namespace NeuralTrader.Swarm.Cli.Tests
                 throw new TimeoutException("deploy-swarm " + string.Join(" ", args) + " did not exit.");
             }
             process.WaitForExit();
-            return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
+            return new CliResult(process.ExitCode, stdout.Result, stderr.Result) { ProcessId = process.Id };
         }
 
         public static CliResult Run(params string[] args) => Run(null, args);

@@ -49,6 +49,18 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             "signal", "total_return", "sharpe", "max_drawdown", "trades", "error",
         };
 
+        /// <summary>
+        /// Throws BenchmarkReportNotWritten when <paramref name="directory"/> is an existing file, so a benchmark is
+        /// refused before it runs instead of failing to write its reports afterwards.
+        /// </summary>
+        public static void CheckDirectory(string directory)
+        {
+            var full = Path.GetFullPath(directory);
+            if (File.Exists(full))
+                throw new SwarmException(SwarmErrorIds.BenchmarkReportNotWritten, SwarmErrorKind.InvalidArgument,
+                    $"The benchmark output folder '{full}' is an existing file; name a folder (it is created when missing).", full);
+        }
+
         /// <summary>Writes every file into <paramref name="directory"/> (created when missing) and returns their paths.</summary>
         public static BenchmarkReportFiles Write(BenchmarkReport report, string directory)
         {

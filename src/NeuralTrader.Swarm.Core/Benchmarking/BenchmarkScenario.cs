@@ -117,10 +117,11 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
         /// <summary>Throws InvalidParameter for a negative or out-of-range limit.</summary>
         public void Validate()
         {
-            if (!(MaxLatencyMs > 0))
-                throw Invalid(nameof(MaxLatencyMs), MaxLatencyMs, "positive");
-            if (!(MinThroughput >= 0))
-                throw Invalid(nameof(MinThroughput), MinThroughput, "zero or more");
+            // Infinity is refused too: the report could not be written as JSON after the whole run.
+            if (!(MaxLatencyMs > 0) || double.IsInfinity(MaxLatencyMs))
+                throw Invalid(nameof(MaxLatencyMs), MaxLatencyMs, "positive and finite");
+            if (!(MinThroughput >= 0) || double.IsInfinity(MinThroughput))
+                throw Invalid(nameof(MinThroughput), MinThroughput, "zero or more, and finite");
             if (!(MaxErrorRate >= 0 && MaxErrorRate <= 1))
                 throw Invalid(nameof(MaxErrorRate), MaxErrorRate, "between 0 and 1");
             if (!(MinSuccessRate >= 0 && MinSuccessRate <= 1))

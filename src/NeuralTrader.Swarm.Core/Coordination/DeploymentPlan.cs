@@ -11,6 +11,9 @@ namespace NeuralTrader.Swarm.Core.Coordination
     /// </summary>
     public static class DeploymentPlan
     {
+        /// <summary>The most deployments one strategy fans out to (the cmdlet's -Agents range and the CLI's -a both use it).</summary>
+        public const int MaxAgents = 10000;
+
         /// <summary>
         /// Requests for one strategy. <paramref name="registeredSymbols"/> are the registration's symbols (null when
         /// the strategy is unknown, which then settles as a failed deployment naming the problem).
@@ -18,9 +21,9 @@ namespace NeuralTrader.Swarm.Core.Coordination
         public static IReadOnlyList<DeploymentRequest> Expand(string strategy, IReadOnlyList<string>? symbols,
             IReadOnlyList<string>? registeredSymbols, int? agents, IDictionary<string, object?>? parameters, string? task)
         {
-            if (agents is int n && n < 1)
+            if (agents is int n && (n < 1 || n > MaxAgents))
                 throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument,
-                    "Agents must be at least 1 (got " + n.ToString(CultureInfo.InvariantCulture) + ").", n);
+                    "Agents must be between 1 and " + MaxAgents.ToString(CultureInfo.InvariantCulture) + " (got " + n.ToString(CultureInfo.InvariantCulture) + ").", n);
             var chosen = Normalise(symbols) ?? Normalise(registeredSymbols);
             int count = agents ?? chosen?.Count ?? 1;
             var requests = new List<DeploymentRequest>(count);

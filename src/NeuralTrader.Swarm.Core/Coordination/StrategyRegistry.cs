@@ -15,9 +15,10 @@ namespace NeuralTrader.Swarm.Core.Coordination
     /// </summary>
     internal sealed class StrategyRegistry
     {
-        private readonly Func<TrajectoryStore?> _store;
+        private readonly Func<bool, TrajectoryStore?> _store;
 
-        public StrategyRegistry(Func<TrajectoryStore?> store) => _store = store;
+        /// <param name="store">The store (null when learning is off); its argument says whether to create a store file that does not exist yet (only saving does).</param>
+        public StrategyRegistry(Func<bool, TrajectoryStore?> store) => _store = store;
 
         /// <summary>How stale the store's registrations may be when a built-in type name is resolved.</summary>
         private const long BuiltInRefreshIntervalMs = 1000;
@@ -50,7 +51,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
                 throw new SwarmException(SwarmErrorIds.StrategyAlreadyRegistered, SwarmErrorKind.AlreadyExists,
                     $"A strategy named '{registration.Name}' is already registered. Use {{force}} to replace it or choose another name.",
                     registration.Name);
-            _store()?.SaveStrategy(new StoredStrategy
+            _store(true)?.SaveStrategy(new StoredStrategy
             {
                 Name = registration.Name,
                 Type = registration.Type,
@@ -67,7 +68,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
         {
             Refresh();
             bool removed = _byName.TryRemove(name, out _);
-            return (_store()?.RemoveStrategy(name) ?? false) || removed;
+            return (_store(false)?.RemoveStrategy(name) ?? false) || removed;
         }
 
         /// <summary>The registration for a name, or an ad-hoc one for a built-in type.</summary>
@@ -98,7 +99,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
         /// <summary>Takes in what other processes registered or removed since the last look.</summary>
         private void Refresh()
         {
-            var store = _store();
+            var store = _store(false);
             if (store == null)
                 return;
             var stored = store.LoadStrategies();

@@ -45,9 +45,9 @@ namespace NeuralTrader.Swarm.Core.Coordination
             Options.Validate();
             Id = "swarm-" + Guid.NewGuid().ToString("N").Substring(0, 12);
             _logger = (ILogger?)Options.LoggerFactory?.CreateLogger<SwarmCoordinator>() ?? NullLogger.Instance;
-            _prices = new PriceLibrary(Options.DataPath, BundledData.Directory);
+            _prices = OpenPrices(Options.DataPath);
             _learning = Options.LearningEnabled ? new SwarmLearning(Options, _logger) : null;
-            _registry = new StrategyRegistry(() => _learning?.Store);
+            _registry = new StrategyRegistry(create => create ? _learning?.Store : _learning?.ExistingStore);
             _idle = new IdleAgents(Options.SandboxIdleTimeout);
             _resilience = new DeploymentResilience(Options.Resilience, Options.LoggerFactory?.CreateLogger<DeploymentResilience>());
             _provider = new Lazy<ISandboxProvider>(
@@ -89,8 +89,22 @@ namespace NeuralTrader.Swarm.Core.Coordination
                     $"Strategy '{registration.Name}' runs a custom image whose parameters the module does not know, so it cannot suggest any.", strategy);
             var learning = _learning ?? throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
                 "Learning is off for this coordinator; suggestions come from recorded trajectories. Turn learning on (-Learning).");
+            var chosen = (symbol ?? registration.Symbols[0]).Trim().ToUpperInvariant();
+            CheckHeld(registration, chosen, fixedParameters);
             var fixedNumbers = fixedParameters == null ? null : SwarmLearning.Numeric(fixedParameters);
-            return learning.Suggest(registration, (symbol ?? registration.Symbols[0]).ToUpperInvariant(), fixedNumbers);
+            return learning.Suggest(registration, chosen, fixedNumbers);
+        }
+
+        /// <summary>
+        /// UnknownSymbol or InvalidParameter, naming the value, for a symbol without data or held parameters the strategy
+        /// would refuse: a suggestion or an optimisation around them could only print a deploy line that fails.
+        /// </summary>
+        internal void CheckHeld(StrategyRegistration registration, string symbol, IDictionary<string, object?>? held)
+        {
+            var merged = registration.Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
+            foreach (var p in held ?? new Dictionary<string, object?>())
+                merged[p.Key] = p.Value;
+            Validate(registration.Type, merged, registration.Name, GetSeries(symbol, IntervalOf(merged)), null);
         }
 
         /// <summary>The registration for a name, or an ad-hoc one for a built-in type; StrategyNotRegistered otherwise.</summary>
@@ -318,7 +332,9 @@ namespace NeuralTrader.Swarm.Core.Coordination
                     foreach (var (index, deployment, failed) in prepared)
                     {
                         var result = failed ?? (batched.TryGetValue(deployment!, out var done) ? done : await RunPreparedAsync(agent, deployment!, resilience, cancellationToken).ConfigureAwait(false));
-                        _learning?.Record(result, deployment, requests[index], requests.Count);
+                        // Input that never ran (unknown strategy or symbol, bad parameters or data) teaches nothing about parameters.
+                        if (!NeverRan(result))
+                            _learning?.Record(result, deployment, requests[index], requests.Count);
                         results[index] = result;
                         Record(result);
                         onResult?.Invoke(result);
@@ -427,6 +443,23 @@ namespace NeuralTrader.Swarm.Core.Coordination
                 ? BarIntervals.Name((int)number) : null;
         }
 
+        private static PriceLibrary OpenPrices(string? dataPath)
+        {
+            if (dataPath != null && dataPath.Trim().Length == 0)
+                throw new SwarmException(SwarmErrorIds.InvalidMarketData, SwarmErrorKind.InvalidArgument,
+                    "The market data path is empty: leave it out to use the bundled data, or name a CSV file or folder.");
+            try
+            {
+                return new PriceLibrary(dataPath, BundledData.Directory);
+            }
+            catch (MarketDataException e)
+            {
+                // A missing file or a folder without CSV files: checked before any work starts, naming the path.
+                throw new SwarmException(SwarmErrorIds.InvalidMarketData, SwarmErrorKind.InvalidArgument,
+                    $"The market data path '{e.Source ?? dataPath}' cannot be used: {e.Problem}.", dataPath, e);
+            }
+        }
+
         private PriceSeries GetSeries(string symbol, string? interval = null)
         {
             try
@@ -521,6 +554,15 @@ namespace NeuralTrader.Swarm.Core.Coordination
                 _provider.Value.Dispose();
             _learning?.Dispose();
         }
+
+        private static readonly HashSet<string> InputErrors = new HashSet<string>(StringComparer.Ordinal)
+        {
+            SwarmErrorIds.InvalidParameter, SwarmErrorIds.UnknownStrategyType, SwarmErrorIds.UnknownSymbol,
+            SwarmErrorIds.StrategyNotRegistered, SwarmErrorIds.InvalidMarketData,
+        };
+
+        /// <summary>True for a deployment refused for its input (usage errors): it is reported, never recorded.</summary>
+        public static bool NeverRan(DeploymentResult result) => result.ErrorId != null && InputErrors.Contains(result.ErrorId);
 
         private void Record(DeploymentResult result)
         {

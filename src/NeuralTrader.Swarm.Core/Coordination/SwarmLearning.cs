@@ -49,13 +49,30 @@ namespace NeuralTrader.Swarm.Core.Coordination
             {
                 lock (_openLock)
                 {
-                    return _store ??= TrajectoryStore.Open(new StoreOptions
+                    return _store ??= StoreFile.Open(new StoreOptions
                     {
                         Path = _options.StorePath,
                         Key = _options.EncryptionKey,
                         LoggerFactory = _options.LoggerFactory,
                     });
                 }
+            }
+        }
+
+        /// <summary>The store when its file exists (or it is open already); null for a store not created yet, which reads as empty.</summary>
+        public TrajectoryStore? ExistingStore
+        {
+            get
+            {
+                lock (_openLock)
+                {
+                    if (_store != null)
+                        return _store;
+                    var path = StoreFile.Check(_options.StorePath);
+                    if (!TrajectoryStore.IsServer(path) && !System.IO.File.Exists(path))
+                        return null;
+                }
+                return Store;
             }
         }
 
@@ -78,7 +95,11 @@ namespace NeuralTrader.Swarm.Core.Coordination
         /// </summary>
         public void EnsureWritable()
         {
-            var store = Store;
+            // A store that does not exist yet is created by the first recorded trajectory, not here: a swarm whose input
+            // never ran (every deployment a usage error) leaves no new file behind.
+            var store = ExistingStore;
+            if (store == null)
+                return;
             if (store.IsEncrypted && _options.EncryptionKey == null)
                 throw new NeuralTrader.Swarm.Core.Security.StoreException(NeuralTrader.Swarm.Core.Security.StoreErrorIds.KeyRequired,
                     $"The trajectory store '{store.Path}' is encrypted (key id {store.KeyId}), so recording needs its key. " +

@@ -136,6 +136,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
                 throw Invalid($"Strategy '{registration.Name}' runs a custom image whose parameters the module does not know, so it cannot be optimised.", request.Strategy);
             var symbol = (request.Symbol ?? registration.Symbols[0]).Trim().ToUpperInvariant();
             var held = new Dictionary<string, object?>(request.Parameters ?? new Dictionary<string, object?>(), StringComparer.OrdinalIgnoreCase);
+            coordinator.CheckHeld(registration, symbol, held);
             var space = SearchSpace.For(registration.Type);
             var fixedSearched = FixedSearched(space, held);
             // A held value outside the default range (a bad one fails at the first trial, naming it) widens that range.

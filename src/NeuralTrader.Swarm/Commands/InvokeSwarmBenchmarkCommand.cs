@@ -151,6 +151,7 @@ namespace NeuralTrader.Swarm.Commands
             var directory = OutputDirectory != null
                 ? GetUnresolvedProviderPathFromPSPath(OutputDirectory)
                 : SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+            BenchmarkReportWriter.CheckDirectory(directory);
 
             // Each scenario runs on a fresh coordinator with the configured settings and the registered strategies.
             var executor = SwarmExecutor.ForCoordinator(options, c =>

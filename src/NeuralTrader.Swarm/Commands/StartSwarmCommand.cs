@@ -71,7 +71,7 @@ namespace NeuralTrader.Swarm.Commands
         /// <para type="description">Deployments per strategy, spread across its symbols; beyond one per symbol, each further round tries distinct parameters (a deterministic backtest is never run twice; what cannot be varied is dropped with a warning).</para>
         /// </summary>
         [Parameter]
-        [ValidateRange(1, 10000)]
+        [ValidateRange(1, DeploymentPlan.MaxAgents)]
         public int Agents { get; set; }
 
         /// <summary>

@@ -71,7 +71,7 @@ namespace NeuralTrader.Swarm.Commands
         public SwitchParameter AutoOptimize { get; set; }
 
         /// <summary>
-        /// <para type="description">File of the encrypted trajectory store; the per-user default when not set.</para>
+        /// <para type="description">File of the encrypted trajectory store (the per-user default when not set), or a postgresql://user@host:port/database URI for one store shared by several hosts (PowerShell 7; the password from PGPASSWORD or ~/.pgpass). See docs/cluster.md.</para>
         /// </summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -248,7 +248,7 @@ namespace NeuralTrader.Swarm.Commands
             if (IsBound(nameof(AutoOptimize))) o.AutoOptimize = AutoOptimize.IsPresent;
             if (IsBound(nameof(AutoOptimizeMinConfidence))) o.AutoOptimizeMinConfidence = AutoOptimizeMinConfidence;
             if (IsBound(nameof(Seed))) o.Seed = Seed;
-            if (IsBound(nameof(StorePath))) o.StorePath = GetUnresolvedProviderPathFromPSPath(StorePath);
+            if (IsBound(nameof(StorePath))) o.StorePath = NeuralTrader.Swarm.Core.Store.TrajectoryStore.IsServer(StorePath) ? StorePath : GetUnresolvedProviderPathFromPSPath(StorePath);
             if (IsBound(nameof(DataPath))) o.DataPath = GetUnresolvedProviderPathFromPSPath(DataPath);
             if (IsBound(nameof(RunnerPath))) o.RunnerPath = GetUnresolvedProviderPathFromPSPath(RunnerPath);
             if (IsBound(nameof(DockerEndpoint))) o.DockerEndpoint = DockerEndpoint;

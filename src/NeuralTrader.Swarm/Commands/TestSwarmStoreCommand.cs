@@ -57,7 +57,7 @@ namespace NeuralTrader.Swarm.Commands
                 // Verifying needs no key; the store is opened without one and closed again.
                 result = Invoke(() =>
                 {
-                    using (var store = TrajectoryStore.Open(new StoreOptions { Path = path, LoggerFactory = Internal.CmdletLoggerFactory.Instance }))
+                    using (var store = StoreFile.Open(new StoreOptions { Path = path, LoggerFactory = Internal.CmdletLoggerFactory.Instance }))
                         return new SwarmStoreVerification(store.Verify(), store.Path, store.KeyId);
                 });
             }

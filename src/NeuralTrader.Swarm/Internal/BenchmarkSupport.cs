@@ -27,6 +27,9 @@ namespace NeuralTrader.Swarm.Internal
             var value = input is PSObject pso ? pso.BaseObject : input;
             if (value is BenchmarkScenario scenario)
                 return scenario;
+            // A bare name (-Scenario light-load) means a built-in scenario, as -ScenarioName does; unknown names say so.
+            if (value is string text)
+                return BenchmarkScenario.Select(new[] { text }).Single();
             Func<string, object?> get;
             if (value is IDictionary table)
                 get = key =>
