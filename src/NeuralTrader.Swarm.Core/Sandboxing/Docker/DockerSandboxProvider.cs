@@ -31,7 +31,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         private readonly SandboxImageBuilder _imageBuilder;
         private readonly ConcurrentDictionary<string, DockerSandbox> _live = new ConcurrentDictionary<string, DockerSandbox>(StringComparer.Ordinal);
         private readonly ContainerRemover _remover;
-        private readonly ConcurrentDictionary<Task, byte> _inflight = new ConcurrentDictionary<Task, byte>();
+        private readonly InFlightCreations _inflight = new InFlightCreations();
         private readonly WarmPool _pool;
         private readonly object _startLock = new object();
         private readonly CancellationTokenSource _disposing = new CancellationTokenSource();
@@ -152,21 +152,9 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             }
         }
 
-        private async Task<DockerSandbox> CreateContainerAsync(SandboxSpec spec, CancellationToken cancellationToken)
-        {
-            // Tracked so CleanupAsync waits for creations in flight and removes what they made.
-            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _inflight.TryAdd(done.Task, 0);
-            try
-            {
-                return await CreateContainerCoreAsync(spec, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _inflight.TryRemove(done.Task, out _);
-                done.TrySetResult(true);
-            }
-        }
+        // Tracked so CleanupAsync waits for creations in flight and removes what they made.
+        private Task<DockerSandbox> CreateContainerAsync(SandboxSpec spec, CancellationToken cancellationToken) =>
+            _inflight.Track(() => CreateContainerCoreAsync(spec, cancellationToken));
 
         private async Task<DockerSandbox> CreateContainerCoreAsync(SandboxSpec spec, CancellationToken cancellationToken)
         {
@@ -290,9 +278,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         {
             var count = 0;
             // Let creations in flight finish (they fail fast once cancelled) so what they made is stopped below.
-            var inflight = _inflight.Keys.ToList();
-            if (inflight.Count > 0)
-                await Task.WhenAny(Task.WhenAll(inflight), Task.Delay(TimeSpan.FromSeconds(90))).ConfigureAwait(false);
+            await _inflight.WaitAsync(TimeSpan.FromSeconds(90)).ConfigureAwait(false);
             await _pool.DrainAsync().ConfigureAwait(false);
             foreach (var sandbox in _live.Values.ToList())
             {

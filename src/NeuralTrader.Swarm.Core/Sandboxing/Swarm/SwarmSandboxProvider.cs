@@ -35,7 +35,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
         private readonly ILogger _logger;
         private readonly ConcurrentDictionary<string, Deployment> _live = new ConcurrentDictionary<string, Deployment>(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, Task> _removals = new ConcurrentDictionary<string, Task>(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<Task, byte> _inflight = new ConcurrentDictionary<Task, byte>();
+        private readonly InFlightCreations _inflight = new InFlightCreations();
         private readonly SwarmNodes _nodes;
         private readonly SwarmImages _images;
         private readonly object _startLock = new object();
@@ -112,17 +112,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
         {
             ThrowIfDisposed();
             await StartAsync(cancellationToken).ConfigureAwait(false);
-            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _inflight.TryAdd(done.Task, 0);
-            try
-            {
-                return await CreateCoreAsync(spec, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _inflight.TryRemove(done.Task, out _);
-                done.TrySetResult(true);
-            }
+            return await _inflight.Track(() => CreateCoreAsync(spec, cancellationToken)).ConfigureAwait(false);
         }
 
         private async Task<ISandbox> CreateCoreAsync(SandboxSpec spec, CancellationToken cancellationToken)
@@ -421,9 +411,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
         /// <inheritdoc />
         public async Task<int> CleanupAsync()
         {
-            var inflight = _inflight.Keys.ToList();
-            if (inflight.Count > 0)
-                await Task.WhenAny(Task.WhenAll(inflight), Task.Delay(TimeSpan.FromSeconds(90))).ConfigureAwait(false);
+            await _inflight.WaitAsync(TimeSpan.FromSeconds(90)).ConfigureAwait(false);
             var count = 0;
             foreach (var deployment in _live.Values.ToList())
             {
