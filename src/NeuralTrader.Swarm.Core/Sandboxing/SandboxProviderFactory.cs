@@ -51,7 +51,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                         if (options.SandboxImage == null && !BuiltInImageUsable(endpoint))
                         {
                             FactoryLog.FallingBackToProcess(logger,
-                                $"the sandbox image {SandboxImageBuilder.DefaultTag} is not on the engine and no linux runner to build it was found " +
+                                $"this module has no linux runner to build its sandbox image {SandboxImageBuilder.VersionTag}-<runner digest> from " +
                                 $"(publish one and set {SandboxImageBuilder.RunnerDirectoryVariable}, or use {{isolation=docker}} to see the details)");
                             return CreateProcess(options, coordinatorId, loggerFactory);
                         }

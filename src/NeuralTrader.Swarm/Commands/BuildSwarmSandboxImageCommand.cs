@@ -8,7 +8,7 @@ namespace NeuralTrader.Swarm.Commands
 {
     /// <summary>
     /// <para type="synopsis">Builds the Docker sandbox image from the runner shipped with the module, offline.</para>
-    /// <para type="description">Build-SwarmSandboxImage builds neuraltrader-swarm-runner:MODULEVERSION on the Docker engine (the configured -DockerEndpoint, DOCKER_HOST or the default) from the native runner in the module folder; nothing is pulled. Without -Force an image that exists already is kept. Docker isolation builds it on first use anyway; this cmdlet does it ahead of time. It writes the image's tag, id and size.</para>
+    /// <para type="description">Build-SwarmSandboxImage builds neuraltrader-swarm-runner:MODULEVERSION-RUNNERDIGEST (the first 12 hex digits of the runner's SHA-256, so the image holds exactly the runner this module ships) on the Docker engine (the configured -DockerEndpoint, DOCKER_HOST or the default) from the native runner in the module folder; nothing is pulled. Without -Force an image that exists already is kept. Docker isolation builds it on first use anyway; this cmdlet does it ahead of time. It writes the image's tag, id and size.</para>
     /// </summary>
     /// <example>
     /// <code>Build-SwarmSandboxImage</code>

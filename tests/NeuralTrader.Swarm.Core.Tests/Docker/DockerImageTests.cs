@@ -72,6 +72,18 @@ namespace NeuralTrader.Swarm.Tests.Docker
         }
 
         [DockerFact]
+        public async Task Without_a_runner_no_image_is_picked_by_version_alone()
+        {
+            // An image tagged only with the module version may hold another build's runner (other parameters, other
+            // numbers): without a runner to name the image by its digest, the built-in image is unavailable.
+            var builder = new SandboxImageBuilder(DockerTestEnvironment.Client, "/nonexistent/runner-" + RunId);
+            Assert.False(await builder.IsAvailableOrBuildableAsync());
+            var error = await Assert.ThrowsAsync<SwarmException>(() => builder.EnsureAsync());
+            Assert.Equal(SwarmErrorIds.RunnerNotFound, error.ErrorId);
+            Assert.Contains(SandboxImageBuilder.VersionTag + "-<runner digest>", error.Message);
+        }
+
+        [DockerFact]
         public async Task Missing_runner_names_where_it_looked()
         {
             var tag = "neuraltrader-swarm-test-norunner:" + RunId;
@@ -90,7 +102,7 @@ namespace NeuralTrader.Swarm.Tests.Docker
             Assert.Contains("COPY sysroot/ /", dockerfile);
             Assert.Contains("USER 65532:65532", dockerfile);
             Assert.Contains("ENTRYPOINT [\"/runner/NeuralTrader.Swarm.Runner\"]", dockerfile);
-            Assert.Equal("neuraltrader-swarm-runner:" + SwarmLabels.ModuleVersion, SandboxImageBuilder.DefaultTag);
+            Assert.Equal("neuraltrader-swarm-runner:" + SwarmLabels.ModuleVersion, SandboxImageBuilder.VersionTag);
         }
     }
 }

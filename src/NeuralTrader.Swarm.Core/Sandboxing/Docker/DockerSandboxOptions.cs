@@ -15,7 +15,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         /// <summary>Folder of the linux runner used to build the built-in image; null to search beside Core.</summary>
         public string? RunnerDirectory { get; set; }
 
-        /// <summary>Tag of the built-in image; null for <see cref="SandboxImageBuilder.DefaultTag"/>.</summary>
+        /// <summary>Tag of the built-in image; null for <see cref="SandboxImageBuilder.VersionTag"/> plus the digest of the linux runner this module ships.</summary>
         public string? BuiltInImageTag { get; set; }
 
         /// <summary>Pre-started idle sandboxes of the built-in image kept ready (0 = off).</summary>

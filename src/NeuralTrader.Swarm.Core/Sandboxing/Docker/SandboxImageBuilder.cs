@@ -40,16 +40,18 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         private readonly DockerClient _client;
         private readonly ILogger _logger;
         private readonly string? _runnerDirectory;
+        private readonly string? _tag;
 
         /// <summary>
-        /// Creates a builder; <paramref name="tag"/> defaults to <see cref="DefaultTag"/> plus a digest of the runner
-        /// found, so a rebuilt runner gets a new image instead of reusing a stale one of the same module version.
+        /// Creates a builder; <paramref name="tag"/> defaults to <see cref="VersionTag"/> plus a digest of the linux runner
+        /// found, so an image always holds exactly the runner this module ships: a rebuilt runner gets a new image, and
+        /// an image of another build of the same version (whose strategies may take other parameters) is never used.
         /// </summary>
         public SandboxImageBuilder(DockerClient client, string? runnerDirectory = null, string? tag = null, ILogger? logger = null)
         {
             _client = client;
             _runnerDirectory = runnerDirectory;
-            Tag = string.IsNullOrEmpty(tag) ? ContentTag() ?? DefaultTag : tag!;
+            _tag = string.IsNullOrEmpty(tag) ? ContentTag() : tag;
             _logger = logger ?? NullLogger.Instance;
         }
 
@@ -60,27 +62,38 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         public static SandboxImageBuilder ForEndpoint(string? endpoint = null, string? runnerDirectory = null, string? tag = null, ILogger? logger = null) =>
             new SandboxImageBuilder(DockerEngine.GetClient(DockerEngine.ResolveEndpoint(endpoint)), runnerDirectory, tag, logger);
 
-        /// <summary><c>neuraltrader-swarm-runner:&lt;module version&gt;</c>.</summary>
-        public static string DefaultTag => Repository + ":" + SwarmLabels.ModuleVersion;
+        /// <summary><c>neuraltrader-swarm-runner:&lt;module version&gt;</c>, the prefix of every built-in image's tag.</summary>
+        public static string VersionTag => Repository + ":" + SwarmLabels.ModuleVersion;
 
-        /// <summary><see cref="DefaultTag"/>-&lt;12 hex digits of the x64 runner's SHA-256&gt;, or null when no runner is at hand.</summary>
+        /// <summary>
+        /// <see cref="VersionTag"/>-&lt;12 hex digits of the runner's SHA-256&gt; (the x64 runner, else the arm64 one),
+        /// or null when this module has no linux runner at hand.
+        /// </summary>
         private string? ContentTag()
         {
-            try
+            foreach (var rid in LinuxRids)
             {
-                using var sha = SHA256.Create();
-                using var runner = File.OpenRead(Path.Combine(LocateRunnerDirectory("linux-x64"), RunnerFileName));
-                var hash = sha.ComputeHash(runner);
-                return DefaultTag + "-" + BitConverter.ToString(hash, 0, 6).Replace("-", "").ToLowerInvariant();
+                try
+                {
+                    using var sha = SHA256.Create();
+                    using var runner = File.OpenRead(Path.Combine(LocateRunnerDirectory(rid), RunnerFileName));
+                    var hash = sha.ComputeHash(runner);
+                    return VersionTag + "-" + BitConverter.ToString(hash, 0, 6).Replace("-", "").ToLowerInvariant();
+                }
+                catch (SwarmException)
+                {
+                }
             }
-            catch (SwarmException)
-            {
-                return null;
-            }
+            return null;
         }
 
-        /// <summary>The tag this builder builds.</summary>
-        public string Tag { get; }
+        private static readonly string[] LinuxRids = { "linux-x64", "linux-arm64" };
+
+        /// <summary>
+        /// The tag this builder builds; throws RunnerNotFound when no tag was given and no linux runner is at hand, as
+        /// then no image can be known to hold this module's runner.
+        /// </summary>
+        public string Tag => _tag ?? throw NoRunner("linux-x64");
 
         /// <summary>Returns the tag, building the image first when the engine does not have it.</summary>
         public async Task<string> EnsureAsync(CancellationToken cancellationToken = default)
@@ -211,22 +224,20 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         /// Cheap check used by isolation Auto: the image is on the engine, or a linux runner to build it from is
         /// at hand (so the first deployment will not fail with RunnerNotFound).
         /// </summary>
-        public async Task<bool> IsAvailableOrBuildableAsync(CancellationToken cancellationToken = default)
+        public async Task<bool> IsAvailableOrBuildableAsync(CancellationToken cancellationToken = default) =>
+            _tag != null && (LinuxRids.Any(RunnerAtHand) || await ExistsAsync(cancellationToken).ConfigureAwait(false));
+
+        private bool RunnerAtHand(string rid)
         {
-            if (await ExistsAsync(cancellationToken).ConfigureAwait(false))
-                return true;
-            foreach (var rid in new[] { "linux-x64", "linux-arm64" })
+            try
             {
-                try
-                {
-                    LocateRunnerDirectory(rid);
-                    return true;
-                }
-                catch (SwarmException)
-                {
-                }
+                LocateRunnerDirectory(rid);
+                return true;
             }
-            return false;
+            catch (SwarmException)
+            {
+                return false;
+            }
         }
 
         /// <summary>The Dockerfile of the built-in image.</summary>
@@ -259,8 +270,15 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                 if (File.Exists(file))
                     return Path.GetFullPath(dir);
             }
-            throw new SwarmException(SwarmErrorIds.RunnerNotFound, SwarmErrorKind.Unavailable,
-                $"The {rid} sandbox runner needed to build the image {Tag} was not found. Looked in: {string.Join(", ", searched)}. " +
+            throw NoRunner(rid, searched);
+        }
+
+        private SwarmException NoRunner(string rid, IEnumerable<string>? searched = null)
+        {
+            searched ??= (_runnerDirectory != null ? new[] { _runnerDirectory } : RunnerLocator.CandidateDirectories().Select(d => Path.Combine(d, rid)))
+                .Select(d => Path.Combine(d, RunnerFileName));
+            return new SwarmException(SwarmErrorIds.RunnerNotFound, SwarmErrorKind.Unavailable,
+                $"The {rid} sandbox runner needed to build the image {VersionTag}-<runner digest> was not found. Looked in: {string.Join(", ", searched)}. " +
                 $"Publish it with `dotnet publish src/NeuralTrader.Swarm.Runner -r {rid} -c Release` and set {RunnerDirectoryVariable} to the output folder.");
         }
 
