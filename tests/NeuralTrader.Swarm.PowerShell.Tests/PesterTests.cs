@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using System.Xml.Linq;
 using Xunit.Abstractions;
 
@@ -81,6 +82,9 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
                 // The scripts import the built module (output/); XDG_DATA_HOME keeps the default store in the temp folder.
                 start.Environment["XDG_DATA_HOME"] = Path.Combine(work.FullName, "data");
                 start.Environment["NO_COLOR"] = "1";
+                // The CLI this build made, for the scripts that compare the two front ends.
+                start.Environment["NEURALTRADER_TEST_CLI"] = typeof(PesterTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+                    .Single(a => a.Key == "CliDll").Value;
 
                 using var process = Process.Start(start)!;
                 var stderr = process.StandardError.ReadToEndAsync();

@@ -72,6 +72,41 @@ Describe 'Invoke-SwarmBenchmark' {
         $all | Get-SwarmRecommendation -ErrorAction Stop | ForEach-Object { $_.Finding | Should -Match '\d' }
     }
 
+    It 'gives the same learning numbers and learning recommendations as the CLI for the same store' {
+        # Both front ends must judge one store alike: two copies of one store, the same benchmark through the
+        # deploy-swarm CLI and through Invoke-SwarmBenchmark, then the reports' learning sections compared.
+        $cli = $env:NEURALTRADER_TEST_CLI
+        if (-not $cli) { $cli = "$((Resolve-Path "$PSScriptRoot/../../..").Path)/src/NeuralTrader.Swarm.Cli/bin/Debug/net10.0/deploy-swarm.dll" }
+        $dir = [System.IO.Path]::Combine($BenchTemp, 'parity')
+        $null = [System.IO.Directory]::CreateDirectory($dir)
+        $seed = [System.IO.Path]::Combine($dir, 'seed.db')
+        & dotnet $cli deploy -s momentum -a 6 --symbols SPY,QQQ --isolation process --store $seed 2>&1 | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        $cliStore = [System.IO.Path]::Combine($dir, 'cli.db'); $psStore = [System.IO.Path]::Combine($dir, 'ps.db')
+        [System.IO.File]::Copy($seed, $cliStore); [System.IO.File]::Copy($seed, $psStore)
+
+        & dotnet $cli benchmark -s light-load --strategies momentum --symbols SPY --isolation process --store $cliStore `
+            -o ([System.IO.Path]::Combine($dir, 'cli')) 2>&1 | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        $c = New-SwarmCoordinator -Isolation Process -MaxAgents 2 -SandboxTimeout 120000 -StorePath $psStore
+        try {
+            $report = Invoke-SwarmBenchmark -Coordinator $c -ScenarioName light-load -Strategy momentum -Symbol SPY `
+                -OutputDirectory ([System.IO.Path]::Combine($dir, 'ps'))
+        }
+        finally { $c.Dispose() }
+
+        $fromCli = Get-Content (Get-ChildItem ([System.IO.Path]::Combine($dir, 'cli')) -Filter 'benchmark-*.json').FullName -Raw | ConvertFrom-Json
+        $fromPs = Get-Content $report.JsonPath -Raw | ConvertFrom-Json
+        # 6 seeded + 10 benchmark runs in each store; Details names the store file, which differs by design.
+        $fromPs.learning.trajectories | Should -Be 16
+        foreach ($learning in $fromCli.learning, $fromPs.learning) { $learning.PSObject.Properties.Remove('details') }
+        ($fromPs.learning | ConvertTo-Json -Depth 5) | Should -Be ($fromCli.learning | ConvertTo-Json -Depth 5)
+        $judged = { param($r) @($r.recommendations | Where-Object category -EQ 'Learning' | ForEach-Object { "$($_.rule)|$($_.severity)|$($_.finding)" }) }
+        $psLearning = & $judged $fromPs
+        $psLearning.Count | Should -BeGreaterThan 0
+        $psLearning | Should -Be (& $judged $fromCli)
+    }
+
     It 'rejects an unknown scenario name' {
         { Invoke-SwarmBenchmark -ScenarioName no-such-load -OutputDirectory $BenchTemp -ErrorAction Stop } | Should -Throw
     }
