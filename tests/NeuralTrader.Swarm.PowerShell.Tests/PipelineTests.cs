@@ -56,6 +56,8 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
             // An explicit coordinator, so the host can watch its sandboxes while the runspace is busy; other tests
             // run swarms in this process at the same time, so only this swarm's runner processes are checked.
             var coordinator = session.Run("$c = New-SwarmCoordinator -Isolation Process -MaxAgents 2 -StorePath " + Repo.Quote(session.StorePath!) + "; $c").Single().BaseObject;
+            // The module's own handle (its type lives in the module's load context, hence reflection).
+            Assert.Equal("NeuralTrader.Swarm.SwarmCoordinatorInfo", coordinator.GetType().FullName);
             var getSandboxes = coordinator.GetType().GetMethod("GetSandboxes")!;
             var seen = new HashSet<int>();
             void Watch()

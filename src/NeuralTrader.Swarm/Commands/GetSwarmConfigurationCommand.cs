@@ -22,17 +22,22 @@ namespace NeuralTrader.Swarm.Commands
     public sealed class GetSwarmConfigurationCommand : SwarmCmdletBase
     {
         /// <summary>
-        /// <para type="description">A coordinator made by New-SwarmCoordinator whose settings to show.</para>
+        /// <para type="description">A coordinator made by New-SwarmCoordinator (or its Id) whose settings to show.</para>
         /// </summary>
         [Parameter(ValueFromPipeline = true)]
-        public SwarmCoordinator? Coordinator { get; set; }
+        [CoordinatorTransformation]
+        [ArgumentCompleter(typeof(CoordinatorIdCompleter))]
+        public SwarmCoordinatorInfo? Coordinator { get; set; }
 
         /// <inheritdoc />
         protected override void OnProcess()
         {
             if (Coordinator != null)
             {
-                WriteObject(new SwarmConfiguration(Coordinator.Options, SwarmSession.KeyOf(Coordinator), Coordinator.Id));
+            {
+                var coordinator = CoordinatorTransformationAttribute.Live(Coordinator);
+                WriteObject(new SwarmConfiguration(coordinator.Options, SwarmSession.KeyOf(coordinator), coordinator.Id));
+            }
                 return;
             }
             var session = SwarmSession.Current;

@@ -7,7 +7,7 @@ namespace NeuralTrader.Swarm.Commands
 {
     /// <summary>
     /// <para type="synopsis">Creates a swarm coordinator to pass to other cmdlets with -Coordinator.</para>
-    /// <para type="description">New-SwarmCoordinator creates a coordinator of its own, with its own strategies, sandboxes and counters, independent of the session default. Settings not given take the defaults. Dispose it when done ($coordinator.Dispose()) to stop its sandboxes.</para>
+    /// <para type="description">New-SwarmCoordinator creates a coordinator of its own, with its own strategies, sandboxes and counters, independent of the session default. Settings not given take the defaults. -Coordinator takes the object or its Id (tab completion lists the live ones). Dispose it when done ($coordinator.Dispose()) to stop its sandboxes.</para>
     /// </summary>
     /// <example>
     /// <code>$c = New-SwarmCoordinator -MaxAgents 2 -Isolation Process
@@ -16,7 +16,7 @@ namespace NeuralTrader.Swarm.Commands
     /// <para>Runs four agents of a strategy on a coordinator that allows two at a time.</para>
     /// </example>
     [Cmdlet(VerbsCommon.New, "SwarmCoordinator", SupportsShouldProcess = true)]
-    [OutputType(typeof(SwarmCoordinator))]
+    [OutputType(typeof(SwarmCoordinatorInfo))]
     public sealed class NewSwarmCoordinatorCommand : SwarmOptionsCmdletBase
     {
         /// <inheritdoc />
@@ -26,7 +26,7 @@ namespace NeuralTrader.Swarm.Commands
             if (!ShouldProcess("swarm coordinator", "Create"))
                 return;
             var key = Invoke(ResolveKey);
-            WriteObject(Invoke(() => SwarmSession.CreateCoordinator(options, key)));
+            WriteObject(Invoke(() => SwarmSession.CreateNamedCoordinator(options, key)));
         }
     }
 }

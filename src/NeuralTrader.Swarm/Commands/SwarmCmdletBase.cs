@@ -98,15 +98,19 @@ namespace NeuralTrader.Swarm.Commands
     public abstract class SwarmCoordinatorCmdletBase : SwarmCmdletBase
     {
         /// <summary>
-        /// <para type="description">A coordinator made by New-SwarmCoordinator. Without it the session's default coordinator is used (see Set-SwarmConfiguration).</para>
+        /// <para type="description">A coordinator made by New-SwarmCoordinator, or its Id. Without it the session's default coordinator is used (see Set-SwarmConfiguration).</para>
         /// </summary>
         [Parameter]
-        public SwarmCoordinator? Coordinator { get; set; }
+        [CoordinatorTransformation]
+        [ArgumentCompleter(typeof(CoordinatorIdCompleter))]
+        public SwarmCoordinatorInfo? Coordinator { get; set; }
 
         /// <summary>The coordinator to act on; creates the session default on first use.</summary>
-        protected SwarmCoordinator GetCoordinator() => Coordinator ?? SwarmSession.Current.GetCoordinator();
+        protected SwarmCoordinator GetCoordinator() => Given() ?? SwarmSession.Current.GetCoordinator();
 
         /// <summary>The coordinator if one exists already (does not create the session default).</summary>
-        protected SwarmCoordinator? ExistingCoordinator() => Coordinator ?? SwarmSession.Current.Existing;
+        protected SwarmCoordinator? ExistingCoordinator() => Given() ?? SwarmSession.Current.Existing;
+
+        private SwarmCoordinator? Given() => Coordinator == null ? null : CoordinatorTransformationAttribute.Live(Coordinator);
     }
 }

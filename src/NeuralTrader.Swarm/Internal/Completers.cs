@@ -44,11 +44,21 @@ namespace NeuralTrader.Swarm.Internal
             if (fakeBoundParameters != null && fakeBoundParameters["Coordinator"] is object bound)
             {
                 var value = bound is PSObject pso ? pso.BaseObject : bound;
-                if (value is SwarmCoordinator explicitCoordinator)
-                    return explicitCoordinator;
+                if (value is SwarmCoordinatorInfo { IsDisposed: false } given)
+                    return given.Coordinator;
+                if (value is string id && SwarmSession.FindCoordinator(id) is SwarmCoordinatorInfo named)
+                    return named.Coordinator;
             }
             return SwarmSession.Current.Existing;
         }
+    }
+
+    /// <summary>Completes the Ids of the open coordinators New-SwarmCoordinator made.</summary>
+    public sealed class CoordinatorIdCompleter : IArgumentCompleter
+    {
+        /// <inheritdoc />
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters) => Completion.Complete(SwarmSession.CoordinatorIds, wordToComplete);
     }
 
     /// <summary>Completes registered strategy names and built-in types.</summary>

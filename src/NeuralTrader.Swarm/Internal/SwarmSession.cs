@@ -24,6 +24,9 @@ namespace NeuralTrader.Swarm.Internal
         private static readonly ConditionalWeakTable<Runspace, SwarmSession> s_sessions = new ConditionalWeakTable<Runspace, SwarmSession>();
         private static readonly SwarmSession s_noRunspace = new SwarmSession();
         private static readonly ConditionalWeakTable<SwarmCoordinator, RunningSwarms> s_running = new ConditionalWeakTable<SwarmCoordinator, RunningSwarms>();
+        // Coordinators made by New-SwarmCoordinator in this process, by id, so -Coordinator binds an id too.
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SwarmCoordinatorInfo> s_created =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, SwarmCoordinatorInfo>(StringComparer.OrdinalIgnoreCase);
 
         private readonly object _lock = new object();
         private SwarmOptions _options = new SwarmOptions();
@@ -132,6 +135,23 @@ namespace NeuralTrader.Swarm.Internal
             copy.EncryptionKey = key;
             return new SwarmCoordinator(copy);
         }
+
+        /// <summary>A coordinator of its own for New-SwarmCoordinator, findable by its id until disposed.</summary>
+        public static SwarmCoordinatorInfo CreateNamedCoordinator(SwarmOptions options, StoreKey? key)
+        {
+            var info = new SwarmCoordinatorInfo(CreateCoordinator(options, key));
+            s_created[info.Id] = info;
+            return info;
+        }
+
+        /// <summary>The live coordinator New-SwarmCoordinator made with this id, or null.</summary>
+        public static SwarmCoordinatorInfo? FindCoordinator(string id) => s_created.TryGetValue(id, out var info) ? info : null;
+
+        /// <summary>Ids of the live coordinators New-SwarmCoordinator made, for tab completion.</summary>
+        public static IEnumerable<string> CoordinatorIds => s_created.Keys;
+
+        /// <summary>Drops a disposed coordinator from the ids -Coordinator binds.</summary>
+        public static void Forget(SwarmCoordinatorInfo info) => s_created.TryRemove(info.Id, out _);
 
         /// <summary>
         /// The store key from the SecureString: the base64 symmetric key New-SwarmEncryptionKey hands out. The plain

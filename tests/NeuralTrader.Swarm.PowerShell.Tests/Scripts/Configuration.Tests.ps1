@@ -112,6 +112,26 @@ Describe 'New-SwarmCoordinator' {
         }
         finally { $c.Dispose() }
     }
+
+    It 'writes the module''s own handle, which -Coordinator also takes by Id (with tab completion), until disposed' {
+        $c = New-SwarmCoordinator -MaxAgents 3 -Isolation Process -Learning:$false
+        try {
+            $c.PSObject.TypeNames[0] | Should -Be 'NeuralTrader.Swarm.SwarmCoordinatorInfo'
+            $c.Id | Should -Match '^swarm-[0-9a-f]{12}$'
+            $c.MaxAgents | Should -Be 3
+            Register-Strategy -Coordinator $c.Id -Name by-id -Type momentum -Symbol SPY
+            $c.Strategies | Should -Be @('by-id')
+            (Get-SwarmConfiguration -Coordinator $c.Id).CoordinatorId | Should -Be $c.Id
+            $line = "Get-Strategy -Coordinator $($c.Id.Substring(0, 8))"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain $c.Id
+        }
+        finally { $c.Dispose() }
+        $c.IsDisposed | Should -BeTrue
+        $err = { Get-Strategy -Coordinator $c.Id -ErrorAction Stop } | Should -Throw -PassThru
+        $err.Exception.Message | Should -Match "No coordinator with Id '$($c.Id)' is open"
+        $err = { Get-Strategy -Coordinator $c -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'CoordinatorDisposed,*'
+    }
 }
 
 Describe 'Help' {
