@@ -41,13 +41,12 @@ namespace NeuralTrader.Swarm.Commands
         protected override void OnProcess()
         {
             // Invoke-SwarmBenchmark -PassThru also writes its executions: only the report is analysed.
-            if (Report == null || Report.BaseObject is BenchmarkExecution)
+            if (Report == null || Report.TypeNames.Contains(PipelineRecords.NameOf(typeof(BenchmarkExecution))))
                 return;
             _sawReport = true;
             var report = Report.BaseObject switch
             {
                 SwarmBenchmarkReport r => r.Report,
-                BenchmarkReport r => r,
                 _ => null,
             };
             if (report == null)

@@ -31,7 +31,7 @@ namespace NeuralTrader.Swarm.Commands
     /// </example>
     [Cmdlet(VerbsLifecycle.Invoke, "SwarmBenchmark", DefaultParameterSetName = "ByName")]
     [OutputType(typeof(SwarmBenchmarkReport))]
-    [OutputType(typeof(BenchmarkExecution))]
+    [OutputType(PipelineRecords.TypePrefix + "SwarmBenchmarkExecution")]
     public sealed class InvokeSwarmBenchmarkCommand : SwarmCoordinatorCmdletBase
     {
         /// <summary>The FullyQualifiedErrorId prefix of a failed threshold.</summary>
@@ -200,19 +200,20 @@ namespace NeuralTrader.Swarm.Commands
                 catch (PipelineStoppedException) { }
             }
 
-            if (result.Files != null)
-                WriteVerbose("Benchmark report: " + string.Join(", ", result.Files.All));
+            if (result.JsonPath != null)
+                WriteVerbose("Benchmark report: " + string.Join(", ", result.JsonPath, result.TextPath, result.CsvPath, result.HtmlPath, result.CoordinatorPath));
             WriteObject(result);
             foreach (var failed in result.FailedThresholds)
             {
-                var exception = new SwarmException(ThresholdFailedErrorId, SwarmErrorKind.ResourceLimit, failed.Message, failed);
+                var message = (string)failed.Properties["Message"].Value;
+                var exception = new SwarmException(ThresholdFailedErrorId, SwarmErrorKind.ResourceLimit, message, failed);
                 WriteError(new ErrorRecord(exception, ThresholdFailedErrorId, ErrorCategory.LimitsExceeded, failed)
                 {
-                    ErrorDetails = new ErrorDetails($"Benchmark threshold failed: {failed.Message}"),
+                    ErrorDetails = new ErrorDetails($"Benchmark threshold failed: {message}"),
                 });
             }
             if (PassThru)
-                WriteObject(result.Report.Executions, enumerateCollection: true);
+                WriteObject(PipelineRecords.FromAll(result.Report.Executions), enumerateCollection: true);
         }
     }
 }

@@ -67,7 +67,7 @@ namespace NeuralTrader.Swarm.Internal
         /// <summary>The ErrorRecord for a deployment that settled without success; the target is the result.</summary>
         public static ErrorRecord FromResult(SwarmResult result)
         {
-            var kind = result.ErrorKind ?? SwarmErrorKind.Failed;
+            var kind = result.Kind ?? SwarmErrorKind.Failed;
             var id = string.IsNullOrEmpty(result.ErrorId) ? SwarmErrorIds.StrategyFailed : result.ErrorId!;
             var message = $"Deployment of '{result.Strategy}' on {(string.IsNullOrEmpty(result.Symbol) ? "(no symbol)" : result.Symbol)} {result.Status}: {result.Error}";
             var exception = new SwarmException(id, kind, message, result);

@@ -2,7 +2,9 @@ using NeuralTrader.Swarm.Core;
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Management.Automation;
 using NeuralTrader.Swarm.Core.Benchmarking;
+using NeuralTrader.Swarm.Internal;
 
 namespace NeuralTrader.Swarm
 {
@@ -17,14 +19,13 @@ namespace NeuralTrader.Swarm
             Isolation = report.Isolation;
             StartedAt = report.StartedAt;
             Duration = TimeSpan.FromMilliseconds(report.DurationMs);
-            Scenarios = report.Scenarios;
+            Scenarios = PipelineRecords.FromAll(report.Scenarios);
             NotRun = report.NotRun;
-            Strategies = report.Strategies;
-            ThresholdResults = report.ThresholdResults;
-            FailedThresholds = report.ThresholdResults.Where(t => !t.Passed).ToList();
+            Strategies = PipelineRecords.FromAll(report.Strategies);
+            ThresholdResults = PipelineRecords.FromAll(report.ThresholdResults);
+            FailedThresholds = PipelineRecords.FromAll(report.ThresholdResults.Where(t => !t.Passed));
             Executions = report.Executions.Count;
             Recommendations = report.Recommendations.Select(r => new SwarmRecommendation(r)).ToList();
-            Files = files;
             JsonPath = files?.Json;
             TextPath = files?.Text;
             CsvPath = files?.Csv;
@@ -43,21 +44,19 @@ namespace NeuralTrader.Swarm
         /// <summary>Wall time of the whole run.</summary>
         public TimeSpan Duration { get; }
         /// <summary>Measurements per scenario (latency percentiles, throughput, success and error rates, sandbox start and cleanup).</summary>
-        public IReadOnlyList<ScenarioResult> Scenarios { get; }
+        public PSObject[] Scenarios { get; }
         /// <summary>Scenarios skipped because the run was stopped.</summary>
         public IReadOnlyList<string> NotRun { get; }
         /// <summary>Measurements per strategy over all scenarios.</summary>
-        public IReadOnlyList<StrategyResult> Strategies { get; }
+        public PSObject[] Strategies { get; }
         /// <summary>Every threshold of every scenario, passed or not.</summary>
-        public IReadOnlyList<ThresholdResult> ThresholdResults { get; }
+        public PSObject[] ThresholdResults { get; }
         /// <summary>The thresholds that failed.</summary>
-        public IReadOnlyList<ThresholdResult> FailedThresholds { get; }
+        public PSObject[] FailedThresholds { get; }
         /// <summary>Executions measured (rows of the CSV file).</summary>
         public int Executions { get; }
         /// <summary>Optimisation recommendations drawn from the measurements.</summary>
         public IReadOnlyList<SwarmRecommendation> Recommendations { get; }
-        /// <summary>The report files; null when writing them failed.</summary>
-        public BenchmarkReportFiles? Files { get; }
         /// <summary>benchmark-&lt;timestamp&gt;.json: all data.</summary>
         public string? JsonPath { get; }
         /// <summary>benchmark-&lt;timestamp&gt;.txt: the human summary.</summary>
@@ -68,8 +67,8 @@ namespace NeuralTrader.Swarm
         public string? HtmlPath { get; }
         /// <summary>coordinator-&lt;timestamp&gt;.txt: learning statistics and patterns.</summary>
         public string? CoordinatorPath { get; }
-        /// <summary>Core's full report (executions, equity curves, learning summary).</summary>
-        public BenchmarkReport Report { get; }
+        /// <summary>Core's full report, for Get-SwarmRecommendation -Report and -PassThru (not on the pipeline).</summary>
+        internal BenchmarkReport Report { get; }
     }
 
     /// <summary>One optimisation recommendation (Get-SwarmRecommendation, and inside every benchmark report).</summary>

@@ -1,4 +1,6 @@
 using System;
+using System.Management.Automation;
+using NeuralTrader.Swarm.Internal;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
@@ -13,7 +15,7 @@ namespace NeuralTrader.Swarm
     {
         internal SwarmResult(DeploymentResult result)
         {
-            Deployment = result;
+            _deployment = result;
             var metrics = result.Backtest?.Metrics;
             Strategy = result.Strategy;
             StrategyType = result.StrategyType;
@@ -41,9 +43,8 @@ namespace NeuralTrader.Swarm
             SandboxId = result.SandboxId;
             Error = result.Error is null ? null : Advice.ForPowerShell(result.Error);
             ErrorId = result.ErrorId;
-            ErrorKind = result.ErrorKind;
+            ErrorKind = result.ErrorKind?.ToString();
             Parameters = ToHashtable(result.Parameters);
-            Backtest = result.Backtest;
             Score = result.Score;
             UsedSuggestion = result.UsedSuggestion;
             TrajectoryId = result.TrajectoryId;
@@ -97,11 +98,11 @@ namespace NeuralTrader.Swarm
         /// <summary>Stable error id, or null.</summary>
         public string? ErrorId { get; }
         /// <summary>Kind of error, or null.</summary>
-        public SwarmErrorKind? ErrorKind { get; }
+        public string? ErrorKind { get; }
         /// <summary>Parameters as used, defaults included when the run succeeded.</summary>
         public Hashtable Parameters { get; }
-        /// <summary>The full backtest: metrics, trades, equity curve.</summary>
-        public BacktestResult? Backtest { get; }
+        /// <summary>The full backtest: metrics, trades, equity curve (made on first use: a sweep rarely reads it).</summary>
+        public PSObject? Backtest => _deployment.Backtest == null ? null : _backtest ??= PipelineRecords.From(_deployment.Backtest);
         /// <summary>Learning score in [0,1] when learning is on.</summary>
         public double? Score { get; }
         /// <summary>True when the parameters came from a learned suggestion.</summary>
@@ -114,8 +115,11 @@ namespace NeuralTrader.Swarm
         public DateTimeOffset CompletedAt { get; }
         /// <summary>Position of the deployment in the swarm.</summary>
         public int Index { get; }
-        /// <summary>Core's result object.</summary>
-        public DeploymentResult Deployment { get; }
+        /// <summary>The kind of error as Core gave it, for the error record.</summary>
+        internal SwarmErrorKind? Kind => _deployment.ErrorKind;
+
+        private readonly DeploymentResult _deployment;
+        private PSObject? _backtest;
 
         internal static Hashtable ToHashtable(IEnumerable<KeyValuePair<string, object?>>? values)
         {

@@ -23,7 +23,6 @@ namespace NeuralTrader.Swarm
             Isolation = metrics.Isolation;
             MaxAgents = coordinator.Options.MaxAgents;
             RunningSwarms = runningSwarms;
-            Metrics = metrics;
         }
 
         /// <summary>Coordinator the counters belong to.</summary>
@@ -54,7 +53,5 @@ namespace NeuralTrader.Swarm
         public int MaxAgents { get; }
         /// <summary>Start-Swarm invocations (including jobs) running on this coordinator now.</summary>
         public int RunningSwarms { get; }
-        /// <summary>Core's metrics object.</summary>
-        public SwarmMetrics Metrics { get; }
     }
 }

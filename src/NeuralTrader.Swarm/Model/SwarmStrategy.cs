@@ -20,7 +20,6 @@ namespace NeuralTrader.Swarm
             Description = registration.Description;
             RegisteredAt = registration.RegisteredAt;
             CoordinatorId = coordinatorId;
-            Registration = registration;
         }
 
         /// <summary>Name deployments use.</summary>
@@ -39,8 +38,6 @@ namespace NeuralTrader.Swarm
         public DateTimeOffset RegisteredAt { get; }
         /// <summary>Coordinator it is registered with.</summary>
         public string CoordinatorId { get; }
-        /// <summary>Core's registration.</summary>
-        public StrategyRegistration Registration { get; }
 
         /// <inheritdoc />
         public override string ToString() => Name;
