@@ -42,6 +42,39 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
         }
 
         [Fact]
+        public void Only_the_module_s_own_types_are_on_its_parameters_and_outputs()
+        {
+            // Core, Protocol and Strategies types live in the module's load context; scripts must never bind to
+            // them. Walks every cmdlet's parameter and output types and the public properties of the module's types.
+            using var session = new ModuleSession(_output);
+            var lines = session.Run(@"
+                $inner = 'NeuralTrader.Swarm.Core', 'NeuralTrader.Swarm.Protocol', 'NeuralTrader.Swarm.Strategies'
+                $seen = @{}
+                $queue = [System.Collections.Generic.Queue[object]]::new()
+                foreach ($command in Get-Command -Module NeuralTrader.Swarm) {
+                    foreach ($p in $command.Parameters.Values) { $queue.Enqueue([pscustomobject]@{ Where = $command.Name + ' -' + $p.Name; Type = $p.ParameterType }) }
+                    foreach ($o in $command.OutputType) { if ($o.Type) { $queue.Enqueue([pscustomobject]@{ Where = $command.Name + ' output'; Type = $o.Type }) } }
+                }
+                while ($queue.Count) {
+                    $item = $queue.Dequeue()
+                    $type = $item.Type
+                    while ($type.HasElementType) { $type = $type.GetElementType() }
+                    foreach ($t in @($type) + @($type.GenericTypeArguments)) {
+                        if ($inner -contains $t.Assembly.GetName().Name) { 'inner {0}: {1}' -f $item.Where, $t.FullName; continue }
+                        if ($t.Assembly.GetName().Name -ne 'NeuralTrader.Swarm' -or $seen[$t.FullName]) { continue }
+                        $seen[$t.FullName] = $true
+                        foreach ($property in $t.GetProperties()) { $queue.Enqueue([pscustomobject]@{ Where = $t.Name + '.' + $property.Name; Type = $property.PropertyType }) }
+                    }
+                }
+                $seen.Keys | ForEach-Object { 'seen ' + $_ }").Select(o => o.ToString()!).ToList();
+            var offenders = lines.Where(l => l.StartsWith("inner ", StringComparison.Ordinal)).ToList();
+            // The walk reached the module's own types (a result, a benchmark report), so an empty list means something.
+            Assert.Contains("seen NeuralTrader.Swarm.SwarmResult", lines);
+            Assert.Contains("seen NeuralTrader.Swarm.SwarmCoordinatorInfo", lines);
+            Assert.True(offenders.Count == 0, "Inner types on the PowerShell surface:\n" + string.Join("\n", offenders));
+        }
+
+        [Fact]
         public void Manifest_lists_the_cmdlets_and_PSData_for_the_Gallery()
         {
             using var session = new ModuleSession(_output, import: false);
