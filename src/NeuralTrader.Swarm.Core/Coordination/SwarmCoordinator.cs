@@ -25,16 +25,10 @@ namespace NeuralTrader.Swarm.Core.Coordination
         private readonly SwarmLearning? _learning;
         private readonly DeploymentResilience _resilience;
         private readonly Lazy<ISandboxProvider> _provider;
-        private readonly PriceLibrary _prices;
+        private readonly DeploymentInputs _inputs;
         private readonly IdleAgents _idle;
         private readonly ILogger _logger;
-        private readonly object _metricsLock = new object();
-        private long _total;
-        private long _succeeded;
-        private long _cancelled;
-        private double _totalDurationMs;
-        private int _active;
-        private int _peakActive;
+        private readonly SwarmCounters _counters = new SwarmCounters();
         private int _agentCounter;
         private int _disposed;
 
@@ -45,7 +39,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
             Options.Validate();
             Id = "swarm-" + Guid.NewGuid().ToString("N").Substring(0, 12);
             _logger = (ILogger?)Options.LoggerFactory?.CreateLogger<SwarmCoordinator>() ?? NullLogger.Instance;
-            _prices = OpenPrices(Options.DataPath);
+            _inputs = DeploymentInputs.Open(Options.DataPath);
             _learning = Options.LearningEnabled ? new SwarmLearning(Options, _logger) : null;
             _registry = new StrategyRegistry(create => create ? _learning?.Store : _learning?.ExistingStore);
             _idle = new IdleAgents(Options.SandboxIdleTimeout);
@@ -104,14 +98,14 @@ namespace NeuralTrader.Swarm.Core.Coordination
             var merged = registration.Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
             foreach (var p in held ?? new Dictionary<string, object?>())
                 merged[p.Key] = p.Value;
-            Validate(registration.Type, merged, registration.Name, GetSeries(symbol, IntervalOf(merged)), null);
+            _inputs.Validate(registration.Type, merged, registration.Name, symbol, null);
         }
 
         /// <summary>The registration for a name, or an ad-hoc one for a built-in type; StrategyNotRegistered otherwise.</summary>
         internal StrategyRegistration ResolveStrategy(string name) => _registry.Resolve(name);
 
         /// <summary>Symbols with market data (user data first, then bundled).</summary>
-        public IReadOnlyList<string> Symbols => _prices.Symbols;
+        public IReadOnlyList<string> Symbols => _inputs.Symbols;
 
         /// <summary>Registers a strategy under a name. Throws StrategyAlreadyRegistered unless <paramref name="replace"/>.</summary>
         public StrategyRegistration RegisterStrategy(string name, string type, IEnumerable<string>? symbols = null,
@@ -129,11 +123,11 @@ namespace NeuralTrader.Swarm.Core.Coordination
             if (image == null)
             {
                 // Built-in types are checked now so a typo fails at registration, not at deployment.
-                resolvedType = BuiltInType(type, name);
+                resolvedType = DeploymentInputs.BuiltInType(type, name);
                 if (symbolList.Count == 0)
-                    Validate(resolvedType, parameterMap, name, int.MaxValue);
+                    DeploymentInputs.Validate(resolvedType, parameterMap, name, int.MaxValue);
                 foreach (var symbol in symbolList)
-                    Validate(resolvedType, parameterMap, name, GetSeries(symbol, IntervalOf(parameterMap)), null);
+                    _inputs.Validate(resolvedType, parameterMap, name, symbol, null);
             }
             if (symbolList.Count == 0)
                 symbolList.Add(StrategyRegistry.DefaultSymbol);
@@ -286,7 +280,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
         private async Task WorkAsync(ConcurrentQueue<int> queue, IReadOnlyList<DeploymentRequest> requests,
             DeploymentResult[] results, Action<DeploymentResult>? onResult, DeploymentResilience resilience, string? runImage, int batch, CancellationToken cancellationToken)
         {
-            var agent = _idle.Take() ?? new Agent(NewAgentId(), _provider.Value, Options, symbol => _prices.Get(symbol));
+            var agent = _idle.Take() ?? new Agent(NewAgentId(), _provider.Value, Options, symbol => _inputs.Series(symbol));
             var taken = new List<int>(batch);
             var prepared = new List<(int Index, ResolvedDeployment? Deployment, DeploymentResult? Failed)>(batch);
             try
@@ -311,7 +305,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
                     var batched = new Dictionary<ResolvedDeployment, DeploymentResult>();
                     if (batchable.Count > 1)
                     {
-                        Enter();
+                        _counters.Enter();
                         try
                         {
                             var settled = await agent.RunBatchAsync(batchable, cancellationToken).ConfigureAwait(false);
@@ -326,7 +320,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
                         }
                         finally
                         {
-                            Interlocked.Decrement(ref _active);
+                            _counters.Leave();
                         }
                     }
                     foreach (var (index, deployment, failed) in prepared)
@@ -336,7 +330,8 @@ namespace NeuralTrader.Swarm.Core.Coordination
                         if (!NeverRan(result))
                             _learning?.Record(result, deployment, requests[index], requests.Count);
                         results[index] = result;
-                        Record(result);
+                        _counters.Record(result);
+                        CoordinatorLog.Settled(_logger, result.Strategy, result.Symbol, result.Status.ToString(), result.Duration.TotalMilliseconds);
                         onResult?.Invoke(result);
                     }
                 }
@@ -379,7 +374,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
         /// <summary>Runs one prepared deployment on its own, under the retry and circuit-breaker rules.</summary>
         private async Task<DeploymentResult> RunPreparedAsync(Agent agent, ResolvedDeployment deployment, DeploymentResilience resilience, CancellationToken cancellationToken)
         {
-            Enter();
+            _counters.Enter();
             try
             {
                 return await resilience.ExecuteAsync(deployment.Registration.Name,
@@ -394,15 +389,8 @@ namespace NeuralTrader.Swarm.Core.Coordination
             }
             finally
             {
-                Interlocked.Decrement(ref _active);
+                _counters.Leave();
             }
-        }
-
-        /// <summary>An agent starts running deployments (the active and peak counts).</summary>
-        private void Enter()
-        {
-            Interlocked.Increment(ref _active);
-            UpdatePeak();
         }
 
         private ResolvedDeployment Resolve(int index, DeploymentRequest request)
@@ -415,121 +403,21 @@ namespace NeuralTrader.Swarm.Core.Coordination
             if (request.Parameters != null)
                 foreach (var p in request.Parameters)
                     parameters[p.Key] = p.Value;
-
-            PriceSeries? series = null;
-            if (registration.Image == null)
-            {
-                series = GetSeries(symbol, IntervalOf(parameters));
-                Validate(registration.Type, parameters, registration.Name, series, request.Options);
-            }
-            else if (_prices.Symbols.Contains(symbol, StringComparer.OrdinalIgnoreCase))
-            {
-                series = GetSeries(symbol, IntervalOf(parameters));
-            }
+            // A custom image gets the series when there is one; its parameters are its own to check.
+            var series = registration.Image == null
+                ? _inputs.Validate(registration.Type, parameters, registration.Name, symbol, request.Options)
+                : _inputs.SeriesIfAny(symbol, parameters);
             return new ResolvedDeployment(index, request, registration, symbol, parameters, series);
-        }
-
-        /// <summary>The bar interval a deployment's parameters ask for (null for the daily file, or when unreadable: validation reports that).</summary>
-        private static string? IntervalOf(IDictionary<string, object?> parameters)
-        {
-            if (!parameters.TryGetValue("interval", out var value) || value == null)
-                return null;
-            var text = value is System.Text.Json.JsonElement e
-                ? (e.ValueKind == System.Text.Json.JsonValueKind.String ? e.GetString() : e.GetRawText())
-                : Convert.ToString(value, CultureInfo.InvariantCulture);
-            if (BarIntervals.TryParse(text, out var minutes))
-                return BarIntervals.Name(minutes);
-            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && BarIntervals.IsKnown(number)
-                ? BarIntervals.Name((int)number) : null;
-        }
-
-        private static PriceLibrary OpenPrices(string? dataPath)
-        {
-            if (dataPath != null && dataPath.Trim().Length == 0)
-                throw new SwarmException(SwarmErrorIds.InvalidMarketData, SwarmErrorKind.InvalidArgument,
-                    "The market data path is empty: leave it out to use the bundled data, or name a CSV file or folder.");
-            try
-            {
-                return new PriceLibrary(dataPath, BundledData.Directory);
-            }
-            catch (MarketDataException e)
-            {
-                // A missing file or a folder without CSV files: checked before any work starts, naming the path.
-                throw new SwarmException(SwarmErrorIds.InvalidMarketData, SwarmErrorKind.InvalidArgument,
-                    $"The market data path '{e.Source ?? dataPath}' cannot be used: {e.Problem}.", dataPath, e);
-            }
-        }
-
-        private PriceSeries GetSeries(string symbol, string? interval = null)
-        {
-            try
-            {
-                return _prices.Get(symbol, interval);
-            }
-            catch (MarketDataException e)
-            {
-                throw new SwarmException(SwarmErrorIds.UnknownSymbol, SwarmErrorKind.InvalidData, e.Message, symbol, e);
-            }
-        }
-
-        private static string BuiltInType(string type, string name)
-        {
-            try
-            {
-                return StrategyCatalog.Get(type).Name;
-            }
-            catch (StrategyException e)
-            {
-                throw new SwarmException(SwarmErrorIds.UnknownStrategyType, SwarmErrorKind.InvalidArgument,
-                    $"Strategy '{name}': {e.Message} Use {{image}} for a custom strategy image.", name, e);
-            }
-        }
-
-        private static void Validate(string type, IDictionary<string, object?> parameters, string name, int barCount)
-        {
-            try
-            {
-                StrategyCatalog.Validate(type, parameters, barCount);
-            }
-            catch (StrategyException e)
-            {
-                throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument,
-                    $"Strategy '{name}': {e.Message}", name, e);
-            }
-        }
-
-        private static void Validate(string type, IDictionary<string, object?> parameters, string name, PriceSeries series, NeuralTrader.Swarm.Protocol.RunOptions? options)
-        {
-            try
-            {
-                StrategyCatalog.Validate(type, parameters, series, options);
-            }
-            catch (StrategyException e)
-            {
-                throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument,
-                    $"Strategy '{name}': {e.Message}", name, e);
-            }
         }
 
         /// <summary>Counters since the coordinator was created.</summary>
         public SwarmMetrics GetMetrics()
         {
-            lock (_metricsLock)
-            {
-                return new SwarmMetrics
-                {
-                    TotalExecutions = _total,
-                    SuccessfulExecutions = _succeeded,
-                    FailedExecutions = _total - _succeeded - _cancelled,
-                    CancelledExecutions = _cancelled,
-                    AverageDurationMs = _total == 0 ? 0 : _totalDurationMs / _total,
-                    ActiveAgents = Volatile.Read(ref _active),
-                    PeakActiveAgents = Volatile.Read(ref _peakActive),
-                    ActiveSandboxes = _provider.IsValueCreated ? _provider.Value.ListSandboxes().Count : 0,
-                    RegisteredStrategies = _registry.Count,
-                    Isolation = _provider.IsValueCreated ? _provider.Value.Kind : Options.Isolation.ToString().ToLowerInvariant(),
-                };
-            }
+            var metrics = _counters.Snapshot();
+            metrics.ActiveSandboxes = _provider.IsValueCreated ? _provider.Value.ListSandboxes().Count : 0;
+            metrics.RegisteredStrategies = _registry.Count;
+            metrics.Isolation = _provider.IsValueCreated ? _provider.Value.Kind : Options.Isolation.ToString().ToLowerInvariant();
+            return metrics;
         }
 
         /// <summary>Live sandboxes of this coordinator.</summary>
@@ -563,29 +451,6 @@ namespace NeuralTrader.Swarm.Core.Coordination
 
         /// <summary>True for a deployment refused for its input (usage errors): it is reported, never recorded.</summary>
         public static bool NeverRan(DeploymentResult result) => result.ErrorId != null && InputErrors.Contains(result.ErrorId);
-
-        private void Record(DeploymentResult result)
-        {
-            lock (_metricsLock)
-            {
-                _total++;
-                if (result.Success)
-                    _succeeded++;
-                else if (result.Status == DeploymentStatus.Cancelled)
-                    _cancelled++; // stopped by the user (Ctrl+C, -ErrorAction Stop, Stop-Swarm): not a failure
-                _totalDurationMs += result.Duration.TotalMilliseconds;
-            }
-            CoordinatorLog.Settled(_logger, result.Strategy, result.Symbol, result.Status.ToString(), result.Duration.TotalMilliseconds);
-        }
-
-        private void UpdatePeak()
-        {
-            int active = Volatile.Read(ref _active);
-            int peak;
-            while (active > (peak = Volatile.Read(ref _peakActive)) && Interlocked.CompareExchange(ref _peakActive, active, peak) != peak)
-            {
-            }
-        }
 
         private string NewAgentId() => "agent-" + Interlocked.Increment(ref _agentCounter).ToString(CultureInfo.InvariantCulture);
 
