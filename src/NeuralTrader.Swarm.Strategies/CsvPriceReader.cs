@@ -213,7 +213,7 @@ namespace NeuralTrader.Swarm.Strategies
                     }
                 }
 
-                if (!PriceSeries.TryParseTimestamp(raw[(int)Column.Date], out DateTime date, out TimeSpan? offset))
+                if (!BarTimestamps.TryParseTimestamp(raw[(int)Column.Date], out DateTime date, out TimeSpan? offset))
                 {
                     throw new MarketDataException(sourceName, lineNumber, "Date '" + MarketDataException.Excerpt(raw[(int)Column.Date]) + "' is not a valid date (expected yyyy-MM-dd, or yyyy-MM-dd HH:mm[:ss] with an optional offset such as -05:00 or Z)");
                 }
@@ -223,12 +223,12 @@ namespace NeuralTrader.Swarm.Strategies
                     DateTime previous = dates[dates.Count - 1];
                     if (date == previous)
                     {
-                        throw new MarketDataException(sourceName, lineNumber, "Date " + PriceSeries.FormatStamp(date) + " is a duplicate of the previous row");
+                        throw new MarketDataException(sourceName, lineNumber, "Date " + BarTimestamps.FormatStamp(date) + " is a duplicate of the previous row");
                     }
 
                     if (date < previous)
                     {
-                        throw new MarketDataException(sourceName, lineNumber, "Date " + PriceSeries.FormatStamp(date) + " is before the previous row's " + PriceSeries.FormatStamp(previous) + "; dates must be in ascending order (local clock time as written)");
+                        throw new MarketDataException(sourceName, lineNumber, "Date " + BarTimestamps.FormatStamp(date) + " is before the previous row's " + BarTimestamps.FormatStamp(previous) + "; dates must be in ascending order (local clock time as written)");
                     }
                 }
 

@@ -295,7 +295,7 @@ namespace NeuralTrader.Swarm.Strategies
         private DateTime ParseDate(string strategy, string text)
         {
             // An offset is not compared: windows are cut on the local clock time the data is written in.
-            if (PriceSeries.TryParseTimestamp(text.Trim(), out DateTime date, out _))
+            if (BarTimestamps.TryParseTimestamp(text.Trim(), out DateTime date, out _))
             {
                 return date;
             }

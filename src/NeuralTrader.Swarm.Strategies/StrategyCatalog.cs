@@ -389,7 +389,7 @@ namespace NeuralTrader.Swarm.Strategies
                 + ParameterSpec.Num(definition.Find("lookback")!.Min ?? 1) + " and " + (barCount - 1).ToString(CultureInfo.InvariantCulture) + " or more data.");
         }
 
-        private static string DateText(double number) => PriceSeries.FormatStamp(ParameterSpec.DateFromNumber(number));
+        private static string DateText(double number) => BarTimestamps.FormatStamp(ParameterSpec.DateFromNumber(number));
 
         private static StrategyInfo[] BuildInfos()
         {
