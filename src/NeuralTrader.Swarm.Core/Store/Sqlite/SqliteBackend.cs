@@ -76,7 +76,7 @@ namespace NeuralTrader.Swarm.Core.Store.Sqlite
             {
                 connection.Open();
                 backend = new SqliteBackend(path, connection, busyTimeout, logger);
-                backend.Initialize(logger);
+                SqliteSchema.Apply(backend._writer, path, logger);
                 return backend;
             }
             catch (SqliteException ex) when (ex.SqliteErrorCode == 26 || ex.SqliteErrorCode == 11)
@@ -368,59 +368,6 @@ namespace NeuralTrader.Swarm.Core.Store.Sqlite
                 _writer.Dispose();
                 _connection.Dispose();
             }
-        }
-
-        private void Initialize(ILogger logger)
-        {
-            _writer.Execute("PRAGMA busy_timeout = " + _writer.BusyTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture));
-            _writer.Retry(() =>
-            {
-                var mode = Convert.ToString(_writer.Scalar("PRAGMA journal_mode = WAL"), CultureInfo.InvariantCulture);
-                if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
-                {
-                    throw new StoreException(StoreErrorIds.CorruptStore, "The store could not switch to WAL mode (got '" + mode + "').");
-                }
-
-                return 0;
-            });
-
-            // NORMAL is durable against process crashes (kill -9) in WAL mode; only an OS crash or power loss can lose
-            // the last commits, never corrupt the file. https://www.sqlite.org/pragma.html#pragma_synchronous
-            _writer.Execute("PRAGMA synchronous = NORMAL");
-            Migrate(logger);
-        }
-
-        private void Migrate(ILogger logger)
-        {
-            var version = Convert.ToInt64(_writer.Scalar("PRAGMA user_version"), CultureInfo.InvariantCulture);
-            if (version > SqliteSchema.Version)
-            {
-                throw new StoreException(StoreErrorIds.CorruptStore, "The store at '" + Location + "' has schema " + version.ToString(CultureInfo.InvariantCulture) + ", newer than this module's " + SqliteSchema.Version.ToString(CultureInfo.InvariantCulture) + ".");
-            }
-
-            if (version == SqliteSchema.Version)
-            {
-                return;
-            }
-
-            _writer.Transaction(() =>
-            {
-                // Re-read inside the write lock: another process may have migrated meanwhile.
-                var current = Convert.ToInt64(_writer.Scalar("PRAGMA user_version"), CultureInfo.InvariantCulture);
-                foreach (var step in SqliteSchema.Migrations.Where(s => s.Version > current))
-                {
-                    foreach (var statement in step.Statements)
-                    {
-                        _writer.Execute(statement);
-                    }
-
-                    _writer.Execute("PRAGMA user_version = " + step.Version.ToString(CultureInfo.InvariantCulture));
-                    StoreLog.Migrated(logger, Location, current, step.Version);
-                    current = step.Version;
-                }
-
-                return 0;
-            });
         }
 
         /// <summary>The feed's own connection, opened on first use; only reads.</summary>

@@ -1,7 +1,11 @@
 using System;
+using System.Globalization;
+using System.Linq;
+using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using NeuralTrader.Swarm.Core.Coordination;
+using NeuralTrader.Swarm.Core.Security;
 
 namespace NeuralTrader.Swarm.Core.Store.Sqlite
 {
@@ -82,5 +86,59 @@ namespace NeuralTrader.Swarm.Core.Store.Sqlite
             Description = reader.IsDBNull(5) ? null : reader.GetString(5),
             RegisteredAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
         };
+
+        /// <summary>Sets WAL mode and the sync level, then brings the file to <see cref="Version"/> (creating it when new).</summary>
+        internal static void Apply(SqliteWriter writer, string location, ILogger logger)
+        {
+            writer.Execute("PRAGMA busy_timeout = " + writer.BusyTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture));
+            writer.Retry(() =>
+            {
+                var mode = Convert.ToString(writer.Scalar("PRAGMA journal_mode = WAL"), CultureInfo.InvariantCulture);
+                if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new StoreException(StoreErrorIds.CorruptStore, "The store could not switch to WAL mode (got '" + mode + "').");
+                }
+
+                return 0;
+            });
+
+            // NORMAL is durable against process crashes (kill -9) in WAL mode; only an OS crash or power loss can lose
+            // the last commits, never corrupt the file. https://www.sqlite.org/pragma.html#pragma_synchronous
+            writer.Execute("PRAGMA synchronous = NORMAL");
+            Migrate(writer, location, logger);
+        }
+
+        private static void Migrate(SqliteWriter writer, string location, ILogger logger)
+        {
+            var version = Convert.ToInt64(writer.Scalar("PRAGMA user_version"), CultureInfo.InvariantCulture);
+            if (version > Version)
+            {
+                throw new StoreException(StoreErrorIds.CorruptStore, "The store at '" + location + "' has schema " + version.ToString(CultureInfo.InvariantCulture) + ", newer than this module's " + Version.ToString(CultureInfo.InvariantCulture) + ".");
+            }
+
+            if (version == Version)
+            {
+                return;
+            }
+
+            writer.Transaction(() =>
+            {
+                // Re-read inside the write lock: another process may have migrated meanwhile.
+                var current = Convert.ToInt64(writer.Scalar("PRAGMA user_version"), CultureInfo.InvariantCulture);
+                foreach (var step in Migrations.Where(s => s.Version > current))
+                {
+                    foreach (var statement in step.Statements)
+                    {
+                        writer.Execute(statement);
+                    }
+
+                    writer.Execute("PRAGMA user_version = " + step.Version.ToString(CultureInfo.InvariantCulture));
+                    StoreLog.Migrated(logger, location, current, step.Version);
+                    current = step.Version;
+                }
+
+                return 0;
+            });
+        }
     }
 }
