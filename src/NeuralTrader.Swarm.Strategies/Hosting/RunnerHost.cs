@@ -117,7 +117,7 @@ namespace NeuralTrader.Swarm.Strategies.Hosting
                             length--;
                         }
 
-                        if (!IsBlank(new ReadOnlySpan<byte>(buffer, start, length)))
+                        if (!RequestLines.IsBlank(new ReadOnlySpan<byte>(buffer, start, length)))
                         {
                             return Respond(output, handler, new ReadOnlySpan<byte>(buffer, start, length));
                         }
@@ -146,19 +146,6 @@ namespace NeuralTrader.Swarm.Strategies.Hosting
             output.Write(copy, 0, copy.Length);
 #endif
             output.Flush();
-        }
-
-        private static bool IsBlank(ReadOnlySpan<byte> line)
-        {
-            foreach (byte b in line)
-            {
-                if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\r')
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
     }
 }

@@ -1,8 +1,6 @@
 using System;
-using System.Buffers;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using NeuralTrader.Swarm.Protocol;
 
@@ -72,7 +70,7 @@ namespace NeuralTrader.Swarm.Strategies.Hosting
         public RunnerResponse HandleToResponse(ReadOnlySpan<byte> line, out bool shutdown)
         {
             shutdown = false;
-            if (IsBlank(line))
+            if (RequestLines.IsBlank(line))
             {
                 return Error(null, RunnerErrorCodes.InvalidRequest, "Empty request line; send one JSON object per line.");
             }
@@ -84,11 +82,11 @@ namespace NeuralTrader.Swarm.Strategies.Hosting
             }
             catch (JsonException ex)
             {
-                return DescribeJsonError(line, ex);
+                return RequestLines.Unreadable(line, ex);
             }
             catch (Exception ex) when (ex is InvalidOperationException || ex is NotSupportedException || ex is ArgumentException)
             {
-                return Error(TryReadId(line, true), RunnerErrorCodes.InvalidRequest, "The request could not be read: " + ex.Message);
+                return Error(RequestLines.TryReadId(line, true), RunnerErrorCodes.InvalidRequest, "The request could not be read: " + ex.Message);
             }
 
             if (request is null)
@@ -197,7 +195,7 @@ namespace NeuralTrader.Swarm.Strategies.Hosting
         /// <summary>The response for a line longer than the limit; the id is echoed when the line's start holds it.</summary>
         public RunnerResponse Oversized(ReadOnlySpan<byte> linePrefix, int maxLineBytes) =>
             Error(
-                TryReadId(linePrefix, false),
+                RequestLines.TryReadId(linePrefix, false),
                 RunnerErrorCodes.OversizedInput,
                 "The request line exceeds the limit of " + maxLineBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) + " bytes and was discarded.");
 
@@ -367,152 +365,7 @@ namespace NeuralTrader.Swarm.Strategies.Hosting
             }
         }
 
-        private RunnerResponse DescribeJsonError(ReadOnlySpan<byte> line, JsonException ex)
-        {
-            string? id = TryReadId(line, true);
-            JsonValueKind root = RootKind(line);
-            if (root == JsonValueKind.Undefined)
-            {
-                return Error(id, RunnerErrorCodes.MalformedJson, "The request is not valid JSON: " + Clip(StripLocation(ex.Message)));
-            }
-
-            if (root != JsonValueKind.Object)
-            {
-                return Error(id, RunnerErrorCodes.InvalidRequest, "The request must be a JSON object, got " + root.ToString().ToLowerInvariant() + ".");
-            }
-
-            string path = string.IsNullOrEmpty(ex.Path) ? "$" : ex.Path!;
-            string field = path.StartsWith("$.", StringComparison.Ordinal) ? path.Substring(2) : path;
-            return Error(id, RunnerErrorCodes.InvalidRequest, "Field '" + field + "' has the wrong type: " + Clip(StripLocation(ex.Message)));
-        }
-
-        private static JsonValueKind RootKind(ReadOnlySpan<byte> line)
-        {
-            try
-            {
-                var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 256 });
-                if (!reader.Read())
-                {
-                    return JsonValueKind.Undefined;
-                }
-
-                JsonTokenType first = reader.TokenType;
-                reader.Skip();
-                while (reader.Read())
-                {
-                    // Only whitespace may follow; Read throws on anything else.
-                }
-
-                switch (first)
-                {
-                    case JsonTokenType.StartObject:
-                        return JsonValueKind.Object;
-                    case JsonTokenType.StartArray:
-                        return JsonValueKind.Array;
-                    case JsonTokenType.String:
-                        return JsonValueKind.String;
-                    case JsonTokenType.Number:
-                        return JsonValueKind.Number;
-                    case JsonTokenType.True:
-                        return JsonValueKind.True;
-                    case JsonTokenType.False:
-                        return JsonValueKind.False;
-                    default:
-                        return JsonValueKind.Null;
-                }
-            }
-            catch (JsonException)
-            {
-                return JsonValueKind.Undefined;
-            }
-        }
-
-        /// <summary>Reads a top-level "id" (string or number) from a request that may be malformed or cut short.</summary>
-        private static string? TryReadId(ReadOnlySpan<byte> line, bool isFinalBlock)
-        {
-            try
-            {
-                var reader = new Utf8JsonReader(line, isFinalBlock, default);
-                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                {
-                    return null;
-                }
-
-                while (reader.Read())
-                {
-                    if (reader.TokenType == JsonTokenType.EndObject)
-                    {
-                        return null;
-                    }
-
-                    if (reader.TokenType != JsonTokenType.PropertyName)
-                    {
-                        return null;
-                    }
-
-                    bool isId = reader.ValueTextEquals("id");
-                    if (!reader.Read())
-                    {
-                        return null;
-                    }
-
-                    if (isId)
-                    {
-                        switch (reader.TokenType)
-                        {
-                            case JsonTokenType.String:
-                                return reader.GetString();
-                            case JsonTokenType.Number:
-                                return Encoding.UTF8.GetString(reader.ValueSpan.ToArray());
-                            default:
-                                return null;
-                        }
-                    }
-
-                    if (reader.TokenType == JsonTokenType.StartObject || reader.TokenType == JsonTokenType.StartArray)
-                    {
-                        if (!reader.TrySkip())
-                        {
-                            return null;
-                        }
-                    }
-                }
-            }
-            catch (JsonException)
-            {
-            }
-            catch (InvalidOperationException)
-            {
-            }
-
-            return null;
-        }
-
-        private static string StripLocation(string message)
-        {
-            int i = message.IndexOf(" Path:", StringComparison.Ordinal);
-            if (i < 0)
-            {
-                i = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            }
-
-            return i > 0 ? message.Substring(0, i) : message;
-        }
-
-        private static string Clip(string s) => s.Length <= 200 ? s : s.Substring(0, 197) + "...";
-
-        private static bool IsBlank(ReadOnlySpan<byte> line)
-        {
-            for (int i = 0; i < line.Length; i++)
-            {
-                byte b = line[i];
-                if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\r' && b != (byte)'\n')
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
+        /// <summary>At most 200 characters of a value echoed back in an error.</summary>
+        internal static string Clip(string s) => s.Length <= 200 ? s : s.Substring(0, 197) + "...";
     }
 }
