@@ -4,7 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using NeuralTrader.Swarm.Core.Sandboxing;
 using NeuralTrader.Swarm.Protocol;
-using NeuralTrader.Swarm.Strategies.Hosting;
+using NeuralTrader.Swarm.Runner.Hosting;
 
 namespace NeuralTrader.Swarm.Bench
 {

@@ -7,7 +7,7 @@ using System.Text.Json;
 using NeuralTrader.Swarm.Core.Coordination;
 using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Strategies;
-using NeuralTrader.Swarm.Strategies.Hosting;
+using NeuralTrader.Swarm.Runner.Hosting;
 
 namespace NeuralTrader.Swarm.Bench
 {

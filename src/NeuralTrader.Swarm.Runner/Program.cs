@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Strategies;
-using NeuralTrader.Swarm.Strategies.Hosting;
+using NeuralTrader.Swarm.Runner.Hosting;
 
 namespace NeuralTrader.Swarm.Runner
 {

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using NeuralTrader.Swarm.Protocol;
-using NeuralTrader.Swarm.Strategies.Hosting;
+using NeuralTrader.Swarm.Runner.Hosting;
 
 namespace NeuralTrader.Swarm.Tests.Runner
 {

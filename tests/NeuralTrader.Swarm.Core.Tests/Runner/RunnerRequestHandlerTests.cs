@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Strategies;
-using NeuralTrader.Swarm.Strategies.Hosting;
+using NeuralTrader.Swarm.Runner.Hosting;
 using NeuralTrader.Swarm.Tests.Strategies;
 
 namespace NeuralTrader.Swarm.Tests.Runner

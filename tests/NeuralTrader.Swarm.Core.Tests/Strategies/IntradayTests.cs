@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Strategies;
-using NeuralTrader.Swarm.Strategies.Hosting;
+using NeuralTrader.Swarm.Runner.Hosting;
 using static NeuralTrader.Swarm.Tests.Strategies.TestSeries;
 
 namespace NeuralTrader.Swarm.Tests.Strategies

@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Text.Json;
 using NeuralTrader.Swarm.Protocol;
+using NeuralTrader.Swarm.Strategies;
 
-namespace NeuralTrader.Swarm.Strategies.Hosting
+namespace NeuralTrader.Swarm.Runner.Hosting
 {
     /// <summary>
     /// Serves runner protocol requests (see docs/runner-protocol.md): one JSON request line in, one JSON

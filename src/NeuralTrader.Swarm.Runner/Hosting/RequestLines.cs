@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using NeuralTrader.Swarm.Protocol;
 
-namespace NeuralTrader.Swarm.Strategies.Hosting
+namespace NeuralTrader.Swarm.Runner.Hosting
 {
     /// <summary>What the runner can still tell about a request line it cannot serve: blank, unreadable JSON, its id.</summary>
     internal static class RequestLines

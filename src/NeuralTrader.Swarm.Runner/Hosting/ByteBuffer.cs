@@ -1,7 +1,7 @@
 using System;
 using System.Buffers;
 
-namespace NeuralTrader.Swarm.Strategies.Hosting
+namespace NeuralTrader.Swarm.Runner.Hosting
 {
     /// <summary>A growable byte buffer reused across responses (the BCL's ArrayBufferWriter is not in netstandard2.0).</summary>
     internal sealed class ByteBuffer : IBufferWriter<byte>

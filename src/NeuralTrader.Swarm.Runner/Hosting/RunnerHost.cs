@@ -1,8 +1,9 @@
 using System;
 using System.IO;
 using NeuralTrader.Swarm.Protocol;
+using NeuralTrader.Swarm.Strategies;
 
-namespace NeuralTrader.Swarm.Strategies.Hosting
+namespace NeuralTrader.Swarm.Runner.Hosting
 {
     /// <summary>
     /// The runner's serve loop: splits raw input bytes into lines (bounded: a line longer than the limit
