@@ -75,6 +75,29 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
         }
 
         [Fact]
+        public void Register_Strategy_types_only_catalogue_parameters_under_their_names_and_kinds()
+        {
+            // The catalogue owns strategy parameters (names, ranges, checks); a typed parameter of Register-Strategy is
+            // one of them by name, of the matching kind, and none of the cmdlet's own parameters shadows one.
+            using var session = new ModuleSession(_output);
+            var typed = session.Run("(Get-Command Register-Strategy).Parameters.Values | ForEach-Object { $_.Name + '=' + $_.ParameterType.Name }")
+                .Select(o => o.ToString()!.Split('=')).ToDictionary(p => p[0], p => p[1], StringComparer.OrdinalIgnoreCase);
+            var own = new[] { "Name", "Type", "Symbol", "Parameters", "Image", "Description", "Force", "PassThru", "Coordinator", "WhatIf", "Confirm" }
+                .Concat(Cmdlet.CommonParameters).ToList();
+            var catalogue = Strategies.StrategyCatalog.All.SelectMany(s => s.Parameters)
+                .GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Kind, StringComparer.OrdinalIgnoreCase);
+            var strategyParameters = typed.Keys.Except(own, StringComparer.OrdinalIgnoreCase).ToList();
+            Assert.Contains("Lookback", strategyParameters);
+            foreach (var name in strategyParameters)
+            {
+                Assert.True(catalogue.TryGetValue(name, out var kind), "-" + name + " is not a parameter of any built-in strategy");
+                var expected = kind == "integer" ? "Int32" : kind == "boolean" ? "SwitchParameter" : "Double";
+                Assert.True(expected == typed[name], "-" + name + " is " + typed[name] + " but the catalogue's " + name + " is " + kind);
+            }
+            Assert.DoesNotContain(own, catalogue.ContainsKey);
+        }
+
+        [Fact]
         public void Manifest_lists_the_cmdlets_and_PSData_for_the_Gallery()
         {
             using var session = new ModuleSession(_output, import: false);

@@ -1,8 +1,10 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using NeuralTrader.Swarm.Internal;
+using NeuralTrader.Swarm.Strategies;
 
 namespace NeuralTrader.Swarm.Commands
 {
@@ -131,20 +133,19 @@ namespace NeuralTrader.Swarm.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>Every built-in strategy's parameter names, keyed by the PowerShell spelling (Lookback for lookback).</summary>
+        internal static readonly IReadOnlyDictionary<string, string> CatalogueNames = StrategyCatalog.All
+            .SelectMany(s => s.Parameters).Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(n => char.ToUpperInvariant(n[0]) + n.Substring(1), n => n, StringComparer.OrdinalIgnoreCase);
+
         /// <inheritdoc />
         protected override void OnProcess()
         {
             var parameters = Deployments.ToDictionary(Parameters) ?? new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-            var bound = MyInvocation.BoundParameters;
-            if (bound.ContainsKey(nameof(Lookback))) parameters["lookback"] = Lookback;
-            if (bound.ContainsKey(nameof(Threshold))) parameters["threshold"] = Threshold;
-            if (bound.ContainsKey(nameof(PositionSize))) parameters["positionSize"] = PositionSize;
-            if (bound.ContainsKey(nameof(Allocation))) parameters["allocation"] = Allocation;
-            if (bound.ContainsKey(nameof(EntryZ))) parameters["entryZ"] = EntryZ;
-            if (bound.ContainsKey(nameof(ExitZ))) parameters["exitZ"] = ExitZ;
-            if (bound.ContainsKey(nameof(InitialCash))) parameters["initialCash"] = InitialCash;
-            if (bound.ContainsKey(nameof(AllowShort))) parameters["allowShort"] = AllowShort.IsPresent;
-            if (bound.ContainsKey(nameof(Seed))) parameters["seed"] = Seed;
+            // The typed parameters are the catalogue's own, by name (-Lookback is lookback); the catalogue checks them.
+            foreach (var bound in MyInvocation.BoundParameters)
+                if (CatalogueNames.TryGetValue(bound.Key, out var name))
+                    parameters[name] = bound.Value is SwitchParameter flag ? flag.IsPresent : bound.Value;
 
             var type = string.IsNullOrEmpty(Type) ? Name : Type!;
             if (!ShouldProcess(Name, $"Register strategy of type '{type}'"))
