@@ -8,7 +8,8 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
     /// <summary>
     /// SIGTERM and SIGHUP (a closing terminal) sent to a real pwsh while Start-Swarm runs a Docker swarm: two
     /// deployments have finished and two are busy for ten minutes. The swarm is cancelled, its containers removed,
-    /// the finished deployments committed, nothing after Start-Swarm runs, and pwsh exits with 128 + the signal.
+    /// the finished deployments committed, nothing after Start-Swarm runs, and pwsh exits with 128 + the signal;
+    /// the same for a swarm started with -AsJob.
     /// </summary>
     [Trait("Category", "Docker")]
     public sealed class HostSignalTests : IClassFixture<SlowRunnerImage>
@@ -18,10 +19,13 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
 
         public HostSignalTests(SlowRunnerImage image) => _image = image;
 
+        private const string Deployments = "@(0, 1, 600000, 600001) | ForEach-Object { @{ Strategy = 'slow'; Parameters = @{ delayMs = $_ } } }";
+
         [DockerPwshTheory]
-        [InlineData(SigTerm, 143)]
-        [InlineData(SigHup, 129)]
-        public void A_signal_to_pwsh_stops_the_swarm_removes_its_containers_commits_what_finished_and_exits(int signal, int exitCode)
+        [InlineData(SigTerm, 143, false)]
+        [InlineData(SigHup, 129, false)]
+        [InlineData(SigTerm, 143, true)]
+        public void A_signal_to_pwsh_stops_the_swarm_removes_its_containers_commits_what_finished_and_exits(int signal, int exitCode, bool asJob)
         {
             var session = "pwsh-signal-test-" + Guid.NewGuid().ToString("N").Substring(0, 12);
             var work = Directory.CreateTempSubdirectory("neuraltrader-signal-");
@@ -31,11 +35,14 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
                 using (var pwsh = new PwshChild(work.FullName, session,
                     "Set-SwarmConfiguration -Isolation Docker -MaxAgents 4 -StorePath " + Repo.Quote(store) + "; " +
                     "Register-Strategy -Name slow -Type momentum -Image " + Repo.Quote(_image.Tag) + " | Out-Null; " +
-                    "@(0, 1, 600000, 600001) | ForEach-Object { @{ Strategy = 'slow'; Parameters = @{ delayMs = $_ } } } | " +
-                    "Start-Swarm | ForEach-Object { 'RESULT ' + $_.Status }; " +
+                    (asJob
+                        ? "$job = " + Deployments + " | Start-Swarm -AsJob; " +
+                          "while (@($job | Receive-Job -Keep).Count -lt 2) { Start-Sleep -Milliseconds 50 }; 'RESULT 2 finished'; " +
+                          "$job | Wait-Job | Out-Null; "
+                        : Deployments + " | Start-Swarm | ForEach-Object { 'RESULT ' + $_.Status }; ") +
                     "'AFTER THE SWARM'"))
                 {
-                    pwsh.WaitFor(p => p.Lines("RESULT ").Count == 2, "two finished deployments");
+                    pwsh.WaitFor(p => p.Lines("RESULT ").Count == (asJob ? 1 : 2), "two finished deployments");
                     Assert.Equal(4, DockerCli.ContainersOfSession(session).Count);
 
                     Assert.Equal(0, kill(pwsh.OwnerPid, signal));
@@ -43,7 +50,8 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
 
                     Assert.True(code == exitCode, $"exit code {code}, expected {exitCode}:\n{pwsh.Output}");
                     Assert.Empty(DockerCli.ContainersOfSession(session)); // removed by the module, not left to the engine
-                    Assert.Equal(new[] { "RESULT Succeeded", "RESULT Succeeded", "RESULT Cancelled", "RESULT Cancelled" }, pwsh.Lines("RESULT "));
+                    if (!asJob)
+                        Assert.Equal(new[] { "RESULT Succeeded", "RESULT Succeeded", "RESULT Cancelled", "RESULT Cancelled" }, pwsh.Lines("RESULT "));
                     Assert.DoesNotContain("AFTER THE SWARM", pwsh.Output);
                 }
 

@@ -21,7 +21,8 @@ namespace NeuralTrader.Swarm.Internal
     /// <remarks>
     /// The cmdlet assembly targets netstandard2.0 (Windows PowerShell), which lacks
     /// System.Runtime.InteropServices.PosixSignalRegistration; on .NET 6+ (pwsh 7) it is found by reflection.
-    /// On Windows, or a runtime without it, nothing is registered.
+    /// On Windows, a runtime without it, or an application that hosts PowerShell itself (its signals are its own
+    /// to handle), nothing is registered.
     /// </remarks>
     internal static class HostSignals
     {
@@ -32,9 +33,6 @@ namespace NeuralTrader.Swarm.Internal
         private static IDisposable[]? s_registrations;
         private static int s_received;
         private static List<SwarmCoordinator> s_stopping = new List<SwarmCoordinator>();
-
-        /// <summary>Whether this process can take over SIGTERM/SIGHUP (pwsh 7 on Linux or macOS).</summary>
-        public static bool Supported => s_api.Value != null;
 
         /// <summary>
         /// Marks a swarm as running until the result is disposed; the handlers are registered for the first and
@@ -158,6 +156,8 @@ namespace NeuralTrader.Swarm.Internal
             public static Api? Find()
             {
                 if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && !RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
+                    return null;
+                if (Assembly.GetEntryAssembly()?.GetName().Name != "pwsh")
                     return null;
                 const string Ns = "System.Runtime.InteropServices.";
                 var registration = Type.GetType(Ns + "PosixSignalRegistration, System.Runtime.InteropServices", throwOnError: false);
