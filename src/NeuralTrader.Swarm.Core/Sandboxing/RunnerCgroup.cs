@@ -216,7 +216,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                     if (v2 != null)
                         return v2;
                     var v1 = TryV1(mounts, own, out var v1Reason);
-                    return v1 ?? Unavailable(v2Reason ?? v1Reason ?? "no cgroup hierarchy is mounted");
+                    return v1 ?? Unavailable(v2Reason ?? v1Reason ?? "no cgroup hierarchy offers this process the memory and pids controllers");
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
@@ -237,11 +237,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                 var parent = mount.Resolve(path);
                 var controllers = ReadWords(Path.Combine(parent, "cgroup.controllers"));
                 if (!controllers.Contains("memory") || !controllers.Contains("pids"))
-                {
-                    // A hybrid host keeps the controllers in v1; say nothing here unless v1 fails too.
-                    reason = $"cgroup v2 at {parent} offers no memory and pids controllers";
-                    return null;
-                }
+                    return null; // a hybrid host keeps them in v1
                 try
                 {
                     var wanted = new[] { "memory", "pids", "cpu" }.Where(controllers.Contains);
@@ -270,10 +266,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                         parents[controller] = mount.Resolve(path);
                 }
                 if (!parents.ContainsKey("memory") || !parents.ContainsKey("pids"))
-                {
-                    reason = "no cgroup v1 memory and pids hierarchies are mounted";
                     return null;
-                }
                 var result = new Hierarchy(1, parents, null);
                 return Probe(result, out reason) ? result : null;
             }
