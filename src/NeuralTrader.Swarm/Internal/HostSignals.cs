@@ -44,12 +44,18 @@ namespace NeuralTrader.Swarm.Internal
             if (api == null)
                 return NoTracking.Instance;
             var entry = new Entry(coordinator, cancellation);
+            bool stopping;
             lock (s_lock)
             {
                 if (s_running.Count == 0 && s_received == 0)
                     s_registrations = api.Register(OnSignal);
                 s_running.Add(entry);
+                stopping = s_received != 0;
+                if (stopping && !s_stopping.Contains(coordinator))
+                    s_stopping.Add(coordinator);
             }
+            if (stopping)
+                cancellation.Cancel(); // started while the process is stopping after a signal (a script carrying on)
             return entry;
         }
 
