@@ -309,7 +309,8 @@ namespace NeuralTrader.Swarm.Store.Postgres
         private int InsertChained(NpgsqlConnection connection, IReadOnlyList<RecordRow> rows, FingerprintChain chain)
         {
             var head = ReadHead(connection);
-            chain.CheckTail(head, Scalar(connection, "SELECT fingerprint FROM nts_trajectories ORDER BY seq DESC LIMIT 1") as byte[], Location);
+            chain.CheckTail(head, Scalar(connection, "SELECT fingerprint FROM nts_trajectories ORDER BY seq DESC LIMIT 1") as byte[],
+                () => Scalar(connection, "SELECT 1 FROM nts_trajectories WHERE enc <> 0 LIMIT 1") != null, Location);
             var previous = head.Fingerprint;
             var count = head.Count;
             var inserted = 0;

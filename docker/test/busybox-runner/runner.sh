@@ -57,6 +57,15 @@ while IFS= read -r line; do
           i=0
           while [ $i -lt 22 ]; do s="$s$s"; i=$((i + 1)); done
           reply "allocated ${#s} bytes" ;;
+        probe-forks)
+          # Up to 200 sleepers, left running (a process sandbox kills them with its group and cgroup). A pids limit
+          # makes a fork fail and the subshell stop (exit 2); the reply uses builtins only, as forks fail then.
+          ( i=0; while [ $i -lt 200 ]; do /bin/busybox sleep 600 >/dev/null 2>&1 & i=$((i + 1)); done ) 2>/dev/null
+          printf '{"id":"%s","ok":true,"runner":"subshell_exit=%s","protocol":1}\n' "$id" "$?" ;;
+        probe-escape)
+          # A sleeper in a session of its own: out of the runner's process group, not out of its cgroup.
+          /bin/busybox setsid /bin/busybox sleep 600 >/dev/null 2>&1 &
+          reply "$!" ;;
         probe-addr) reply "$(ip -4 -o addr show | sed -n 's/.* inet \([0-9.]*\)\/.*/\1/p' | grep -v '^127\.' | tr '\n' ',')" ;;
         probe-listen)
           # Answers "reached" to whoever connects on port 7000 (background, so this reply returns at once).

@@ -12,11 +12,14 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
     /// <summary>
     /// What the process sandbox can contain without Docker, on Unix: the runner starts in a session (and process
     /// group) of its own through <c>setsid</c>, so stopping the sandbox kills every process it started with one
-    /// signal to the group; and under resource limits set by <c>ulimit</c> before the runner is executed:
-    /// writable memory (RLIMIT_DATA) at the sandbox's memory limit, address space (RLIMIT_AS) at the memory
-    /// limit plus <see cref="AddressSpaceHeadroomMb"/>, and, for users other than root, the number of processes
-    /// (RLIMIT_NPROC). Not contained: the network, the user's files (including the Docker socket when the user
-    /// may use it), a descendant that starts a session of its own, and on Windows anything but the runner itself.
+    /// signal to the group. On Linux where the cgroup hierarchy (v2, or v1's memory and pids) is writable, the
+    /// runner joins a control group of its own before it executes (<see cref="RunnerCgroup"/>): memory limit,
+    /// <see cref="RunnerCgroup.PidsLimit"/> processes, the CPU quota, and every member is killed on stop, even one
+    /// that started a session of its own. Elsewhere resource limits set by <c>ulimit</c> stand in: writable memory
+    /// (RLIMIT_DATA) at the sandbox's memory limit and, for users other than root, the number of processes
+    /// (RLIMIT_NPROC). Address space (RLIMIT_AS) is always capped at the memory limit plus
+    /// <see cref="AddressSpaceHeadroomMb"/>. Not contained: the network, the user's files (including the Docker
+    /// socket when the user may use it), and on Windows anything but the runner itself.
     /// </summary>
     public static class ProcessContainment
     {
@@ -42,11 +45,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
         public static bool GroupsSupported => !RunnerEnvironment.IsWindows && SetsidPath.Value != null;
 
         /// <summary>
-        /// The start info of a runner: the allow-listed environment, and on Unix a <c>/bin/sh</c> that sets the
-        /// limits and then executes <c>setsid</c> and the runner (exec keeps one pid, so the runner's pid is its
-        /// group id).
+        /// The start info of a runner: the allow-listed environment, and on Unix a <c>/bin/sh</c> that joins the
+        /// runner's control groups (when it has them) or sets the rlimits, and then executes <c>setsid</c> and the
+        /// runner (exec keeps one pid, so the runner's pid is its group id and it starts inside its cgroups).
         /// </summary>
-        public static ProcessStartInfo StartInfo(RunnerCommand command, int memoryLimitMb)
+        internal static ProcessStartInfo StartInfo(RunnerCommand command, int memoryLimitMb, RunnerCgroup? cgroup)
         {
             ProcessStartInfo start;
             if (RunnerEnvironment.IsWindows)
@@ -55,14 +58,20 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
             }
             else
             {
-                var script = new List<string>
+                var script = new List<string> { "ulimit -v " + Kb(memoryLimitMb + AddressSpaceHeadroomMb) + " 2>/dev/null" };
+                if (cgroup != null)
                 {
-                    "ulimit -d " + Kb(memoryLimitMb) + " 2>/dev/null",
-                    "ulimit -v " + Kb(memoryLimitMb + AddressSpaceHeadroomMb) + " 2>/dev/null",
-                };
-                var uid = geteuid();
-                if (uid != 0)
-                    script.Add("ulimit -u " + (CountUserTasks(uid) + ProcessAllowance).ToString(CultureInfo.InvariantCulture) + " 2>/dev/null");
+                    // Paths we made (no user input); a runner that cannot join its groups does not start.
+                    foreach (var procs in cgroup.ProcsFiles)
+                        script.Add("echo $$ > '" + procs + "' || exit 125");
+                }
+                else
+                {
+                    script.Add("ulimit -d " + Kb(memoryLimitMb) + " 2>/dev/null");
+                    var uid = geteuid();
+                    if (uid != 0)
+                        script.Add("ulimit -u " + (CountUserTasks(uid) + ProcessAllowance).ToString(CultureInfo.InvariantCulture) + " 2>/dev/null");
+                }
                 script.Add("exec " + (SetsidPath.Value != null ? SetsidPath.Value + " " : "") + "\"$@\"");
                 // $0 names the shell in ps; "$@" is the runner and its arguments, never interpreted by the shell.
                 var arguments = new List<string> { "-c", string.Join("; ", script), "neuraltrader-runner", command.FileName };
@@ -88,6 +97,13 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
         {
             if (GroupsSupported && runnerPid > 1)
                 _ = kill(-runnerPid, SigKill); // ESRCH: the group is already gone
+        }
+
+        /// <summary>Sends SIGKILL to one process (ESRCH: already gone).</summary>
+        internal static void Kill(int pid)
+        {
+            if (pid > 1)
+                _ = kill(pid, SigKill);
         }
 
         /// <summary>Processes and threads owned by <paramref name="uid"/>, from /proc (0 where there is none).</summary>

@@ -18,23 +18,34 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
     /// <summary>
     /// Runs each sandbox as a child process of the runner. Weaker isolation than Docker: the child shares
     /// the network and filesystem of the user. It gets an allow-listed environment (<see cref="RunnerEnvironment"/>),
-    /// and on Unix a process group and resource limits of its own (<see cref="ProcessContainment"/>): stopping
-    /// the sandbox kills the whole group. The runner exits when its stdin closes, so a dying coordinator takes
-    /// its children with it.
+    /// and on Unix a process group and resource limits of its own (<see cref="ProcessContainment"/>): a control
+    /// group where the cgroup hierarchy is writable, rlimits elsewhere (said once, as a warning, when the provider
+    /// is made). Stopping the sandbox kills the whole group. The runner exits when its stdin closes, so a dying
+    /// coordinator takes its children with it.
     /// </summary>
     public sealed class ProcessSandboxProvider : ISandboxProvider
     {
         private readonly RunnerCommand _command;
         private readonly string _coordinatorId;
         private readonly ILogger _logger;
+        private readonly bool _cgroups;
         private readonly ConcurrentDictionary<string, ProcessSandbox> _live = new ConcurrentDictionary<string, ProcessSandbox>();
 
         /// <summary>Creates a provider that starts <paramref name="command"/> for each sandbox.</summary>
         public ProcessSandboxProvider(RunnerCommand command, string coordinatorId, ILogger? logger = null)
+            : this(command, coordinatorId, logger, useCgroups: true)
+        {
+        }
+
+        /// <summary>Tests turn cgroups off to prove the rlimit fallback on a machine that has them.</summary>
+        internal ProcessSandboxProvider(RunnerCommand command, string coordinatorId, ILogger? logger, bool useCgroups)
         {
             _command = command;
             _coordinatorId = coordinatorId;
             _logger = logger ?? NullLogger.Instance;
+            _cgroups = useCgroups && RunnerCgroup.UnavailableReason == null;
+            if (useCgroups && RunnerEnvironment.IsLinux && RunnerCgroup.UnavailableReason is { } reason)
+                SandboxLog.NoCgroups(_logger, reason);
         }
 
         /// <inheritdoc />
@@ -47,7 +58,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                 throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
                     $"Strategy '{spec.Strategy}' needs the image '{spec.Image}', but this swarm runs process-isolated sandboxes, which cannot run images. Use {{isolation=docker}} (or drop {{image}}).", spec.Strategy);
             SwarmOptions.ValidateLimits(spec.MemoryLimitMb, spec.CpuLimit);
-            var start = ProcessContainment.StartInfo(_command, spec.MemoryLimitMb);
+            var cgroup = _cgroups ? RunnerCgroup.Create(spec.MemoryLimitMb, spec.CpuLimit) : null;
+            var start = ProcessContainment.StartInfo(_command, spec.MemoryLimitMb, cgroup);
 
             Process process;
             try
@@ -56,11 +68,12 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
             }
             catch (Exception e) when (e is not SwarmException)
             {
+                cgroup?.Dispose();
                 throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
                     $"Could not start the runner '{_command.RunnerPath}': {e.Message}", spec.Strategy, e);
             }
 
-            var sandbox = new ProcessSandbox(process, spec, _command.RunnerPath, _coordinatorId, _logger, s => _live.TryRemove(s.Id, out _));
+            var sandbox = new ProcessSandbox(process, cgroup, spec, _command.RunnerPath, _coordinatorId, _logger, s => _live.TryRemove(s.Id, out _));
             _live[sandbox.Id] = sandbox;
             try
             {
@@ -104,6 +117,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
     {
         private const int StderrTailChars = 4096;
         private readonly Process _process;
+        private readonly RunnerCgroup? _cgroup;
         private readonly RunnerChannel _channel;
         private readonly ILogger _logger;
         private readonly Action<ProcessSandbox> _onStopped;
@@ -112,9 +126,10 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
         private readonly int _pid;
         private int _stopped;
 
-        public ProcessSandbox(Process process, SandboxSpec spec, string runnerPath, string coordinatorId, ILogger logger, Action<ProcessSandbox> onStopped)
+        public ProcessSandbox(Process process, RunnerCgroup? cgroup, SandboxSpec spec, string runnerPath, string coordinatorId, ILogger logger, Action<ProcessSandbox> onStopped)
         {
             _process = process;
+            _cgroup = cgroup;
             _logger = logger;
             _onStopped = onStopped;
             _memoryLimitMb = spec.MemoryLimitMb;
@@ -138,6 +153,9 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
         public string Id { get; }
 
         public SandboxInfo Info { get; }
+
+        /// <summary>The runner's control groups, or null where it runs under rlimits.</summary>
+        internal RunnerCgroup? Cgroup => _cgroup;
 
         public bool IsAlive => Volatile.Read(ref _stopped) == 0 && !HasExited;
 
@@ -196,6 +214,9 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
             string tail;
             lock (_stderrTail) tail = _stderrTail.ToString();
             var code = ExitCode();
+            if (_cgroup != null && _cgroup.OutOfMemoryKills > 0)
+                return new SwarmException(SwarmErrorIds.SandboxOutOfMemory, SwarmErrorKind.ResourceLimit,
+                    $"Sandbox {Id} passed its memory limit of {_memoryLimitMb} MB and was killed by the kernel (exit code {code}).", Info.Strategy);
             if (tail.IndexOf("OutOfMemory", StringComparison.OrdinalIgnoreCase) >= 0 || tail.IndexOf("Out of memory", StringComparison.OrdinalIgnoreCase) >= 0)
                 return new SwarmException(SwarmErrorIds.SandboxOutOfMemory, SwarmErrorKind.ResourceLimit,
                     $"Sandbox {Id} ran out of memory (limit {_memoryLimitMb} MB) and exited with code {code}.", Info.Strategy);
@@ -239,6 +260,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
             {
                 // The group first: children and grandchildren of the runner go with it, even if it already exited.
                 ProcessContainment.KillGroup(_pid);
+                _cgroup?.KillAll(); // also what left the group with a session of its own
                 if (!_process.HasExited)
                     _process.Kill();
                 _process.WaitForExit(5000);
@@ -252,6 +274,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                 SandboxLog.KillFailed(_logger, Id, e.Message);
             }
             _process.Dispose();
+            _cgroup?.Dispose();
             _onStopped(this);
             return Task.CompletedTask;
         }
@@ -266,5 +289,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
 
         [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Could not kill sandbox {SandboxId}: {Reason}")]
         public static partial void KillFailed(ILogger logger, string sandboxId, string reason);
+
+        [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Process isolation without cgroups: {Reason}. Runners are limited by rlimits only (memory: RLIMIT_DATA/RLIMIT_AS; processes: RLIMIT_NPROC, not for root; no CPU limit). See docs/isolation.md.")]
+        public static partial void NoCgroups(ILogger logger, string reason);
     }
 }

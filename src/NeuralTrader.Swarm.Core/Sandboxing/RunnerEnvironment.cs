@@ -67,5 +67,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
         }
 
         internal static bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+        internal static bool IsLinux => RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
     }
 }

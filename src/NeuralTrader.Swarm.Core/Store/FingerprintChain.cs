@@ -14,23 +14,27 @@ namespace NeuralTrader.Swarm.Core.Store
     /// content, and the head (last fingerprint and count) is written in the same transaction as the rows. Anyone can
     /// check the links; only the head says where the chain ends, so in a store with a symmetric key the head is also
     /// signed (HMAC-SHA3-512 under a key derived from the store key): removing the last records and rewriting the head,
-    /// or emptying the store, is then caught by whoever holds the key.
+    /// or emptying the store, is then caught by whoever holds the key. HQC stores are not signed: their writers may hold
+    /// only the public key, and a signature anyone with the public key can make (directly, or under the secret of an
+    /// encapsulation they made themselves) proves nothing; see docs/learning.md.
     /// </summary>
     internal sealed class FingerprintChain
     {
         /// <summary>The chain without a key: links and head are checked, the head's signature cannot be.</summary>
-        internal static readonly FingerprintChain Unkeyed = new FingerprintChain(null);
+        internal static readonly FingerprintChain Unkeyed = new FingerprintChain(null, null);
 
         private static readonly byte[] HeadDomain = Encoding.UTF8.GetBytes("NeuralTrader.Swarm/chain-head/v1");
         private readonly byte[]? _headKey;
+        private readonly string? _keyId;
 
-        private FingerprintChain(byte[]? headKey)
+        private FingerprintChain(byte[]? headKey, string? keyId)
         {
             _headKey = headKey;
+            _keyId = keyId;
         }
 
         /// <summary>The chain of a store opened with <paramref name="key"/> (its key): signed when the key is symmetric.</summary>
-        internal static FingerprintChain For(StoreKey? key) => key?.ChainKey is byte[] headKey ? new FingerprintChain(headKey) : Unkeyed;
+        internal static FingerprintChain For(StoreKey? key) => key?.ChainKey is byte[] headKey ? new FingerprintChain(headKey, key.KeyId) : Unkeyed;
 
         /// <summary>True when this chain signs and checks the head.</summary>
         internal bool Signs => _headKey != null;
@@ -40,10 +44,11 @@ namespace NeuralTrader.Swarm.Core.Store
 
         /// <summary>
         /// Before rows are appended: the head must be the last row's fingerprint (records removed at the end without
-        /// the head, or a head rewritten, break this) and, in a signed store, carry a valid signature. Cheap (the last
-        /// row only); <see cref="Verify"/> checks every link.
+        /// the head, or a head rewritten, break this) and, in a signed store, carry a valid signature, or none only while
+        /// no record is sealed (<paramref name="anySealedRow"/>, asked only then: a plaintext store that has just taken
+        /// a key). Cheap (the last row only); <see cref="Verify"/> checks every link.
         /// </summary>
-        internal void CheckTail(ChainHead head, byte[]? lastFingerprint, string location)
+        internal void CheckTail(ChainHead head, byte[]? lastFingerprint, Func<bool> anySealedRow, string location)
         {
             string? problem = null;
             if (!CryptoPrimitives.FixedTimeEquals(lastFingerprint ?? Genesis, head.Fingerprint))
@@ -53,6 +58,11 @@ namespace NeuralTrader.Swarm.Core.Store
             else if (!SignatureHolds(head))
             {
                 problem = "its head is not signed by the store key";
+            }
+            else if (_headKey != null && head.Signature is null && head.Count > 0 && anySealedRow())
+            {
+                // Writers that seal under the key sign the head: appending here would sign over a removed signature.
+                problem = "its head is not signed, yet it holds records sealed under the store key";
             }
 
             if (problem != null)
@@ -93,8 +103,10 @@ namespace NeuralTrader.Swarm.Core.Store
             var result = new StoreVerification { IsValid = true };
             var previous = Genesis;
             string? lastId = null;
+            var sealedUnderKey = false;
             foreach (var row in snapshot.Rows())
             {
+                sealedUnderKey |= _keyId != null && row.Encryption != 0 && string.Equals(row.KeyId, _keyId, StringComparison.Ordinal);
                 result.RecordsChecked++;
                 var seq = row.Seq.ToString(CultureInfo.InvariantCulture);
                 if (!CryptoPrimitives.FixedTimeEquals(row.PrevFingerprint, previous))
@@ -112,6 +124,12 @@ namespace NeuralTrader.Swarm.Core.Store
             }
 
             var head = snapshot.Head;
+            if (sealedUnderKey && head.Signature is null)
+            {
+                // Every writer that seals under this key signs the head: an unsigned one had its signature removed.
+                return Fail(result, lastId, "The chain head is not signed, yet the store holds records sealed under this key (whose writers sign the head): the signature was removed, and records may have been removed from the end.");
+            }
+
             if (!SignatureHolds(head))
             {
                 return Fail(result, lastId, "The chain head is not signed by the store key: records were removed from the end, or the store emptied, by someone without the key.");

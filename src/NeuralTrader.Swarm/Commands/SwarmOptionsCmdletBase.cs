@@ -50,8 +50,9 @@ namespace NeuralTrader.Swarm.Commands
         /// (services on the Docker Swarm whose manager is -DockerEndpoint; see docs/cluster.md).
         /// Docker contains strategy code: no network, read-only files, memory/CPU/process limits, no secrets in its environment.
         /// Process contains only some of it: the runner gets no secrets from your environment, its whole process group is killed on timeout or stop,
-        /// and on Linux/macOS its memory and process count are capped by rlimits; but it runs as you, with your network and your files
-        /// (including the trajectory store and the Docker socket), and with no CPU limit. Use Process only for strategies you trust.
+        /// and on Linux, where the cgroup hierarchy is writable (root, or a delegated cgroup), it runs in a cgroup of its own with the memory, CPU and
+        /// process limits (elsewhere rlimits cap its memory and, except for root, its process count, with no CPU limit; a warning says so once);
+        /// but it runs as you, with your network and your files (including the trajectory store and the Docker socket). Use Process only for strategies you trust.
         /// A custom -Image needs Docker or Swarm. See docs/isolation.md.</para>
         /// </summary>
         [Parameter]

@@ -210,13 +210,16 @@ namespace NeuralTrader.Swarm.Internal
             }
         }
 
-        /// <summary>Tracks a running swarm so Stop-Swarm can cancel it; dispose the result when the swarm ends.</summary>
+        /// <summary>
+        /// Tracks a running swarm so Stop-Swarm, and SIGTERM/SIGHUP sent to the process (<see cref="HostSignals"/>), can
+        /// cancel it; dispose the result when the swarm ends.
+        /// </summary>
         public static IDisposable TrackSwarm(SwarmCoordinator coordinator, CancellationTokenSource cancellation)
         {
             var running = s_running.GetValue(coordinator, _ => new RunningSwarms());
             lock (running)
                 running.Add(cancellation);
-            return new Untrack(running, cancellation);
+            return new Untrack(running, cancellation, HostSignals.Track(coordinator, cancellation));
         }
 
         /// <summary>Cancels every swarm running on the coordinator; returns how many.</summary>
@@ -266,17 +269,20 @@ namespace NeuralTrader.Swarm.Internal
         {
             private readonly RunningSwarms _running;
             private readonly CancellationTokenSource _cancellation;
+            private readonly IDisposable _signals;
 
-            public Untrack(RunningSwarms running, CancellationTokenSource cancellation)
+            public Untrack(RunningSwarms running, CancellationTokenSource cancellation, IDisposable signals)
             {
                 _running = running;
                 _cancellation = cancellation;
+                _signals = signals;
             }
 
             public void Dispose()
             {
                 lock (_running)
                     _running.Remove(_cancellation);
+                _signals.Dispose(); // last, as it may end the process after a signal
             }
         }
     }

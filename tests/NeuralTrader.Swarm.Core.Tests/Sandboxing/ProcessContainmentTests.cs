@@ -145,7 +145,8 @@ namespace NeuralTrader.Swarm.Tests.Sandboxing
         [Fact]
         public async Task An_allocation_past_the_memory_limit_fails()
         {
-            using var provider = new ProcessSandboxProvider(RunnerLocator.Locate(BusyboxRunner), "rlimit-test");
+            // The rlimits are what contains memory where runners get no cgroup (RunnerCgroupTests covers the cgroup).
+            using var provider = new ProcessSandboxProvider(RunnerLocator.Locate(BusyboxRunner), "rlimit-test", null, useCgroups: false);
             var sandbox = await provider.CreateAsync(Spec(memoryMb: 64), CancellationToken.None);
             var limits = File.ReadAllLines($"/proc/{Pid(sandbox)}/limits");
             Assert.Contains(limits, l => l.StartsWith("Max data size", StringComparison.Ordinal) && l.Contains((64L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture)));

@@ -56,6 +56,40 @@ namespace NeuralTrader.Swarm.Tests.Store
         }
 
         [Fact]
+        public void TruncationWithTheSignatureRemoved_IsCaughtWithTheKey_AndRefusesAppends()
+        {
+            // Removing the signature and its flag too must not turn a signed store back into an unsigned one: the
+            // records sealed under the key show that its writers signed the head, and an append would re-sign the cut.
+            var key = SymmetricKey.Generate();
+            using var dir = Seeded(key);
+            Truncate(dir.Db);
+            Sqlite3.Run(dir.Db, "DELETE FROM meta WHERE key IN ('chain_head_mac', 'chain_signed');");
+
+            using var store = dir.Open(key);
+            var result = store.Verify();
+            Assert.False(result.IsValid);
+            Assert.Contains("the signature was removed", result.Problem);
+            var refused = Assert.Throws<StoreException>(() => store.Append(Samples.Make(50)));
+            Assert.Equal(StoreErrorIds.TamperedStore, refused.ErrorId);
+            Assert.Contains("holds records sealed under the store key", refused.Message);
+            Assert.Equal(7, store.Count());
+        }
+
+        [Fact]
+        public void APlaintextStoreThatTakesAKey_IsAppendedToAndSignedFromThen()
+        {
+            using var dir = Seeded(null);
+            var key = SymmetricKey.Generate();
+            using var store = dir.Open(key);
+            Assert.True(store.Verify().IsValid); // its ten records stay in clear, unsigned, as written
+            store.Append(Samples.Make(50));
+            var result = store.Verify();
+            Assert.True(result.IsValid, result.Problem);
+            Assert.Equal(11, result.RecordsChecked);
+            Assert.NotEmpty(Sqlite3.Run(dir.Db, "SELECT value FROM meta WHERE key = 'chain_head_mac';").Trim());
+        }
+
+        [Fact]
         public void AnEmptiedStore_IsCaughtWithTheKey_AndRefusesAppends()
         {
             var key = SymmetricKey.Generate();

@@ -95,7 +95,8 @@ namespace NeuralTrader.Swarm.Core.Store.Sqlite
         internal int InsertChained(IReadOnlyList<RecordRow> rows, FingerprintChain chain)
         {
             var head = ReadHead();
-            chain.CheckTail(head, Scalar("SELECT fingerprint FROM trajectories ORDER BY seq DESC LIMIT 1") as byte[], _path);
+            chain.CheckTail(head, Scalar("SELECT fingerprint FROM trajectories ORDER BY seq DESC LIMIT 1") as byte[],
+                () => Scalar("SELECT 1 FROM trajectories WHERE enc <> 0 LIMIT 1") != null, _path);
             var previous = head.Fingerprint;
             var count = head.Count;
             var inserted = 0;
