@@ -77,6 +77,12 @@ namespace NeuralTrader.Swarm.Tests.Swarm
         private readonly Dictionary<string, int> _enginePids = new Dictionary<string, int>();
 
         public string Root { get; }
+
+        /// <summary>Node 1's network namespace (under /var/run/netns), where 10.213.7.1 lives.</summary>
+        public string Namespace1 => "ntsc" + _id + "a";
+
+        /// <summary>Node 2's network namespace, where 10.213.7.2 lives.</summary>
+        public string Namespace2 => "ntsc" + _id + "b";
         public string Node1Endpoint => "unix://" + Path.Combine(Root, "n1", "docker.sock");
         public string Node2Endpoint => "unix://" + Path.Combine(Root, "n2", "docker.sock");
         public DockerClient Node1 => DockerEngine.GetClient(new Uri(Node1Endpoint));
@@ -132,8 +138,8 @@ namespace NeuralTrader.Swarm.Tests.Swarm
         private async Task BuildAsync()
         {
             Directory.CreateDirectory(Root);
-            var ns1 = "ntsc" + _id + "a";
-            var ns2 = "ntsc" + _id + "b";
+            var ns1 = Namespace1;
+            var ns2 = Namespace2;
             Must("ip", "netns", "add", ns1);
             _namespaces.Add(ns1);
             Must("ip", "netns", "add", ns2);
