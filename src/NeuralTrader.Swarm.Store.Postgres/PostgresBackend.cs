@@ -72,7 +72,11 @@ namespace NeuralTrader.Swarm.Store.Postgres
             catch (NpgsqlException ex)
             {
                 backend.Dispose();
-                throw new StoreException(StoreErrorIds.CorruptStore, "The PostgreSQL store " + location + " could not be opened: " + ex.Message, ex);
+                // Npgsql's messages name the user and server, never the password.
+                var id = ex is PostgresException { SqlState: var state } && state.StartsWith("28", StringComparison.Ordinal) ? StoreErrorIds.StoreAccessDenied
+                    : ex is PostgresException ? StoreErrorIds.CorruptStore
+                    : StoreErrorIds.StoreUnavailable;
+                throw new StoreException(id, "The PostgreSQL store " + location + " could not be opened: " + ex.Message, ex);
             }
         }
 
