@@ -2,7 +2,7 @@
 # Issue [4/7]'s rows: the same sweep on one engine vs the two-node Swarm the tests build (two network namespaces,
 # one dockerd each, a registry in node 1's), and encrypted PostgreSQL appends vs SQLite appends. Writes
 # bench/out/scale.json and merges its rows into bench/results/latest.json and latest.md (other rows kept).
-#   sudo nice -n 10 bench/scale.sh [--agents N] [--per-agent N] [--appends N]   (defaults 4, 250, 2000)
+#   sudo nice -n 10 bench/scale.sh [--agents N] [--per-agent N] [--appends N]   (defaults 4, 1000, 2000)
 # Needs root (namespaces, a second dockerd), PostgreSQL server binaries (/usr/lib/postgresql/*/bin), a static
 # busybox and apt-get download for Debian's docker-registry, as the cluster tests do. Everything it starts is
 # stopped by pid and both namespaces deleted, also when it fails. Both nodes share this machine's cores, so the

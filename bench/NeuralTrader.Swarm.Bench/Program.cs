@@ -51,7 +51,7 @@ namespace NeuralTrader.Swarm.Bench
                     return Report.Write(Arg(args, "--in")!, Arg(args, "--micro"), Arg(args, "--md")!);
                 case "scale":
                     return await ScaleScenario.RunAsync(Arg(args, "--out") ?? "scale.json", int.Parse(Arg(args, "--agents") ?? "4", System.Globalization.CultureInfo.InvariantCulture),
-                        int.Parse(Arg(args, "--per-agent") ?? "250", System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg(args, "--appends") ?? "2000", System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                        int.Parse(Arg(args, "--per-agent") ?? "1000", System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg(args, "--appends") ?? "2000", System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
                 case "merge-scale":
                     return Report.MergeScale(Arg(args, "--in")!, Arg(args, "--from")!, Arg(args, "--md")!);
                 case "merge-docker":

@@ -78,7 +78,7 @@ namespace NeuralTrader.Swarm.Bench
                     // Alternating rounds, median of each: the machine is shared, so neither backend gets the quiet minute.
                     var sqlite = new List<double>();
                     var postgres = new List<double>();
-                    for (int round = 0; round < 3; round++)
+                    for (int round = 0; round < 5; round++)
                     {
                         sqlite.Add(AppendRate(Path.Combine(work, $"appends-{batch}-{round}.db"), n, batch));
                         postgres.Add(AppendRate(server.NewDatabase(), n, batch));
@@ -90,13 +90,15 @@ namespace NeuralTrader.Swarm.Bench
                         Name = $"encrypted + chained appends, 1 process, {(batch == 1 ? "one per transaction" : "batches of " + batch)}, PostgreSQL (local server, Unix socket)",
                         Value = pg, Unit = "appends/s",
                         Baseline = "SQLite file, same records", BaselineValue = lite, Ratio = pg / lite,
-                        Note = $"{n} records, median of 3 alternating rounds; PostgreSQL {Join(postgres)}, SQLite {Join(sqlite)}; each PostgreSQL transaction takes the advisory write lock",
+                        Note = $"{n} records, median of 5 alternating rounds; PostgreSQL {Join(postgres)}, SQLite {Join(sqlite)}; each PostgreSQL transaction takes the advisory write lock",
                     });
                 }
             }
         }
 
-        private static string Join(IEnumerable<double> values) => string.Join(" ", values.Select(v => v.ToString("0", CultureInfo.InvariantCulture)));
+        private static string Join(IEnumerable<double> values) => string.Join(" ", values.Select(v => v.ToString(v < 100 ? "0.0" : "0", CultureInfo.InvariantCulture)));
+
+        private static double Median(IEnumerable<double> values) => Stats.Percentile(values.ToList(), 0.5);
 
         private static double AppendRate(string location, int count, int batch)
         {
@@ -133,10 +135,10 @@ namespace NeuralTrader.Swarm.Bench
             {
                 await cluster.BuildAsync().ConfigureAwait(false);
                 string run = "scale-" + Guid.NewGuid().ToString("N").Substring(0, 8);
-                // Alternating, one engine first: each measured twice, the median kept.
+                // Alternating, one engine first: each measured three times, the median kept (the machine is shared).
                 var single = new List<Sweep>();
                 var swarm = new List<Sweep>();
-                for (int round = 0; round < 2; round++)
+                for (int round = 0; round < 3; round++)
                 {
                     single.Add(await SweepAsync(IsolationMode.Docker, new DockerSandboxProvider(new DockerSandboxOptions
                     {
@@ -159,24 +161,25 @@ namespace NeuralTrader.Swarm.Bench
                 {
                     Scenario = Scenario + " (one engine)", Name = name + ", Docker isolation on node 1's engine",
                     Value = one.Rate, Unit = "backtests/s",
-                    Note = $"better of 2 alternating runs ({Join(single.Select(s => s.Rate))}); {one.Describe()}",
+                    Note = $"median of 3 alternating runs ({Join(single.Select(s => s.Rate))}); {one.Describe()}",
                 });
                 results.Metrics.Add(new Metric
                 {
                     Scenario = Scenario + " (two-node Swarm)", Name = name + ", Swarm isolation over both nodes (a service per agent, attach through each node's engine)",
                     Value = two.Rate, Unit = "backtests/s", Baseline = "one engine, same sweep", BaselineValue = one.Rate, Ratio = two.Rate / one.Rate,
-                    Note = $"better of 2 alternating runs ({Join(swarm.Select(s => s.Rate))}); {two.Describe()}; both nodes share this machine's cores, so the ratio is the Swarm path's overhead, not a speed-up",
+                    Note = $"median of 3 alternating runs ({Join(swarm.Select(s => s.Rate))}); {two.Describe()}; both nodes share this machine's cores, so the ratio is the Swarm path's overhead, not a speed-up",
                 });
                 results.Metrics.Add(new Metric
                 {
                     Scenario = Scenario + " (two-node Swarm)", Name = "balance: share of the sweep's backtests run on the busier node",
-                    Value = two.BusiestShare * 100, Unit = "%", Target = "50% is even", Note = two.Placement,
+                    Value = two.BusiestShare * 100, Unit = "%", Target = "50% is even", Note = "the median run: " + two.Placement + "; all runs: " + Join(swarm.Select(s => s.BusiestShare * 100)) + " %",
                 });
                 results.Metrics.Add(new Metric
                 {
                     Scenario = Scenario + " (two-node Swarm)", Name = "first deployment of a fresh coordinator (image build + push on the manager, services scheduled, tasks attached)",
-                    Value = two.WarmUpSeconds, Unit = "s", Baseline = "one engine: image build + containers started", BaselineValue = one.WarmUpSeconds, Ratio = two.WarmUpSeconds / one.WarmUpSeconds,
-                    Note = $"the warm-up swarm of {agents} x 30 before the timed sweep",
+                    Value = Median(swarm.Select(s => s.WarmUpSeconds)), Unit = "s", Baseline = "one engine: image build + containers started", BaselineValue = Median(single.Select(s => s.WarmUpSeconds)),
+                    Ratio = Median(swarm.Select(s => s.WarmUpSeconds)) / Median(single.Select(s => s.WarmUpSeconds)),
+                    Note = $"the warm-up swarm of {agents} x 30 before each timed sweep, median of 3 (Swarm {Join(swarm.Select(s => s.WarmUpSeconds))} s, one engine {Join(single.Select(s => s.WarmUpSeconds))} s)",
                 });
             }
             catch (Exception e)
