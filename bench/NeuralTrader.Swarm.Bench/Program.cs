@@ -18,6 +18,8 @@ namespace NeuralTrader.Swarm.Bench
     ///   loop [--isolation docker|process] [--rounds N] [--no-learning]   warm swarms in a loop, for profiling
     ///   sweep [--isolation docker|process|in-process] [--agents N] [--per-agent N] [--no-learning]   one sweep, printed
     ///   burst [--agents N] [--mode unbounded|bounded|warm-pool]   one burst of Docker sandbox starts, printed
+    ///   scale --out FILE [--agents N] [--per-agent N] [--appends N]   issue [4/7]: one engine vs the two-node Swarm, PostgreSQL vs SQLite appends
+    ///   merge-scale --in FILE --from FILE --md FILE    replaces the scale-out rows of a results JSON with another run's
     ///   jsoncost                                       what one backtest's response costs to write and read
     ///   owner-child                                    internal: owns a warm Docker swarm until killed (issue 18's kill -9 row)
     ///   store-child ...                                internal: one writer process of the 4-process store scenario
@@ -47,6 +49,11 @@ namespace NeuralTrader.Swarm.Bench
                     return StoreScenario.Child(args);
                 case "report":
                     return Report.Write(Arg(args, "--in")!, Arg(args, "--micro"), Arg(args, "--md")!);
+                case "scale":
+                    return await ScaleScenario.RunAsync(Arg(args, "--out") ?? "scale.json", int.Parse(Arg(args, "--agents") ?? "4", System.Globalization.CultureInfo.InvariantCulture),
+                        int.Parse(Arg(args, "--per-agent") ?? "1000", System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg(args, "--appends") ?? "2000", System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                case "merge-scale":
+                    return Report.MergeScale(Arg(args, "--in")!, Arg(args, "--from")!, Arg(args, "--md")!);
                 case "merge-docker":
                     return Report.MergeDocker(Arg(args, "--in")!, Arg(args, "--from")!, Arg(args, "--md")!);
                 case "scenarios":

@@ -32,23 +32,30 @@ namespace NeuralTrader.Swarm.Bench
         /// Replaces the Docker rows (metrics and skips whose scenario names Docker) of <paramref name="input"/> with
         /// those of <paramref name="from"/> (a `scenarios --only docker` run), keeps every other row, writes both files.
         /// </summary>
-        public static int MergeDocker(string input, string from, string markdown)
+        public static int MergeDocker(string input, string from, string markdown) =>
+            Merge(input, from, markdown, scenario => scenario.IndexOf("Docker", StringComparison.Ordinal) >= 0, "docker", "docker rows measured", "bench/run.sh --docker-only");
+
+        /// <summary>Replaces the scale-out rows (issue [4/7], bench/scale.sh) of a results JSON with another run's; they go before the micro rows.</summary>
+        public static int MergeScale(string input, string from, string markdown) =>
+            Merge(input, from, markdown, scenario => scenario.StartsWith("8. scale-out", StringComparison.Ordinal), "8. scale-out", "scale-out rows measured", "bench/scale.sh");
+
+        private static int Merge(string input, string from, string markdown, Func<string, bool> owns, string skippedName, string machineKey, string how)
         {
             var results = ResultsFile.Load(input);
-            var docker = ResultsFile.Load(from);
-            static bool IsDocker(string scenario) => scenario.IndexOf("Docker", StringComparison.Ordinal) >= 0;
-            int at = results.Metrics.FindIndex(m => IsDocker(m.Scenario));
+            var other = ResultsFile.Load(from);
+            int at = results.Metrics.FindIndex(m => owns(m.Scenario));
             if (at < 0) at = results.Metrics.FindIndex(m => m.Scenario.StartsWith("micro", StringComparison.Ordinal));
             if (at < 0) at = results.Metrics.Count;
-            at -= results.Metrics.Take(at).Count(m => IsDocker(m.Scenario));
-            results.Metrics.RemoveAll(m => IsDocker(m.Scenario));
-            results.Metrics.InsertRange(at, docker.Metrics.Where(m => IsDocker(m.Scenario)));
-            results.Skipped.RemoveAll(s => IsDocker(s.Scenario) || s.Scenario == "docker");
-            results.Skipped.AddRange(docker.Skipped.Where(s => IsDocker(s.Scenario) || s.Scenario == "docker"));
-            results.Machine["docker rows measured"] = docker.StartedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC (bench/run.sh --docker-only)";
+            at -= results.Metrics.Take(at).Count(m => owns(m.Scenario));
+            results.Metrics.RemoveAll(m => owns(m.Scenario));
+            results.Metrics.InsertRange(at, other.Metrics.Where(m => owns(m.Scenario)));
+            results.Skipped.RemoveAll(s => owns(s.Scenario) || s.Scenario == skippedName);
+            results.Skipped.AddRange(other.Skipped.Where(s => owns(s.Scenario) || s.Scenario == skippedName));
+            var loads = other.Machine.TryGetValue("load at start", out var start) && other.Machine.TryGetValue("load at end", out var end) ? $", load {start} -> {end}" : "";
+            results.Machine[machineKey] = other.StartedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC (" + how + loads + ")";
             results.Save(input);
             File.WriteAllText(markdown, results.ToMarkdown());
-            Console.WriteLine("merged the Docker rows of " + from + " into " + input + " and " + markdown);
+            Console.WriteLine("merged the rows of " + from + " into " + input + " and " + markdown);
             return 0;
         }
 

@@ -74,8 +74,11 @@ namespace NeuralTrader.Swarm.Core
         /// <summary>Deploy with the learned suggestion when none are given and its confidence is high enough.</summary>
         public bool AutoOptimize { get; set; }
 
-        /// <summary>Trajectory store file; null for the per-user default.</summary>
+        /// <summary>Trajectory store file; null for the per-user default; or a <c>postgresql://</c> URI (without a password).</summary>
         public string? StorePath { get; set; }
+
+        /// <summary>User name and password for a PostgreSQL store; null to use the URI's user and PGPASSWORD or a pgpass file. Never shown or logged.</summary>
+        public System.Net.NetworkCredential? StoreCredential { get; set; }
 
         /// <summary>Key that encrypts trajectory payloads (symmetric, HQC key pair, or HQC public key for write-only use).</summary>
         public NeuralTrader.Swarm.Core.Security.StoreKey? EncryptionKey { get; set; }

@@ -38,9 +38,20 @@ namespace NeuralTrader.Swarm.Store.Postgres
         public string Location { get; }
 
         /// <summary>Connects, creates the tables when missing (under the write lock) and returns the backend. Found by Core by name.</summary>
-        internal static ITrajectoryBackend Open(string connectionString, TimeSpan busyTimeout, ILogger logger)
+        internal static ITrajectoryBackend Open(string connectionString, System.Net.NetworkCredential? credential, TimeSpan busyTimeout, ILogger logger)
         {
             var builder = Parse(connectionString);
+            if (credential != null)
+            {
+                if (!string.IsNullOrEmpty(credential.UserName))
+                {
+                    builder.Username = credential.UserName;
+                }
+
+                // Kept in the data source only: Npgsql leaves it out of ConnectionString once opened (Persist Security Info is off).
+                builder.Password = credential.Password;
+            }
+
             builder.CommandTimeout = (int)Math.Max(1, Math.Ceiling(busyTimeout.TotalSeconds));
             var location = Describe(builder);
             var backend = new PostgresBackend(NpgsqlDataSource.Create(builder), location);
@@ -61,7 +72,11 @@ namespace NeuralTrader.Swarm.Store.Postgres
             catch (NpgsqlException ex)
             {
                 backend.Dispose();
-                throw new StoreException(StoreErrorIds.CorruptStore, "The PostgreSQL store " + location + " could not be opened: " + ex.Message, ex);
+                // Npgsql's messages name the user and server, never the password.
+                var id = ex is PostgresException { SqlState: var state } && state.StartsWith("28", StringComparison.Ordinal) ? StoreErrorIds.StoreAccessDenied
+                    : ex is PostgresException ? StoreErrorIds.CorruptStore
+                    : StoreErrorIds.StoreUnavailable;
+                throw new StoreException(id, "The PostgreSQL store " + location + " could not be opened: " + ex.Message, ex);
             }
         }
 
@@ -259,7 +274,7 @@ namespace NeuralTrader.Swarm.Store.Postgres
 
         /// <summary>
         /// A <c>postgresql://user@host:port/database?key=value</c> URI (the form libpq and psql take; <c>host=</c> in the query
-        /// may name a Unix socket folder) or an Npgsql keyword string. Put the password in PGPASSWORD or ~/.pgpass, not here.
+        /// may name a Unix socket folder) or an Npgsql keyword string. The password comes from the credential, PGPASSWORD or a pgpass file, never from here.
         /// </summary>
         private static NpgsqlConnectionStringBuilder Parse(string location)
         {
@@ -280,16 +295,11 @@ namespace NeuralTrader.Swarm.Store.Postgres
                 builder.Port = uri.Port;
             }
 
+            // Core refused a URI with a password before this (StorePaths.RefusePassword).
             var user = Uri.UnescapeDataString(uri.UserInfo);
-            var colon = user.IndexOf(':');
             if (user.Length > 0)
             {
-                builder.Username = colon < 0 ? user : user.Substring(0, colon);
-            }
-
-            if (colon >= 0)
-            {
-                builder.Password = user.Substring(colon + 1);
+                builder.Username = user;
             }
 
             builder.Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));

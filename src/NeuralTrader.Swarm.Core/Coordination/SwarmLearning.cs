@@ -52,6 +52,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
                     return _store ??= StoreFile.Open(new StoreOptions
                     {
                         Path = _options.StorePath,
+                        Credential = _options.StoreCredential,
                         Key = _options.EncryptionKey,
                         LoggerFactory = _options.LoggerFactory,
                     });

@@ -21,7 +21,8 @@ namespace NeuralTrader.Swarm.Core.Security
 
         private static SwarmErrorKind KindOf(string errorId) => errorId switch
         {
-            StoreErrorIds.WrongKey or StoreErrorIds.KeyRequired => SwarmErrorKind.Security,
+            StoreErrorIds.WrongKey or StoreErrorIds.KeyRequired or StoreErrorIds.StoreAccessDenied => SwarmErrorKind.Security,
+            StoreErrorIds.StoreUnavailable => SwarmErrorKind.Unavailable,
             StoreErrorIds.CorruptStore => SwarmErrorKind.InvalidData,
             StoreErrorIds.StoreBusy => SwarmErrorKind.Timeout,
             _ => SwarmErrorKind.InvalidArgument,
@@ -53,6 +54,10 @@ namespace NeuralTrader.Swarm.Core.Security
         public const string TamperedStore = "TamperedStore";
         /// <summary>Other writers held the store longer than the busy timeout.</summary>
         public const string StoreBusy = "StoreBusy";
+        /// <summary>The store's server refused the login (wrong or missing password, user not allowed).</summary>
+        public const string StoreAccessDenied = "StoreAccessDenied";
+        /// <summary>The store's server could not be reached.</summary>
+        public const string StoreUnavailable = "StoreUnavailable";
         /// <summary>An argument was not valid (bad key encoding, empty id...).</summary>
         public const string InvalidArgument = "InvalidArgument";
     }

@@ -14,8 +14,9 @@ namespace NeuralTrader.Swarm.Core.Store
     {
         private const string PostgresType = "NeuralTrader.Swarm.Store.Postgres.PostgresBackend, NeuralTrader.Swarm.Store.Postgres";
 
-        internal static ITrajectoryBackend OpenPostgres(string location, TimeSpan busyTimeout, ILogger logger)
+        internal static ITrajectoryBackend OpenPostgres(string location, System.Net.NetworkCredential? credential, TimeSpan busyTimeout, ILogger logger)
         {
+            StorePaths.RefusePassword(location);
             var open = Type.GetType(PostgresType, throwOnError: false)?.GetMethod("Open", BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public);
             if (open is null)
             {
@@ -24,7 +25,7 @@ namespace NeuralTrader.Swarm.Core.Store
 
             try
             {
-                return (ITrajectoryBackend)open.Invoke(null, new object[] { location, busyTimeout, logger })!;
+                return (ITrajectoryBackend)open.Invoke(null, new object?[] { location, credential, busyTimeout, logger })!;
             }
             catch (TargetInvocationException ex) when (ex.InnerException != null)
             {

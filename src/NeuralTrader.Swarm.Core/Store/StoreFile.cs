@@ -23,7 +23,10 @@ namespace NeuralTrader.Swarm.Core.Store
         public static string Resolve(string? path)
         {
             if (TrajectoryStore.IsServer(path))
+            {
+                StorePaths.RefusePassword(path);
                 return path!;
+            }
             if (path != null && path.Trim().Length == 0)
                 throw new StoreException(SwarmErrorIds.InvalidStorePath, "The trajectory store path is empty: leave it out to use the default store, or name a file.");
             try

@@ -94,7 +94,7 @@ namespace NeuralTrader.Swarm.Core.Store
             var logger = options.LoggerFactory?.CreateLogger<TrajectoryStore>() ?? (ILogger)NullLogger.Instance;
             if (StorePaths.IsServer(options.Path))
             {
-                var server = ServerBackends.OpenPostgres(options.Path!, busyTimeout, logger);
+                var server = ServerBackends.OpenPostgres(options.Path!, options.Credential, busyTimeout, logger);
                 return Over(server.Location, server, options);
             }
 

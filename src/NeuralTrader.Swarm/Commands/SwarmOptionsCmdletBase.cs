@@ -72,11 +72,20 @@ namespace NeuralTrader.Swarm.Commands
         public SwitchParameter AutoOptimize { get; set; }
 
         /// <summary>
-        /// <para type="description">File of the encrypted trajectory store (the per-user default when not set), or a postgresql://user@host:port/database URI for one store shared by several hosts (PowerShell 7; the password from PGPASSWORD or ~/.pgpass). See docs/cluster.md.</para>
+        /// <para type="description">File of the encrypted trajectory store (the per-user default when not set), or a postgresql://user@host:port/database URI for one store shared by several hosts (PowerShell 7; the password from -StoreCredential, PGPASSWORD or a pgpass file, never in the URI). See docs/cluster.md.</para>
         /// </summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? StorePath { get; set; }
+
+        /// <summary>
+        /// <para type="description">User name and password for a PostgreSQL -StorePath (Get-Credential). The password is never shown, logged or passed to another process; PGPASSWORD and a pgpass file (PGPASSFILE, ~/.pgpass) work too.</para>
+        /// </summary>
+        [Parameter]
+        [Alias("Credential")]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? StoreCredential { get; set; }
 
         /// <summary>
         /// <para type="description">A CSV file or a folder of SYMBOL.csv files searched before the bundled data.</para>
@@ -250,6 +259,14 @@ namespace NeuralTrader.Swarm.Commands
             if (IsBound(nameof(AutoOptimizeMinConfidence))) o.AutoOptimizeMinConfidence = AutoOptimizeMinConfidence;
             if (IsBound(nameof(Seed))) o.Seed = Seed;
             if (IsBound(nameof(StorePath))) o.StorePath = NeuralTrader.Swarm.Core.Store.TrajectoryStore.IsServer(StorePath) ? StorePath : GetUnresolvedProviderPathFromPSPath(StorePath);
+            // A credential belongs to the server store it was given for; a file store given later drops it.
+            if (IsBound(nameof(StorePath)) && !NeuralTrader.Swarm.Core.Store.TrajectoryStore.IsServer(o.StorePath)) o.StoreCredential = null;
+            if (IsBound(nameof(StoreCredential)))
+            {
+                if (!NeuralTrader.Swarm.Core.Store.TrajectoryStore.IsServer(o.StorePath))
+                    throw new SwarmException(SwarmErrorIds.InvalidArgument, SwarmErrorKind.InvalidArgument, "-StoreCredential is for a PostgreSQL store: give -StorePath postgresql://user@host/database with it.");
+                o.StoreCredential = StoreCredential!.GetNetworkCredential();
+            }
             if (IsBound(nameof(DataPath))) o.DataPath = GetUnresolvedProviderPathFromPSPath(DataPath);
             if (IsBound(nameof(RunnerPath))) o.RunnerPath = GetUnresolvedProviderPathFromPSPath(RunnerPath);
             if (IsBound(nameof(DockerEndpoint))) o.DockerEndpoint = DockerEndpoint;

@@ -20,6 +20,7 @@ namespace NeuralTrader.Swarm
             Learning = options.LearningEnabled;
             AutoOptimize = options.AutoOptimize;
             StorePath = options.StorePath;
+            StoreUser = options.StoreCredential?.UserName;
             DataPath = options.DataPath;
             RunnerPath = options.RunnerPath;
             AutoOptimizeMinConfidence = options.AutoOptimizeMinConfidence;
@@ -59,6 +60,8 @@ namespace NeuralTrader.Swarm
         public bool AutoOptimize { get; }
         /// <summary>Trajectory store file; empty for the per-user default.</summary>
         public string? StorePath { get; }
+        /// <summary>The user name of -StoreCredential for a PostgreSQL store (its password is never shown); null when none was given.</summary>
+        public string? StoreUser { get; }
         /// <summary>User market data (CSV file or folder); empty for the bundled data only.</summary>
         public string? DataPath { get; }
         /// <summary>Runner override; empty for the runner shipped with the module.</summary>
