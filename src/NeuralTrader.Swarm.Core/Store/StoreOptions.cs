@@ -62,7 +62,7 @@ namespace NeuralTrader.Swarm.Core.Store
             });
             if (passwordSetting || (at >= 0 && authority.Substring(0, at).IndexOf(':') >= 0))
             {
-                throw new StoreException(SwarmErrorIds.InvalidStorePath, "The PostgreSQL store URI carries a password (user:password@ or ?password=): leave it out of the URI and give it with -Credential (PowerShell), PGPASSWORD or a pgpass file (PGPASSFILE, ~/.pgpass).");
+                throw new StoreException(SwarmErrorIds.InvalidStorePath, "The PostgreSQL store URI carries a password (user:password@ or ?password=): leave it out of the URI and give it with -StoreCredential (PowerShell), PGPASSWORD or a pgpass file (PGPASSFILE, ~/.pgpass).");
             }
         }
 
