@@ -76,6 +76,50 @@ namespace NeuralTrader.Swarm.Bench
             }
         }
 
+        /// <summary>
+        /// The engine's floor under a burst: <paramref name="agents"/> bare create + start calls at once, with the same image
+        /// and hardening as the provider's containers but no attach and no wait for the runner. Each is timed from the
+        /// request to the engine's answer to start; the containers are removed afterwards.
+        /// </summary>
+        public static async Task<Figures> MeasureBareAsync(Docker.DotNet.DockerClient client, string image, string run, int agents)
+        {
+            var times = new double[agents];
+            var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
+            int failed = 0;
+            long t0 = Stopwatch.GetTimestamp();
+            try
+            {
+                await Task.WhenAll(Enumerable.Range(0, agents).Select(i => Task.Run(async () =>
+                {
+                    long s = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        var created = await client.Containers.CreateContainerAsync(DockerScenarios.SameImageSpec(run, image)).ConfigureAwait(false);
+                        ids.Add(created.ID);
+                        await client.Containers.StartContainerAsync(created.ID, new Docker.DotNet.Models.ContainerStartParameters()).ConfigureAwait(false);
+                    }
+                    catch (Docker.DotNet.DockerApiException)
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                    times[i] = Stats.Ms(Stopwatch.GetTimestamp() - s);
+                }))).ConfigureAwait(false);
+                return new Figures
+                {
+                    Agents = agents,
+                    Mode = "bare engine",
+                    P50Ms = Stats.Percentile(times, 0.5),
+                    P95Ms = Stats.Percentile(times, 0.95),
+                    AllReadySeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds,
+                    Failed = failed,
+                };
+            }
+            finally
+            {
+                await Task.WhenAll(ids.Select(id => client.Containers.RemoveContainerAsync(id, new Docker.DotNet.Models.ContainerRemoveParameters { Force = true }))).ConfigureAwait(false);
+            }
+        }
+
         private static SandboxSpec Spec(string agent) => new SandboxSpec
         {
             AgentId = agent,
@@ -85,11 +129,23 @@ namespace NeuralTrader.Swarm.Bench
             StartTimeout = TimeSpan.FromSeconds(120),
         };
 
-        /// <summary>`burst [--agents N] [--mode unbounded|bounded|bounded-N|warm-pool]`: one burst, printed.</summary>
+        /// <summary>`burst [--agents N] [--mode unbounded|bounded|bounded-N|warm-pool|bare]`: one burst, printed.</summary>
         public static async Task<int> RunAsync(int agents, string mode)
         {
             string runnerDir = System.IO.Path.GetDirectoryName(RunnerLocator.Locate().RunnerPath)!;
-            var f = await MeasureAsync(runnerDir, "burst-" + Guid.NewGuid().ToString("N").Substring(0, 8), agents, mode).ConfigureAwait(false);
+            string run = "burst-" + Guid.NewGuid().ToString("N").Substring(0, 8);
+            Figures f;
+            if (mode == "bare")
+            {
+                using var client = new Docker.DotNet.DockerClientConfiguration(new Uri("unix:///var/run/docker.sock")).CreateClient();
+                var builder = new SandboxImageBuilder(client, runnerDir);
+                await builder.BuildAsync().ConfigureAwait(false);
+                f = await MeasureBareAsync(client, builder.Tag, run, agents).ConfigureAwait(false);
+            }
+            else
+            {
+                f = await MeasureAsync(runnerDir, run, agents, mode).ConfigureAwait(false);
+            }
             Console.WriteLine($"{f.Agents} agents, {f.Mode}: start p50 {f.P50Ms:0} ms, p95 {f.P95Ms:0} ms, all ready in {f.AllReadySeconds:0.0} s, {f.Failed} failed");
             return f.Failed == 0 ? 0 : 1;
         }
