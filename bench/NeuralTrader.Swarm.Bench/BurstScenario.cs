@@ -24,6 +24,9 @@ namespace NeuralTrader.Swarm.Bench
             public double P95Ms { get; set; }
             public double AllReadySeconds { get; set; }
             public int Failed { get; set; }
+            /// <summary>Bare bursts only: median time of the create call and of the start call.</summary>
+            public double CreateP50Ms { get; set; }
+            public double StartCallP50Ms { get; set; }
         }
 
         public static async Task<Figures> MeasureAsync(string runnerDir, string run, int agents, string mode)
@@ -84,6 +87,8 @@ namespace NeuralTrader.Swarm.Bench
         public static async Task<Figures> MeasureBareAsync(Docker.DotNet.DockerClient client, string image, string run, int agents)
         {
             var times = new double[agents];
+            var creates = new double[agents];
+            var starts = new double[agents];
             var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
             int failed = 0;
             long t0 = Stopwatch.GetTimestamp();
@@ -96,7 +101,9 @@ namespace NeuralTrader.Swarm.Bench
                     {
                         var created = await client.Containers.CreateContainerAsync(DockerScenarios.SameImageSpec(run, image)).ConfigureAwait(false);
                         ids.Add(created.ID);
+                        creates[i] = Stats.Ms(Stopwatch.GetTimestamp() - s);
                         await client.Containers.StartContainerAsync(created.ID, new Docker.DotNet.Models.ContainerStartParameters()).ConfigureAwait(false);
+                        starts[i] = Stats.Ms(Stopwatch.GetTimestamp() - s) - creates[i];
                     }
                     catch (Docker.DotNet.DockerApiException)
                     {
@@ -108,6 +115,8 @@ namespace NeuralTrader.Swarm.Bench
                 {
                     Agents = agents,
                     Mode = "bare engine",
+                    CreateP50Ms = Stats.Percentile(creates, 0.5),
+                    StartCallP50Ms = Stats.Percentile(starts, 0.5),
                     P50Ms = Stats.Percentile(times, 0.5),
                     P95Ms = Stats.Percentile(times, 0.95),
                     AllReadySeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds,
@@ -146,7 +155,8 @@ namespace NeuralTrader.Swarm.Bench
             {
                 f = await MeasureAsync(runnerDir, run, agents, mode).ConfigureAwait(false);
             }
-            Console.WriteLine($"{f.Agents} agents, {f.Mode}: start p50 {f.P50Ms:0} ms, p95 {f.P95Ms:0} ms, all ready in {f.AllReadySeconds:0.0} s, {f.Failed} failed");
+            Console.WriteLine($"{f.Agents} agents, {f.Mode}: start p50 {f.P50Ms:0} ms, p95 {f.P95Ms:0} ms, all ready in {f.AllReadySeconds:0.0} s, {f.Failed} failed"
+                + (mode == "bare" ? $"; create call p50 {f.CreateP50Ms:0} ms, start call p50 {f.StartCallP50Ms:0} ms" : ""));
             return f.Failed == 0 ? 0 : 1;
         }
     }

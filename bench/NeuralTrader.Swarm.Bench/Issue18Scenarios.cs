@@ -45,7 +45,7 @@ namespace NeuralTrader.Swarm.Bench
                     {
                         Scenario = Scenario, Name = $"burst of {agents}: sandbox start P50", Value = cold.P50Ms / 1000, Unit = "s",
                         Baseline = $"bare engine create + start, {agents} at once", BaselineValue = bare.P50Ms / 1000, Ratio = cold.P50Ms / bare.P50Ms,
-                        Note = $"request -> first ping, all {agents} asked at once, no warm pool, MaxConcurrentStarts 32 (default); all ready in {cold.AllReadySeconds:0.0} s, {cold.Failed} failed; the bare burst (same image and hardening, no attach, no ping) all started in {bare.AllReadySeconds:0.0} s",
+                        Note = $"request -> first ping, all {agents} asked at once, no warm pool, MaxConcurrentStarts 32 (default); all ready in {cold.AllReadySeconds:0.0} s, {cold.Failed} failed; the bare burst (same image and hardening, no attach, no ping) all started in {bare.AllReadySeconds:0.0} s, its create calls P50 {bare.CreateP50Ms / 1000:0.00} s, start calls P50 {bare.StartCallP50Ms / 1000:0.00} s",
                     });
                     results.Add(new Metric { Scenario = Scenario, Name = $"burst of {agents}: sandbox start P95", Value = cold.P95Ms / 1000, Unit = "s", Target = "<= 2 s (50, idle machine)", Met = agents == 50 ? cold.P95Ms <= 2000 : (bool?)null,
                         Baseline = $"bare engine create + start, {agents} at once", BaselineValue = bare.P95Ms / 1000, Ratio = cold.P95Ms / bare.P95Ms });
