@@ -189,7 +189,7 @@ namespace NeuralTrader.Swarm.Bench
         }
 
         /// <summary>The built-in image with the provider's hardening and this run's labels, stdin open so the runner waits.</summary>
-        private static CreateContainerParameters SameImageSpec(string run, string image) => new CreateContainerParameters
+        internal static CreateContainerParameters SameImageSpec(string run, string image) => new CreateContainerParameters
         {
             Image = image,
             User = SandboxImageBuilder.SandboxUser,
@@ -202,6 +202,7 @@ namespace NeuralTrader.Swarm.Bench
                 NetworkMode = "none", ReadonlyRootfs = true, Memory = 512L * 1024 * 1024, MemorySwap = 512L * 1024 * 1024, NanoCPUs = 1_000_000_000, PidsLimit = 64,
                 CapDrop = new List<string> { "ALL" }, SecurityOpt = new List<string> { "no-new-privileges" }, IpcMode = "private",
                 Tmpfs = new Dictionary<string, string> { ["/tmp"] = "rw,noexec,nosuid,nodev,size=16m" },
+                LogConfig = new LogConfig { Type = "none" },
             },
         };
 

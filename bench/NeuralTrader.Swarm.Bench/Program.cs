@@ -16,7 +16,7 @@ namespace NeuralTrader.Swarm.Bench
     ///   report --in FILE --micro DIR --md FILE         merges BenchmarkDotNet's JSON and writes the Markdown table
     ///   merge-docker --in FILE --from FILE --md FILE   replaces the Docker rows of a results JSON with another run's
     ///   loop [--isolation docker|process] [--rounds N] [--no-learning]   warm swarms in a loop, for profiling
-    ///   sweep [--isolation docker|process|in-process] [--agents N] [--per-agent N] [--no-learning]   one sweep, printed
+    ///   sweep [--isolation docker|process|in-process] [--agents N] [--per-agent N] [--no-learning] [--rounds N]   N sweeps in one process, printed
     ///   burst [--agents N] [--mode unbounded|bounded|warm-pool]   one burst of Docker sandbox starts, printed
     ///   scale --out FILE [--agents N] [--per-agent N] [--appends N]   issue [4/7]: one engine vs the two-node Swarm, PostgreSQL vs SQLite appends
     ///   merge-scale --in FILE --from FILE --md FILE    replaces the scale-out rows of a results JSON with another run's
@@ -38,7 +38,8 @@ namespace NeuralTrader.Swarm.Bench
                     return await SwarmLoop.RunAsync(Arg(args, "--isolation") ?? "docker", int.Parse(Arg(args, "--rounds") ?? "20", System.Globalization.CultureInfo.InvariantCulture), !args.Contains("--no-learning")).ConfigureAwait(false);
                 case "sweep":
                     return await SweepScenario.RunAsync(Arg(args, "--isolation") ?? "docker", int.Parse(Arg(args, "--agents") ?? "10", System.Globalization.CultureInfo.InvariantCulture),
-                        int.Parse(Arg(args, "--per-agent") ?? "1000", System.Globalization.CultureInfo.InvariantCulture), !args.Contains("--no-learning")).ConfigureAwait(false);
+                        int.Parse(Arg(args, "--per-agent") ?? "1000", System.Globalization.CultureInfo.InvariantCulture), !args.Contains("--no-learning"),
+                        int.Parse(Arg(args, "--rounds") ?? "1", System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
                 case "burst":
                     return await BurstScenario.RunAsync(int.Parse(Arg(args, "--agents") ?? "50", System.Globalization.CultureInfo.InvariantCulture), Arg(args, "--mode") ?? "bounded").ConfigureAwait(false);
                 case "owner-child":

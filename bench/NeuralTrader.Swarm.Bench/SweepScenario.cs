@@ -27,6 +27,9 @@ namespace NeuralTrader.Swarm.Bench
             public bool Learning { get; set; }
             public string Isolation { get; set; } = "";
             public CpuMeter Cpu { get; set; } = new CpuMeter();
+            /// <summary>Garbage collections (gen 0, 1, 2) and the time the runtime was paused for them during the sweep.</summary>
+            public int[] Collections { get; set; } = new int[3];
+            public double GcPauseMs { get; set; }
             /// <summary>CPU microseconds per backtest, every party counted (engine: shared, an upper bound).</summary>
             public double CpuMicroseconds => Cpu.TotalSeconds * 1e6 / Deployments;
         }
@@ -62,11 +65,15 @@ namespace NeuralTrader.Swarm.Bench
                     figures.Cpu = isolation == "docker" ? new CpuMeter(containers: () => sandboxes)
                         : isolation == "process" ? new CpuMeter(processes: () => sandboxes.Select(id => int.Parse(id, System.Globalization.CultureInfo.InvariantCulture)))
                         : new CpuMeter();
+                    int[] gc0 = { GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2) };
+                    var pause0 = GC.GetTotalPauseDuration();
                     figures.Cpu.Start();
                     long t0 = Stopwatch.GetTimestamp();
                     var settled = await coordinator.DeploySwarmAsync(sweep).ConfigureAwait(false);
                     figures.Seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
                     figures.Cpu.Stop();
+                    figures.Collections = new[] { GC.CollectionCount(0) - gc0[0], GC.CollectionCount(1) - gc0[1], GC.CollectionCount(2) - gc0[2] };
+                    figures.GcPauseMs = (GC.GetTotalPauseDuration() - pause0).TotalMilliseconds;
                     figures.Rate = sweep.Count / figures.Seconds;
                     figures.Failed = settled.Count(r => !r.Success);
                     if (learning)
@@ -84,14 +91,31 @@ namespace NeuralTrader.Swarm.Bench
             return figures;
         }
 
-        /// <summary>`sweep --isolation docker|process|in-process [--agents N] [--per-agent N] [--no-learning]`: one sweep, printed.</summary>
-        public static async Task<int> RunAsync(string isolation, int agents, int perAgent, bool learning)
+        /// <summary>
+        /// `sweep --isolation docker|process|in-process [--agents N] [--per-agent N] [--no-learning] [--rounds N]`: N sweeps
+        /// in one process, each printed (from the second on, the coordinator's code is no longer JIT-compiling).
+        /// </summary>
+        public static async Task<int> RunAsync(string isolation, int agents, int perAgent, bool learning, int rounds = 1)
         {
             string work = Path.Combine(Path.GetTempPath(), "nt-sweep-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             Directory.CreateDirectory(work);
             try
             {
-                string run = "sweep-" + Guid.NewGuid().ToString("N").Substring(0, 8);
+                int failed = 0;
+                for (int round = 0; round < rounds; round++)
+                    failed += await OneAsync(isolation, work, agents, perAgent, learning).ConfigureAwait(false);
+                return failed == 0 ? 0 : 1;
+            }
+            finally
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                Directory.Delete(work, true);
+            }
+        }
+
+        private static async Task<int> OneAsync(string isolation, string work, int agents, int perAgent, bool learning)
+        {
+            string run = "sweep-" + Guid.NewGuid().ToString("N").Substring(0, 8);
                 ISandboxProvider? provider = isolation == "docker"
                     ? new NeuralTrader.Swarm.Core.Sandboxing.Docker.DockerSandboxProvider(new NeuralTrader.Swarm.Core.Sandboxing.Docker.DockerSandboxOptions { RunnerDirectory = Path.GetDirectoryName(RunnerLocator.Locate().RunnerPath), ReapOrphansOnStart = false }, run)
                     : null;
@@ -99,13 +123,8 @@ namespace NeuralTrader.Swarm.Bench
                 Console.WriteLine($"{f.Isolation}: {f.Deployments} in {f.Seconds:0.00} s = {f.Rate:0} backtests/s, {f.Failed} failed, {f.Stored} stored, chain {(f.ChainValid ? "valid" : "INVALID")}, learning {(f.Learning ? "on" : "off")}");
                 var c = f.Cpu;
                 Console.WriteLine($"  CPU per backtest {f.CpuMicroseconds:0} us: coordinator+store {c.SelfSeconds * 1e6 / f.Deployments:0}, sandboxes {c.SandboxSeconds * 1e6 / f.Deployments:0}, engine daemons (shared) {c.EngineSeconds * 1e6 / f.Deployments:0}; on 2 idle cores about {2e6 / f.CpuMicroseconds:0}/s");
-                return f.Failed == 0 ? 0 : 1;
-            }
-            finally
-            {
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                Directory.Delete(work, true);
-            }
+            Console.WriteLine($"  GC: {f.Collections[0]}/{f.Collections[1]}/{f.Collections[2]} collections (gen 0/1/2), paused {f.GcPauseMs:0} ms");
+                return f.Failed;
         }
     }
 }

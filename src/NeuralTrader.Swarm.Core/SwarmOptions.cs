@@ -29,6 +29,14 @@ namespace NeuralTrader.Swarm.Core
         /// <summary>Most agents (sandboxes) running at once; further deployments queue.</summary>
         public int MaxAgents { get; set; } = 10;
 
+        /// <summary>
+        /// How much of each backtest the results carry: <see cref="ResultDetail.Auto"/> (default) returns trades and the
+        /// equity curve for swarms of up to <see cref="ResultDetails.CompactAbove"/> deployments and metrics only for
+        /// larger sweeps; <see cref="ResultDetail.Full"/> always returns them. A request's own
+        /// <see cref="DeploymentRequest.Options"/> win over this.
+        /// </summary>
+        public ResultDetail ResultDetail { get; set; } = ResultDetail.Auto;
+
         /// <summary>Time limit of one execution inside a sandbox.</summary>
         public TimeSpan SandboxTimeout { get; set; } = TimeSpan.FromMilliseconds(300000);
 

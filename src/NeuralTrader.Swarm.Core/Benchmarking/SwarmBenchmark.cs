@@ -29,6 +29,8 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             _logger = (ILogger?)logger ?? NullLogger.Instance;
         }
 
+        private static readonly NeuralTrader.Swarm.Protocol.RunOptions FullResults = new NeuralTrader.Swarm.Protocol.RunOptions();
+
         /// <summary>
         /// Plans a scenario: Agents × Iterations requests; request k deploys strategy k mod S on symbol
         /// (k div S) mod Y, so every strategy runs on every symbol in turn.
@@ -47,7 +49,8 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                     if (match.Value != null)
                         parameters = new Dictionary<string, object?>(match.Value, StringComparer.OrdinalIgnoreCase);
                 }
-                requests.Add(new DeploymentRequest(strategy, symbol, parameters) { Task = "benchmark:" + scenario.Name });
+                // The report draws each pair's equity curve, so results stay full however large the scenario (ResultDetail.Auto).
+                requests.Add(new DeploymentRequest(strategy, symbol, parameters) { Task = "benchmark:" + scenario.Name, Options = FullResults });
             }
             return requests;
         }

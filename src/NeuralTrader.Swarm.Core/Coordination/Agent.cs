@@ -301,6 +301,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
             Series = series;
             ProtocolParameters = ToProtocol(parameters);
             UsedSuggestion = request.FromSuggestion;
+            RunOptions = request.Options;
         }
 
         public int Index { get; }
@@ -320,7 +321,8 @@ namespace NeuralTrader.Swarm.Core.Coordination
         /// <summary>What the sandbox runs: the registration's image, else the run's, else the provider's default.</summary>
         public string? SandboxImage => Registration.Image ?? RunImage;
         public Dictionary<string, JsonElement> ProtocolParameters { get; private set; }
-        public RunOptions? RunOptions => Request.Options;
+        /// <summary>What the run returns: the request's own options, or the swarm's result detail (<see cref="ResultDetails.For"/>).</summary>
+        public RunOptions? RunOptions { get; set; }
         public bool UsedSuggestion { get; private set; }
         public NeuralTrader.Swarm.Core.Store.Prediction? Prediction { get; set; }
 

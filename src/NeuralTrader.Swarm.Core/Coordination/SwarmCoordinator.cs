@@ -299,6 +299,8 @@ namespace NeuralTrader.Swarm.Core.Coordination
                     foreach (int index in taken)
                     {
                         var (deployment, failed) = await PrepareAsync(agent, index, requests[index], runImage, cancellationToken).ConfigureAwait(false);
+                        if (deployment != null)
+                            deployment.RunOptions = ResultDetails.For(Options.ResultDetail, requests.Count, deployment.RunOptions);
                         prepared.Add((index, deployment, failed));
                     }
                     var batchable = prepared.Where(p => p.Deployment != null && Agent.CanBatch(p.Deployment)).Select(p => p.Deployment!).ToList();

@@ -78,19 +78,25 @@ namespace NeuralTrader.Swarm.Core.Store
 
         private static readonly byte[] Domain = Encoding.UTF8.GetBytes("NeuralTrader.Swarm/chain/v2");
 
+        [ThreadStatic]
+        private static byte[]? t_input;
+
         /// <summary>
         /// Fingerprint = SHA3-512("NeuralTrader.Swarm/chain/v2" || previous fingerprint || SHA3-512(canonical bytes)).
         /// Hashing the content first keeps the sequential part inside the write transaction to one 155-byte hash.
         /// </summary>
         internal byte[] Fingerprint(byte[] previous, byte[] contentDigest)
         {
-            var digest = RecordRow.t_digest ?? (RecordRow.t_digest = new Sha3Digest(512));
-            digest.BlockUpdate(Domain, 0, Domain.Length);
-            digest.BlockUpdate(previous, 0, previous.Length);
-            digest.BlockUpdate(contentDigest, 0, contentDigest.Length);
-            var output = new byte[64];
-            digest.DoFinal(output, 0);
-            return output;
+            var input = t_input ?? (t_input = new byte[Domain.Length + 128]);
+            if (Domain.Length + previous.Length + contentDigest.Length != input.Length)
+            {
+                input = new byte[Domain.Length + previous.Length + contentDigest.Length]; // not 64-byte digests: only a damaged row
+            }
+
+            Buffer.BlockCopy(Domain, 0, input, 0, Domain.Length);
+            Buffer.BlockCopy(previous, 0, input, Domain.Length, previous.Length);
+            Buffer.BlockCopy(contentDigest, 0, input, Domain.Length + previous.Length, contentDigest.Length);
+            return CryptoPrimitives.Sha3_512(input, 0, input.Length);
         }
 
         /// <summary>

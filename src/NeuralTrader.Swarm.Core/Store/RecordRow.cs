@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Text;
-using Org.BouncyCastle.Crypto.Digests;
+using NeuralTrader.Swarm.Core.Security;
 using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Store
@@ -88,94 +88,50 @@ namespace NeuralTrader.Swarm.Core.Store
         {
             using (var stream = new MemoryStream(128 + Payload.Length))
             {
-                stream.WriteByte(1);
-                WriteString(stream, Id);
-                WriteInt64(stream, StartedAtMs);
-                WriteInt64(stream, CompletedAtMs);
-                WriteString(stream, Strategy);
-                WriteString(stream, Symbol);
-                stream.WriteByte(Success ? (byte)1 : (byte)0);
-                WriteInt64(stream, BitConverter.DoubleToInt64Bits(Score));
-                WriteInt64(stream, DurationMs);
-                stream.WriteByte((byte)Encryption);
-                WriteString(stream, KeyId);
-                WriteString(stream, KemId);
-                WriteBytes(stream, Payload);
-                WriteBytes(stream, OriginFingerprint);
+                WriteCanonical(stream);
                 return stream.ToArray();
             }
         }
 
+        private void WriteCanonical(MemoryStream stream)
+        {
+            stream.WriteByte(1);
+            WriteString(stream, Id);
+            WriteInt64(stream, StartedAtMs);
+            WriteInt64(stream, CompletedAtMs);
+            WriteString(stream, Strategy);
+            WriteString(stream, Symbol);
+            stream.WriteByte(Success ? (byte)1 : (byte)0);
+            WriteInt64(stream, BitConverter.DoubleToInt64Bits(Score));
+            WriteInt64(stream, DurationMs);
+            stream.WriteByte((byte)Encryption);
+            WriteString(stream, KeyId);
+            WriteString(stream, KemId);
+            WriteBytes(stream, Payload);
+            WriteBytes(stream, OriginFingerprint);
+        }
+
         /// <summary>
-        /// The record's content digest, SHA3-512 of <see cref="CanonicalBytes"/>, fed to the hash field by field: no copy
-        /// of the payload into a canonical buffer, and one digest object per thread instead of one per record.
+        /// The record's content digest, SHA3-512 of <see cref="CanonicalBytes"/>.
         /// </summary>
         internal byte[] ContentDigest()
         {
-            var digest = t_digest ?? (t_digest = new Sha3Digest(512));
-            var scratch = t_scratch ?? (t_scratch = new byte[8]);
-            digest.Update(1);
-            HashString(digest, Id);
-            HashInt64(digest, scratch, StartedAtMs);
-            HashInt64(digest, scratch, CompletedAtMs);
-            HashString(digest, Strategy);
-            HashString(digest, Symbol);
-            digest.Update(Success ? (byte)1 : (byte)0);
-            HashInt64(digest, scratch, BitConverter.DoubleToInt64Bits(Score));
-            HashInt64(digest, scratch, DurationMs);
-            digest.Update((byte)Encryption);
-            HashString(digest, KeyId);
-            HashString(digest, KemId);
-            HashBytes(digest, Payload, Payload.Length);
-            HashBytes(digest, OriginFingerprint, OriginFingerprint?.Length ?? 0);
-            var output = new byte[64];
-            digest.DoFinal(output, 0); // also resets it for the next record
-            return output;
+            // The canonical bytes go into this thread's reused buffer and are hashed at once: one call into the
+            // platform's SHA3 per record (CryptoPrimitives.Sha3_512) instead of one per field, no allocation but the digest.
+            var buffer = t_canonical ?? (t_canonical = new MemoryStream(4096));
+            buffer.SetLength(0);
+            WriteCanonical(buffer);
+            var digest = CryptoPrimitives.Sha3_512(buffer.GetBuffer(), 0, (int)buffer.Length);
+            if (buffer.Capacity > 1 << 20)
+            {
+                t_canonical = null; // a huge payload's buffer is not kept
+            }
+
+            return digest;
         }
 
         [ThreadStatic]
-        internal static Sha3Digest? t_digest;
-
-        [ThreadStatic]
-        private static byte[]? t_scratch;
-
-        [ThreadStatic]
-        private static byte[]? t_text;
-
-        private static void HashString(Sha3Digest digest, string? value)
-        {
-            if (value is null)
-            {
-                HashBytes(digest, null, 0);
-                return;
-            }
-
-            var max = Encoding.UTF8.GetMaxByteCount(value.Length);
-            var buffer = t_text is null || t_text.Length < max ? (t_text = new byte[Math.Max(256, max)]) : t_text;
-            HashBytes(digest, buffer, Encoding.UTF8.GetBytes(value, 0, value.Length, buffer, 0));
-        }
-
-        private static void HashBytes(Sha3Digest digest, byte[]? value, int length)
-        {
-            digest.Update((byte)(length >> 24));
-            digest.Update((byte)(length >> 16));
-            digest.Update((byte)(length >> 8));
-            digest.Update((byte)length);
-            if (length > 0)
-            {
-                digest.BlockUpdate(value!, 0, length);
-            }
-        }
-
-        private static void HashInt64(Sha3Digest digest, byte[] scratch, long value)
-        {
-            for (var i = 0; i < 8; i++)
-            {
-                scratch[i] = (byte)(value >> (56 - (8 * i)));
-            }
-
-            digest.BlockUpdate(scratch, 0, 8);
-        }
+        private static MemoryStream? t_canonical;
 
         private static void WriteString(Stream stream, string? value) => WriteBytes(stream, value is null ? null : Encoding.UTF8.GetBytes(value));
 

@@ -32,6 +32,13 @@ namespace NeuralTrader.Swarm.Commands
         public int SandboxIdleTimeout { get; set; }
 
         /// <summary>
+        /// <para type="description">How much of each backtest the results carry in Backtest: Auto (default) includes the trades and a 100-point equity curve for swarms of up to 100 deployments and leaves them out of larger sweeps (metrics, parameters and signal only; they tripled a sweep's cost per backtest); Full always includes them; Metrics never does. The trajectory store keeps metrics and parameters either way.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateSet("Auto", "Full", "Metrics")]
+        public string? ResultDetail { get; set; }
+
+        /// <summary>
         /// <para type="description">Memory limit per sandbox in MB. Default 512.</para>
         /// </summary>
         [Parameter]
@@ -251,6 +258,7 @@ namespace NeuralTrader.Swarm.Commands
             if (IsBound(nameof(MaxAgents))) o.MaxAgents = MaxAgents;
             if (IsBound(nameof(SandboxTimeout))) o.SandboxTimeout = System.TimeSpan.FromMilliseconds(SandboxTimeout);
             if (IsBound(nameof(SandboxIdleTimeout))) o.SandboxIdleTimeout = System.TimeSpan.FromMilliseconds(SandboxIdleTimeout);
+            if (IsBound(nameof(ResultDetail))) o.ResultDetail = (NeuralTrader.Swarm.Core.Coordination.ResultDetail)System.Enum.Parse(typeof(NeuralTrader.Swarm.Core.Coordination.ResultDetail), ResultDetail!, ignoreCase: true);
             if (IsBound(nameof(MemoryLimit))) o.MemoryLimitMb = MemoryLimit;
             if (IsBound(nameof(CpuLimit))) o.CpuLimit = CpuLimit;
             if (IsBound(nameof(Isolation))) o.Isolation = (IsolationMode)System.Enum.Parse(typeof(IsolationMode), Isolation!, ignoreCase: true);

@@ -74,6 +74,59 @@ namespace NeuralTrader.Swarm.Tests.Coordination
         }
 
         [Fact]
+        public async Task A_large_sweep_returns_metrics_without_trades_or_equity_unless_asked_and_the_same_metrics()
+        {
+            // 101 deployments is past ResultDetails.CompactAbove: by default (Auto) the results leave out the trade list and
+            // the equity curve, a request's own options still get them, and ResultDetail.Full gets them for all. Every
+            // figure that stays is the same as in the full results, in the same order.
+            int n = ResultDetails.CompactAbove + 1;
+            var plan = Enumerable.Range(0, n)
+                .Select(i => new DeploymentRequest("momentum", "SPY", new Dictionary<string, object?> { ["lookback"] = 5 + i })
+                { Options = i == 3 ? new RunOptions { EquityPoints = 10 } : null })
+                .ToList();
+
+            async Task<IReadOnlyList<DeploymentResult>> SweepAsync(ResultDetail detail)
+            {
+                var options = ProcessOptions(maxAgents: 2);
+                options.ResultDetail = detail;
+                using var coordinator = new SwarmCoordinator(options);
+                var results = await coordinator.DeploySwarmAsync(plan);
+                await coordinator.CleanupAsync();
+                return results;
+            }
+
+            var compact = await SweepAsync(ResultDetail.Auto);
+            var full = await SweepAsync(ResultDetail.Full);
+
+            Assert.Equal(Enumerable.Range(0, n), compact.Select(r => r.Index));
+            Assert.All(compact, r => Assert.True(r.Success, r.Error));
+            for (int i = 0; i < n; i++)
+            {
+                var c = compact[i].Backtest!;
+                var f = full[i].Backtest!;
+                Assert.NotEmpty(f.Trades);
+                Assert.NotEmpty(f.Equity);
+                if (i == 3)
+                {
+                    Assert.Equal(10, c.Equity.Count);
+                    Assert.NotEmpty(c.Trades);
+                }
+                else
+                {
+                    Assert.Empty(c.Trades);
+                    Assert.Empty(c.Equity);
+                }
+                Assert.Equal(compact[i].Parameters.OrderBy(p => p.Key), full[i].Parameters.OrderBy(p => p.Key));
+                c.Metrics.ComputeMs = f.Metrics.ComputeMs = 0; // time, not a figure of the backtest
+                Assert.Equal(System.Text.Json.JsonSerializer.Serialize(f.Metrics), System.Text.Json.JsonSerializer.Serialize(c.Metrics));
+                Assert.Equal(f.Signal, c.Signal);
+                Assert.Equal(f.Position, c.Position);
+            }
+            Assert.False(ResultDetails.IsCompact(ResultDetail.Auto, ResultDetails.CompactAbove));
+            Assert.True(ResultDetails.IsCompact(ResultDetail.Metrics, 1));
+        }
+
+        [Fact]
         public async Task A_sweep_travels_in_batches_and_settles_each_deployment_as_one_at_a_time_would()
         {
             // 2 agents x 40 deployments: each agent takes 5 at a time (40 / (2 x 4)) and sends them as one batch.

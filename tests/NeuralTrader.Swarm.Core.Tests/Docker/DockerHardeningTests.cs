@@ -63,6 +63,20 @@ namespace NeuralTrader.Swarm.Tests.Docker
         }
 
         [DockerFact]
+        public async Task The_engine_keeps_no_log_of_what_the_runner_writes()
+        {
+            // The runner's output (every result) comes back over the attach stream only; the engine's log driver would
+            // copy it to a file on the host in clear. What the sandbox writes still reaches the caller.
+            RequireBusybox();
+            var provider = NewProvider();
+            var sandbox = await provider.CreateAsync(BusyboxSpec(), CancellationToken.None);
+            Assert.Equal("x rc=0", (await ProbeAsync(sandbox, "probe-write-tmp")).Trim());
+            var inspect = await provider.Client.Containers.InspectContainerAsync(sandbox.Id);
+            Assert.Equal("none", inspect.HostConfig.LogConfig.Type);
+            Assert.True(string.IsNullOrEmpty(inspect.LogPath), inspect.LogPath);
+        }
+
+        [DockerFact]
         public async Task Runs_as_non_root_without_capabilities_and_with_no_new_privileges()
         {
             RequireBusybox();

@@ -17,6 +17,28 @@ namespace NeuralTrader.Swarm.Tests.Learning
         }
 
         [Fact]
+        public void PlatformSha3_512AgreesWithBouncyCastleAtEveryLengthAroundItsBlocks()
+        {
+            // Records are hashed by the platform's SHA3 where it has one (OpenSSL here); stores written with either must
+            // verify with the other. Lengths around the 72-byte rate, offsets inside a larger buffer, the same thread
+            // twice (the per-thread hash comes back reset).
+            var data = CryptoPrimitives.RandomBytes(1000);
+            foreach (var length in new[] { 0, 1, 71, 72, 73, 143, 144, 145, 500, 999 })
+            {
+                for (var i = 0; i < 2; i++)
+                {
+                    Assert.Equal(CryptoPrimitives.ToHex(CryptoPrimitives.ManagedSha3_512(data, 1, length)), CryptoPrimitives.ToHex(CryptoPrimitives.Sha3_512(data, 1, length)));
+                }
+            }
+
+            // On Linux with .NET 10 the platform (OpenSSL 3) has SHA3: the fast path is the one measured and tested here.
+            if (System.OperatingSystem.IsLinux())
+            {
+                Assert.True(CryptoPrimitives.PlatformSha3);
+            }
+        }
+
+        [Fact]
         public void Pbkdf2MatchesRfc7914AndBouncyCastle()
         {
             // RFC 7914 section 11: PBKDF2-HMAC-SHA256, P = "passwd", S = "salt", c = 1 (first 32 bytes).

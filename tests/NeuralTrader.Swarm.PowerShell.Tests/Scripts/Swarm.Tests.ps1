@@ -147,6 +147,30 @@ Describe 'Start-Swarm' {
         $status.ActiveAgents | Should -Be 0
         $status.Isolation | Should -Be 'process'
     }
+
+    It 'leaves trades and the equity curve out of a sweep of more than 100 deployments unless -ResultDetail Full' {
+        $grid = foreach ($lookback in 5..105) { @{ Strategy = 'momentum'; Symbol = 'SPY'; Parameters = @{ lookback = $lookback } } }
+        try {
+            # Results stream in as each settles; Index is the input order.
+            $compact = @($grid | Start-Swarm | Sort-Object Index)
+            Set-SwarmConfiguration -ResultDetail Full
+            $full = @($grid | Start-Swarm | Sort-Object Index)
+        }
+        finally {
+            Set-SwarmConfiguration -ResultDetail Auto
+        }
+        $compact | Should -HaveCount 101
+        ($compact | Where-Object Success) | Should -HaveCount 101
+        ($compact | ForEach-Object { $_.Backtest.Equity.Count } | Measure-Object -Sum).Sum | Should -Be 0
+        ($compact | ForEach-Object { $_.Backtest.Trades.Count } | Measure-Object -Sum).Sum | Should -Be 0
+        $full[10].Backtest.Equity.Count | Should -BeGreaterThan 0
+        $full[10].Backtest.Trades.Count | Should -BeGreaterThan 0
+        # Every figure the compact results keep is the full results' own.
+        $compact.Index | Should -Be (0..100)
+        $compact.Sharpe | Should -Be $full.Sharpe
+        $compact.Trades | Should -Be $full.Trades
+        $compact.TotalReturn | Should -Be $full.TotalReturn
+    }
 }
 
 Describe 'Stop-Swarm and Clear-Swarm' {

@@ -52,6 +52,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                     Privileged = false,
                     IpcMode = "private",
                     Init = false,
+                    // No log driver: everything the runner writes already comes back over the attach stream (stderr to the
+                    // logger), and the engine's default json-file driver copied every response line again to a log file
+                    // on the host: CPU and disk for each backtest, a file per container to create at start, and the
+                    // results of every run left on the host's disk in clear.
+                    LogConfig = new LogConfig { Type = "none" },
                 },
             };
         }
