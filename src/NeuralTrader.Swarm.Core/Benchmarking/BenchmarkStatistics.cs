@@ -7,7 +7,7 @@ using NeuralTrader.Swarm.Core.Coordination;
 namespace NeuralTrader.Swarm.Core.Benchmarking
 {
     /// <summary>Turns settled results into counts, rates, latency statistics and threshold checks.</summary>
-    public static class BenchmarkStatistics
+    internal static class BenchmarkStatistics
     {
         /// <summary>
         /// Fills a summary from <paramref name="results"/>. Rates use the deployments that were not cancelled as

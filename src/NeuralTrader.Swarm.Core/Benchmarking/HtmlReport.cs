@@ -12,7 +12,7 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
     /// Charts (each an &lt;svg data-chart&gt;): latency (avg/P50/P95/P99 per scenario), throughput, success-rate
     /// (per scenario and strategy), sandbox (start and cleanup P50/P95), and one equity-&lt;SYMBOL&gt; chart per symbol.
     /// </summary>
-    public static class HtmlReport
+    internal static class HtmlReport
     {
         /// <summary>Renders the report as one HTML document.</summary>
         public static string Render(BenchmarkReport report)

@@ -22,7 +22,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
     }
 
     /// <summary>What <see cref="ResultDetail"/> means for a swarm's run requests.</summary>
-    public static class ResultDetails
+    internal static class ResultDetails
     {
         /// <summary>Largest swarm that <see cref="ResultDetail.Auto"/> gives full results.</summary>
         public const int CompactAbove = 100;

@@ -9,7 +9,7 @@ namespace NeuralTrader.Swarm.Core.Learning
     /// The one market-regime classifier: every trajectory is tagged with the regime of its data window, and patterns
     /// and suggestions are grouped by it.
     /// </summary>
-    public static class MarketRegimes
+    internal static class MarketRegimes
     {
         /// <summary>Total return of the window beyond which the trend is "up" (or, below its negative, "down").</summary>
         public const double TrendThreshold = 0.05;

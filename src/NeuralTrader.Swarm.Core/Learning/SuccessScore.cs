@@ -13,7 +13,7 @@ namespace NeuralTrader.Swarm.Core.Learning
     /// would penalise every small position against full-capital buy-and-hold). 0.5 means "no risk-adjusted edge";
     /// the score rises with the Sharpe ratio and with the edge over buy-and-hold. Non-finite inputs count as 0.
     /// </summary>
-    public static class SuccessScore
+    internal static class SuccessScore
     {
         /// <summary>Weight of the strategy's own Sharpe ratio.</summary>
         public const double SharpeWeight = 1.0;

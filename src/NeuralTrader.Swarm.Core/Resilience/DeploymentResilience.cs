@@ -23,7 +23,7 @@ namespace NeuralTrader.Swarm.Core.Resilience
     /// (<see cref="ResilienceOptions.DefaultTransientErrorIds"/>) are retried; cancelled deployments are never
     /// retried and never count against the breaker; every other failure, retried or not, counts.
     /// </remarks>
-    public sealed class DeploymentResilience
+    internal sealed class DeploymentResilience
     {
         private readonly ResilienceOptions _options;
         private readonly HashSet<string> _transient;

@@ -21,7 +21,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
     /// <see cref="AddressSpaceHeadroomMb"/>. Not contained: the network, the user's files (including the Docker
     /// socket when the user may use it), and on Windows anything but the runner itself.
     /// </summary>
-    public static class ProcessContainment
+    internal static class ProcessContainment
     {
         /// <summary>
         /// Address space allowed beyond the memory limit: the .NET runtime reserves about half a gigabyte of

@@ -23,7 +23,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
     /// is made). Stopping the sandbox kills the whole group. The runner exits when its stdin closes, so a dying
     /// coordinator takes its children with it.
     /// </summary>
-    public sealed class ProcessSandboxProvider : ISandboxProvider
+    internal sealed class ProcessSandboxProvider : ISandboxProvider
     {
         private readonly RunnerCommand _command;
         private readonly string _coordinatorId;

@@ -14,7 +14,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
     /// a round trip allocates little beyond the response object. Not thread-safe: one request at a time.
     /// Cancellation is the caller's job: it kills the sandbox, which ends the stream and fails the read.
     /// </summary>
-    public sealed class RunnerChannel
+    internal sealed class RunnerChannel
     {
         private readonly Stream _toRunner;
         private readonly Stream _fromRunner;

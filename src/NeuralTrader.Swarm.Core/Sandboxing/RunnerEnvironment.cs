@@ -11,7 +11,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
     /// coordinator holds (NEURALTRADER_ENCRYPTION_KEY, NEURALTRADER_KEY_PASSPHRASE, cloud tokens...) never reach
     /// strategy code. Both sandboxes use it; the Docker one adds nothing from the host at all.
     /// </summary>
-    public static class RunnerEnvironment
+    internal static class RunnerEnvironment
     {
         /// <summary>
         /// Parent variables a process runner may see: what a program needs to start and find its runtime and

@@ -8,7 +8,7 @@ using NeuralTrader.Swarm.Core.Coordination;
 namespace NeuralTrader.Swarm.Core.Sandboxing
 {
     /// <summary>How to start the runner: an executable plus leading arguments (the dll when run by the dotnet host).</summary>
-    public sealed class RunnerCommand
+    internal sealed class RunnerCommand
     {
         /// <summary>Creates a command.</summary>
         public RunnerCommand(string fileName, IReadOnlyList<string> arguments, string runnerPath)
@@ -30,7 +30,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
     /// Finds the runner shipped with Core: a native binary for this platform (runner/&lt;rid&gt;/) when the
     /// build made one, else the framework-dependent dll started through the dotnet host.
     /// </summary>
-    public static class RunnerLocator
+    internal static class RunnerLocator
     {
         private const string RunnerName = "NeuralTrader.Swarm.Runner";
 

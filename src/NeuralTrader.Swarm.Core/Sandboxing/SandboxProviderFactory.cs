@@ -9,7 +9,7 @@ using NeuralTrader.Swarm.Core.Coordination;
 namespace NeuralTrader.Swarm.Core.Sandboxing
 {
     /// <summary>Chooses the sandbox provider for an isolation mode.</summary>
-    public static class SandboxProviderFactory
+    internal static class SandboxProviderFactory
     {
         /// <summary>How long <see cref="IsolationMode.Auto"/> waits for the Docker engine before falling back.</summary>
         public static readonly TimeSpan AutoProbeTimeout = TimeSpan.FromSeconds(2);

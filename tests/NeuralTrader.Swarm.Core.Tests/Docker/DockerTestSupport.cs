@@ -216,7 +216,7 @@ namespace NeuralTrader.Swarm.Tests.Docker
         protected DockerImagesFixture Images { get; }
         protected string RunId { get; }
 
-        protected DockerSandboxProvider NewProvider(DockerSandboxOptions? options = null)
+        internal DockerSandboxProvider NewProvider(DockerSandboxOptions? options = null)
         {
             var provider = new DockerSandboxProvider(options ?? new DockerSandboxOptions(), RunId);
             _providers.Add(provider);

@@ -16,7 +16,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
     /// mean, so a broad plateau beats an isolated spike. Pure computation: no I/O, no shared state; the same inputs
     /// and seed give the same outputs. docs/learning-search.md describes the method and its measured results.
     /// </summary>
-    public static class BayesianSearch
+    internal static class BayesianSearch
     {
         private static readonly int[] Primes = { 2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53 };
         private static readonly double[] LocalScales = { 0.01, 0.03, 0.08 };

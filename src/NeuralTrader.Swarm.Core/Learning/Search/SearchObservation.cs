@@ -6,7 +6,7 @@ using NeuralTrader.Swarm.Core.Coordination;
 namespace NeuralTrader.Swarm.Core.Learning.Search
 {
     /// <summary>A tried parameter set and the score it earned (higher is better; on a deterministic objective the same parameters always earn the same score).</summary>
-    public sealed class SearchObservation
+    internal sealed class SearchObservation
     {
         /// <summary>Creates an observation.</summary>
         /// <param name="parameters">The parameters as run (extra names, such as costs, are ignored by the search).</param>

@@ -5,7 +5,7 @@ using NeuralTrader.Swarm.Core.Coordination;
 namespace NeuralTrader.Swarm.Core.Learning.Search
 {
     /// <summary>Settings of <see cref="BayesianSearch"/>; the defaults are the ones measured in docs/learning-search.md.</summary>
-    public sealed class SearchOptions
+    internal sealed class SearchOptions
     {
         /// <summary>Observations needed before the model takes over from the space-filling start (0: 2d + 2, at least 6, for d dimensions).</summary>
         public int InitialTrials { get; set; }

@@ -5,7 +5,7 @@ using NeuralTrader.Swarm.Core.Coordination;
 namespace NeuralTrader.Swarm.Core.Learning.Search
 {
     /// <summary>How a suggestion was chosen.</summary>
-    public enum SearchMethod
+    internal enum SearchMethod
     {
         /// <summary>A point of the space-filling start (too few observations for a model).</summary>
         SpaceFilling = 0,
@@ -25,7 +25,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
     /// "the score will be at least <see cref="ExpectedScore"/>"; <see cref="Confidence"/> is the calibrated
     /// probability of that claim (docs/learning-search.md says how it is calibrated and tested).
     /// </summary>
-    public sealed class SearchSuggestion
+    internal sealed class SearchSuggestion
     {
         internal SearchSuggestion(Dictionary<string, double> parameters, SearchMethod method)
         {

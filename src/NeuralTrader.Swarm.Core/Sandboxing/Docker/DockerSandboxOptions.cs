@@ -4,7 +4,7 @@ using NeuralTrader.Swarm.Core.Coordination;
 namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
 {
     /// <summary>Settings of a <see cref="DockerSandboxProvider"/>; the defaults are the hardened ones.</summary>
-    public sealed class DockerSandboxOptions
+    internal sealed class DockerSandboxOptions
     {
         /// <summary>Engine endpoint (unix://, npipe://, tcp://); null for DOCKER_HOST or the platform default.</summary>
         public string? Endpoint { get; set; }

@@ -23,7 +23,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
     /// no capabilities, no-new-privileges, non-root) labelled with <see cref="SwarmLabels"/>. Containers are
     /// removed in the background when a sandbox stops; <see cref="CleanupAsync"/> waits for every removal.
     /// </summary>
-    public sealed class DockerSandboxProvider : ISandboxProvider, IContainerHost
+    internal sealed class DockerSandboxProvider : ISandboxProvider, IContainerHost
     {
         private readonly DockerSandboxOptions _options;
         private readonly string _coordinatorId;

@@ -13,7 +13,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
     /// A process identity that survives pid reuse: host name, pid and the process start time (clock ticks
     /// since boot from /proc on Linux, UTC ticks elsewhere). Written into <see cref="SwarmLabels.Owner"/>.
     /// </summary>
-    public sealed class ProcessOwner
+    internal sealed class ProcessOwner
     {
         /// <summary>Creates an identity.</summary>
         public ProcessOwner(string host, int pid, string startTime)

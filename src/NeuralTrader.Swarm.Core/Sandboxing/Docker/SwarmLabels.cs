@@ -13,7 +13,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
     /// Labels on every container this module creates. The key <see cref="Module"/> is on all of them, so
     /// <c>docker ps --filter label=org.neuraltrader.swarm</c> lists exactly ours; the others say who made it.
     /// </summary>
-    public static class SwarmLabels
+    internal static class SwarmLabels
     {
         /// <summary>Present on every container of the module; its value is the module version.</summary>
         public const string Module = "org.neuraltrader.swarm";

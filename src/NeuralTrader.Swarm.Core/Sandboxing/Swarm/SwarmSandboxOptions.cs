@@ -6,7 +6,7 @@ using NeuralTrader.Swarm.Core.Coordination;
 namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
 {
     /// <summary>Settings of a <see cref="SwarmSandboxProvider"/>.</summary>
-    public sealed class SwarmSandboxOptions
+    internal sealed class SwarmSandboxOptions
     {
         /// <summary>
         /// A Swarm manager's engine endpoint (unix://, tcp:// with the DOCKER_CERT_PATH files for TLS); null for

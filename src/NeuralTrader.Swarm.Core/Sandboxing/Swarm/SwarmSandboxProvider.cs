@@ -28,7 +28,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
     /// (https://github.com/moby/moby/issues/44403), so each sandbox gets an overlay network of its own created with
     /// <c>--internal</c>: no route out and nobody else on it.
     /// </remarks>
-    public sealed class SwarmSandboxProvider : ISandboxProvider
+    internal sealed class SwarmSandboxProvider : ISandboxProvider
     {
         private readonly SwarmSandboxOptions _options;
         private readonly string _coordinatorId;
