@@ -45,8 +45,13 @@ namespace NeuralTrader.Swarm.Commands
     [Cmdlet(VerbsLifecycle.Start, "Swarm", SupportsShouldProcess = true)]
     [OutputType(typeof(SwarmResult))]
     [OutputType(typeof(Job2))]
-    public sealed class StartSwarmCommand : SwarmCoordinatorCmdletBase
+    public sealed class StartSwarmCommand : SwarmCoordinatorCmdletBase, IDynamicParameters
     {
+        private readonly SwarmResilienceParameters _resilience = new SwarmResilienceParameters();
+
+        /// <summary>The resilience parameters (-RetryCount, -CircuitBreakerThreshold, ...), declared once for every cmdlet that takes them.</summary>
+        public object GetDynamicParameters() => _resilience;
+
         private const int ProgressId = 7301;
         private readonly List<DeploymentInput> _inputs = new List<DeploymentInput>();
 
@@ -108,41 +113,6 @@ namespace NeuralTrader.Swarm.Commands
         public SwitchParameter AsJob { get; set; }
 
         /// <summary>
-        /// <para type="description">Retries of a deployment after a transient sandbox failure (engine unreachable, sandbox failed to start, sandbox died); strategy errors are never retried. Overrides the configuration for this swarm.</para>
-        /// </summary>
-        [Parameter]
-        [ValidateRange(0, 10)]
-        public int RetryCount { get; set; }
-
-        /// <summary>
-        /// <para type="description">Base delay before the first retry, in milliseconds or as a TimeSpan; doubles on each further retry, with jitter.</para>
-        /// </summary>
-        [Parameter]
-        [ResilienceTimeTransformation]
-        public TimeSpan RetryDelay { get; set; }
-
-        /// <summary>
-        /// <para type="description">Failures of one strategy, with no success, within -CircuitBreakerWindow that stop deploying it: its further deployments are rejected (ErrorId CircuitOpen). 0 turns the breaker off; otherwise at least 2.</para>
-        /// </summary>
-        [Parameter]
-        [ValidateRange(0, 10000)]
-        public int CircuitBreakerThreshold { get; set; }
-
-        /// <summary>
-        /// <para type="description">Window in which the circuit breaker counts failures, in milliseconds or as a TimeSpan. Default 60 s.</para>
-        /// </summary>
-        [Parameter]
-        [ResilienceTimeTransformation]
-        public TimeSpan CircuitBreakerWindow { get; set; }
-
-        /// <summary>
-        /// <para type="description">How long an open circuit rejects deployments, in milliseconds or as a TimeSpan. Default 30 s.</para>
-        /// </summary>
-        [Parameter]
-        [ResilienceTimeTransformation]
-        public TimeSpan CircuitBreakerDuration { get; set; }
-
-        /// <summary>
         /// <para type="description">A custom Docker image (speaking the runner protocol) that this swarm's sandboxes run instead of the built-in one. A strategy registered with Register-Strategy -Image keeps its own image.</para>
         /// </summary>
         [Parameter]
@@ -183,10 +153,10 @@ namespace NeuralTrader.Swarm.Commands
                     request.Options = new RunOptions { Validation = validation };
 
             // Per-swarm resilience or image are arguments of this run, not a coordinator of their own.
-            var run = ResilienceParameters.AnyBound(MyInvocation.BoundParameters) || Image != null
+            var run = SwarmResilienceParameters.AnyBound(MyInvocation.BoundParameters) || Image != null
                 ? new SwarmRun
                 {
-                    Resilience = ResilienceParameters.With(coordinator.Options.Resilience, MyInvocation.BoundParameters, RetryCount, RetryDelay, CircuitBreakerThreshold, CircuitBreakerWindow, CircuitBreakerDuration),
+                    Resilience = _resilience.With(coordinator.Options.Resilience, MyInvocation.BoundParameters),
                     Image = Image,
                 }
                 : null;

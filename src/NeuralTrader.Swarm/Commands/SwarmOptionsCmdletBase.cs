@@ -8,8 +8,13 @@ using NeuralTrader.Swarm.Core.Coordination;
 namespace NeuralTrader.Swarm.Commands
 {
     /// <summary>The configuration parameters shared by Set-SwarmConfiguration and New-SwarmCoordinator.</summary>
-    public abstract class SwarmOptionsCmdletBase : SwarmCmdletBase
+    public abstract class SwarmOptionsCmdletBase : SwarmCmdletBase, IDynamicParameters
     {
+        private readonly SwarmResilienceParameters _resilience = new SwarmResilienceParameters();
+
+        /// <summary>The resilience parameters (-RetryCount, -CircuitBreakerThreshold, ...), declared once for every cmdlet that takes them.</summary>
+        public object GetDynamicParameters() => _resilience;
+
         /// <summary>
         /// <para type="description">Most agents (sandboxes) running at once; further deployments queue. Default 10.</para>
         /// </summary>
@@ -171,41 +176,6 @@ namespace NeuralTrader.Swarm.Commands
         }
 
         /// <summary>
-        /// <para type="description">Retries of a deployment after a transient sandbox failure (engine unreachable, sandbox start failure, sandbox died); strategy errors are never retried. 0 (default) to 10.</para>
-        /// </summary>
-        [Parameter]
-        [ValidateRange(0, 10)]
-        public int RetryCount { get; set; }
-
-        /// <summary>
-        /// <para type="description">Base delay before the first retry, in milliseconds or as a TimeSpan; it doubles on each further retry, with jitter. Default 500 ms.</para>
-        /// </summary>
-        [Parameter]
-        [ResilienceTimeTransformation]
-        public System.TimeSpan RetryDelay { get; set; }
-
-        /// <summary>
-        /// <para type="description">Failures of one strategy, with no success, within -CircuitBreakerWindow that open its circuit: further deployments of it are rejected (ErrorId CircuitOpen) for -CircuitBreakerDuration. 0 (default) turns the breaker off; otherwise at least 2.</para>
-        /// </summary>
-        [Parameter]
-        [ValidateRange(0, 10000)]
-        public int CircuitBreakerThreshold { get; set; }
-
-        /// <summary>
-        /// <para type="description">Window in which the circuit breaker counts failures, in milliseconds or as a TimeSpan. Default 60 s.</para>
-        /// </summary>
-        [Parameter]
-        [ResilienceTimeTransformation]
-        public System.TimeSpan CircuitBreakerWindow { get; set; }
-
-        /// <summary>
-        /// <para type="description">How long an open circuit rejects deployments before letting one probe through, in milliseconds or as a TimeSpan. Default 30 s.</para>
-        /// </summary>
-        [Parameter]
-        [ResilienceTimeTransformation]
-        public System.TimeSpan CircuitBreakerDuration { get; set; }
-
-        /// <summary>
         /// <para type="description">Docker engine endpoint (unix:///var/run/docker.sock, npipe://./pipe/docker_engine, tcp://host:2376); DOCKER_HOST or the platform default when not set.</para>
         /// </summary>
         [Parameter]
@@ -288,7 +258,7 @@ namespace NeuralTrader.Swarm.Commands
                     o.NodeEndpoints[entry.Key.ToString()!] = entry.Value?.ToString() ?? "";
             }
             if (IsBound(nameof(Registry))) o.Registry = Registry;
-            ResilienceParameters.Apply(o, MyInvocation.BoundParameters, RetryCount, RetryDelay, CircuitBreakerThreshold, CircuitBreakerWindow, CircuitBreakerDuration);
+            o.Resilience = _resilience.With(o.Resilience, MyInvocation.BoundParameters);
             return o;
         }
     }

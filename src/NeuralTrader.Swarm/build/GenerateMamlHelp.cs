@@ -1,6 +1,6 @@
 // MSBuild task (RoslynCodeTaskFactory) that writes the module's MAML help from the cmdlet sources: the [Cmdlet],
 // [OutputType], [Parameter], [Alias], [SupportsWildcards] attributes and the doc comments
-// (<para type="synopsis|description">, <example><code/><para/></example>). Base classes' parameters are included.
+// (<para type="synopsis|description">, <example><code/><para/></example>). Base classes' parameters are included, and those of a parameter set a cmdlet holds for IDynamicParameters.
 // It reads the sources as text, so the sources keep one attribute per line (the house style anyway).
 using System;
 using System.Collections.Generic;
@@ -23,7 +23,7 @@ public class GenerateMamlHelp : Task
 
     private sealed class Cls
     {
-        public string Name, Base; public XElement Doc; public List<string> Attributes = new List<string>(); public List<Prop> Props = new List<Prop>();
+        public string Name, Base; public List<string> Held = new List<string>(); public XElement Doc; public List<string> Attributes = new List<string>(); public List<Prop> Props = new List<Prop>();
     }
 
     private static readonly XNamespace Msh = "http://msh";
@@ -89,6 +89,10 @@ public class GenerateMamlHelp : Task
             }
             else
             {
+                // A parameter set the cmdlet offers through IDynamicParameters: private readonly X _x = new X();
+                var held = Regex.Match(line, @"^private\s+readonly\s+(\w+)\s+\w+\s*=\s*new\s+\1\(\);");
+                if (held.Success && current != null)
+                    current.Held.Add(held.Groups[1].Value);
                 var pm = Regex.Match(line, @"^public\s+([\w\[\]<>?.,]+)\s+(\w+)\s*\{\s*get;\s*set;\s*\}");
                 if (pm.Success && current != null && attributes.Any(a => a.StartsWith("Parameter")))
                     current.Props.Add(new Prop { Type = pm.Groups[1].Value, Name = pm.Groups[2].Value, Doc = Xml(doc), Attributes = new List<string>(attributes) });
@@ -133,7 +137,7 @@ public class GenerateMamlHelp : Task
         var chain = new List<Cls>();
         for (var c = cls; c != null; c = c.Base != null && classes.ContainsKey(c.Base) ? classes[c.Base] : null)
             chain.Insert(0, c);
-        return chain.SelectMany(c => c.Props).ToList();
+        return chain.SelectMany(c => c.Props.Concat(c.Held.Where(classes.ContainsKey).SelectMany(h => classes[h].Props))).ToList();
     }
 
     private static string Arg(string attribute, string name)

@@ -39,35 +39,4 @@ namespace NeuralTrader.Swarm.Internal
             }
         }
     }
-
-    /// <summary>Copies bound resilience parameters onto <see cref="SwarmOptions.Resilience"/> (shared by Start-Swarm and the configuration cmdlets).</summary>
-    internal static class ResilienceParameters
-    {
-        public static readonly string[] Names = { "RetryCount", "RetryDelay", "CircuitBreakerThreshold", "CircuitBreakerWindow", "CircuitBreakerDuration" };
-
-        public static bool AnyBound(IDictionary<string, object> bound)
-        {
-            foreach (var name in Names)
-                if (bound.ContainsKey(name))
-                    return true;
-            return false;
-        }
-
-        public static void Apply(SwarmOptions options, IDictionary<string, object> bound, int retryCount, TimeSpan retryDelay,
-            int breakerThreshold, TimeSpan breakerWindow, TimeSpan breakerDuration) =>
-            options.Resilience = With(options.Resilience, bound, retryCount, retryDelay, breakerThreshold, breakerWindow, breakerDuration);
-
-        /// <summary>A copy of <paramref name="resilience"/> with the bound parameters applied.</summary>
-        public static ResilienceOptions With(ResilienceOptions resilience, IDictionary<string, object> bound, int retryCount, TimeSpan retryDelay,
-            int breakerThreshold, TimeSpan breakerWindow, TimeSpan breakerDuration)
-        {
-            var r = resilience.Clone();
-            if (bound.ContainsKey("RetryCount")) r.RetryCount = retryCount;
-            if (bound.ContainsKey("RetryDelay")) r.RetryDelay = retryDelay;
-            if (bound.ContainsKey("CircuitBreakerThreshold")) r.CircuitBreakerThreshold = breakerThreshold;
-            if (bound.ContainsKey("CircuitBreakerWindow")) r.CircuitBreakerWindow = breakerWindow;
-            if (bound.ContainsKey("CircuitBreakerDuration")) r.CircuitBreakerDuration = breakerDuration;
-            return r;
-        }
-    }
 }
