@@ -33,13 +33,12 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         private readonly ContainerRemover _remover;
         private readonly InFlightCreations _inflight = new InFlightCreations();
         private readonly WarmPool _pool;
-        private readonly object _startLock = new object();
+        private readonly RetriedOnce<Uri> _start = new RetriedOnce<Uri>();
         private readonly CancellationTokenSource _disposing = new CancellationTokenSource();
         private readonly SemaphoreSlim _starts;
-        private Task? _started;
         private Task? _reaper;
         private Task? _events;
-        private Task<string>? _builtInImage;
+        private readonly RetriedOnce<string> _builtInImage = new RetriedOnce<string>();
         private int _disposed;
 
         /// <summary>Creates a provider; nothing is contacted until the first sandbox is created or <see cref="StartAsync"/> runs.</summary>
@@ -79,17 +78,10 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         /// Checks the engine answers (DockerUnavailable otherwise), starts the orphan sweep in the background and
         /// fills the warm pool. Runs once; <see cref="CreateAsync"/> calls it.
         /// </summary>
-        public Task StartAsync(CancellationToken cancellationToken = default)
-        {
-            lock (_startLock)
-            {
-                if (_started == null || _started.IsFaulted || _started.IsCanceled)
-                    _started = StartCoreAsync(cancellationToken);
-                return _started;
-            }
-        }
+        public Task StartAsync(CancellationToken cancellationToken = default) => _start.Run(() => StartCoreAsync(cancellationToken));
 
-        private async Task StartCoreAsync(CancellationToken cancellationToken)
+        /// <summary>Returns the engine that answered.</summary>
+        private async Task<Uri> StartCoreAsync(CancellationToken cancellationToken)
         {
             await DockerEngine.PingAsync(Endpoint, _options.EngineProbeTimeout, cancellationToken).ConfigureAwait(false);
             if (_events == null)
@@ -98,6 +90,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                 _reaper = Task.Run(() => SweepQuietlyAsync());
             if (_options.WarmPoolSize > 0)
                 _pool.Refill();
+            return Endpoint;
         }
 
         private async Task SweepQuietlyAsync()
@@ -142,15 +135,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             return await CreateContainerAsync(spec, cancellationToken).ConfigureAwait(false);
         }
 
-        private Task<string> EnsureBuiltInImageAsync(CancellationToken cancellationToken)
-        {
-            lock (_startLock)
-            {
-                if (_builtInImage == null || _builtInImage.IsFaulted || _builtInImage.IsCanceled)
-                    _builtInImage = _imageBuilder.EnsureAsync(cancellationToken);
-                return _builtInImage;
-            }
-        }
+        private Task<string> EnsureBuiltInImageAsync(CancellationToken cancellationToken) => _builtInImage.Run(() => _imageBuilder.EnsureAsync(cancellationToken));
 
         // Tracked so CleanupAsync waits for creations in flight and removes what they made.
         private Task<DockerSandbox> CreateContainerAsync(SandboxSpec spec, CancellationToken cancellationToken) =>
@@ -198,7 +183,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             {
                 // The image was removed since it was checked (e.g. between runs): rebuild once and retry.
                 DockerLog.ImageMissing(_logger, image);
-                lock (_startLock) _builtInImage = null;
+                _builtInImage.Reset();
                 await Engine(EnsureBuiltInImageAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
                 created = await Engine(Client.Containers.CreateContainerAsync(HardenedContainer.Parameters(spec, image, _options, _coordinatorId), CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
             }
@@ -290,7 +275,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             if (reaper != null)
                 await reaper.ConfigureAwait(false);
             await _remover.WaitAllAsync().ConfigureAwait(false);
-            if (_started != null)
+            if (_start.Started)
                 await _remover.SweepRunAsync(_coordinatorId, _live.ContainsKey).ConfigureAwait(false);
             return count;
         }

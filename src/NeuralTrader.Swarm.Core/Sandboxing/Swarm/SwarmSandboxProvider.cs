@@ -38,9 +38,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
         private readonly InFlightCreations _inflight = new InFlightCreations();
         private readonly SwarmNodes _nodes;
         private readonly SwarmImages _images;
-        private readonly object _startLock = new object();
+        private readonly RetriedOnce<Uri> _start = new RetriedOnce<Uri>();
         private readonly CancellationTokenSource _disposing = new CancellationTokenSource();
-        private Task? _started;
         private Task? _reaper;
         private int _noNewPrivilegesChecked;
         private int _disposed;
@@ -84,17 +83,10 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
         /// Checks the manager answers and is a Swarm manager, and sweeps services and networks of dead owner
         /// processes in the background. Runs once; <see cref="CreateAsync"/> calls it.
         /// </summary>
-        public Task StartAsync(CancellationToken cancellationToken = default)
-        {
-            lock (_startLock)
-            {
-                if (_started == null || _started.IsFaulted || _started.IsCanceled)
-                    _started = StartCoreAsync(cancellationToken);
-                return _started;
-            }
-        }
+        public Task StartAsync(CancellationToken cancellationToken = default) => _start.Run(() => StartCoreAsync(cancellationToken));
 
-        private async Task StartCoreAsync(CancellationToken cancellationToken)
+        /// <summary>Returns the engine that answered.</summary>
+        private async Task<Uri> StartCoreAsync(CancellationToken cancellationToken)
         {
             await DockerEngine.PingAsync(Manager, _options.Container.EngineProbeTimeout, cancellationToken).ConfigureAwait(false);
             var info = await DockerEngine.Call(Manager, ManagerClient.System.GetSystemInfoAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -105,6 +97,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
             _nodes.ManagerNodeId = info.Swarm.NodeID ?? "";
             if (_options.Container.ReapOrphansOnStart && _reaper == null)
                 _reaper = Task.Run(() => SweepAsync(owner => owner.IsThisHost && !owner.IsAlive(), _disposing.Token));
+            return Manager;
         }
 
         /// <inheritdoc />
@@ -426,7 +419,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                 await Task.WhenAll(_removals.Values.ToList()).ConfigureAwait(false);
                 await Task.Yield();
             }
-            if (_started != null)
+            if (_start.Started)
             {
                 var me = ProcessOwner.Current.ToString();
                 await SweepAsync(owner => owner.ToString() == me, CancellationToken.None, _coordinatorId).ConfigureAwait(false);
