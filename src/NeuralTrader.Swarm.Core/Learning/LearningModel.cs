@@ -61,7 +61,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         /// <param name="space">Search space.</param>
         /// <param name="fixedParameters">Parameters the user fixed; the others are optimised.</param>
         /// <returns>The suggestion.</returns>
-        public Suggestion GetSuggestion(string strategy, string symbol, ParameterSpace space, IDictionary<string, double>? fixedParameters = null)
+        internal Suggestion GetSuggestion(string strategy, string symbol, ParameterSpace space, IDictionary<string, double>? fixedParameters = null)
         {
             if (space is null)
             {
@@ -132,7 +132,7 @@ namespace NeuralTrader.Swarm.Core.Learning
         /// <param name="parameters">Parameters of the deployment.</param>
         /// <param name="space">Search space; when null, one is derived from the observed parameter ranges.</param>
         /// <returns>The prediction.</returns>
-        public Prediction Predict(string strategy, string symbol, IDictionary<string, double> parameters, ParameterSpace? space = null)
+        internal Prediction Predict(string strategy, string symbol, IDictionary<string, double> parameters, ParameterSpace? space = null)
         {
             parameters = parameters ?? new Dictionary<string, double>();
             Lazy<GaussianProcess> model;

@@ -8,7 +8,7 @@ using NeuralTrader.Swarm.Core.Coordination;
 namespace NeuralTrader.Swarm.Core.Learning
 {
     /// <summary>Kind of a parameter dimension.</summary>
-    public enum ParameterKind
+    internal enum ParameterKind
     {
         /// <summary>A real number.</summary>
         Number = 0,
@@ -24,7 +24,7 @@ namespace NeuralTrader.Swarm.Core.Learning
     }
 
     /// <summary>One dimension of a search space.</summary>
-    public sealed class ParameterDimension
+    internal sealed class ParameterDimension
     {
         /// <summary>Creates a dimension.</summary>
         /// <param name="name">Parameter name.</param>
@@ -100,7 +100,7 @@ namespace NeuralTrader.Swarm.Core.Learning
     }
 
     /// <summary>A search space: the tunable parameters of a strategy.</summary>
-    public sealed class ParameterSpace
+    internal sealed class ParameterSpace
     {
         /// <summary>Creates a space.</summary>
         /// <param name="dimensions">The dimensions; names must be unique.</param>

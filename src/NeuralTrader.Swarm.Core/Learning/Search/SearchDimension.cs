@@ -6,7 +6,7 @@ using NeuralTrader.Swarm.Core.Coordination;
 namespace NeuralTrader.Swarm.Core.Learning.Search
 {
     /// <summary>How a dimension is spread over the model's unit interval.</summary>
-    public enum SearchScale
+    internal enum SearchScale
     {
         /// <summary>Equal steps of the value are equal distances (thresholds, z-scores).</summary>
         Linear = 0,
@@ -20,7 +20,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
     /// (whole numbers for integers, multiples of <see cref="Step"/> from <see cref="Min"/> for numbers, six
     /// significant digits when no step is given), and two parameter sets that snap alike are the same point.
     /// </summary>
-    public sealed class SearchDimension
+    internal sealed class SearchDimension
     {
         /// <summary>Creates a dimension.</summary>
         /// <param name="name">Parameter name, as the strategy takes it.</param>

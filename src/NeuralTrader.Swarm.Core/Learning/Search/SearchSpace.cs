@@ -14,7 +14,7 @@ namespace NeuralTrader.Swarm.Core.Learning.Search
     /// says why each), <see cref="Full"/> the strategy catalogue's whole range for users who widen. Money management,
     /// costs, dates and seeds are never searched: they are the user's choice, not something to fit to a score.
     /// </summary>
-    public sealed class SearchSpace
+    internal sealed class SearchSpace
     {
         private readonly Dictionary<string, int> _index;
 
