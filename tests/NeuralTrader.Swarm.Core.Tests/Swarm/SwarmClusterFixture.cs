@@ -12,6 +12,8 @@ using Docker.DotNet.Models;
 using NeuralTrader.Swarm.Core.Sandboxing.Docker;
 using NeuralTrader.Swarm.Tests.Docker;
 
+using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Coordination;
 namespace NeuralTrader.Swarm.Tests.Swarm
 {
     /// <summary>
@@ -68,6 +70,24 @@ namespace NeuralTrader.Swarm.Tests.Swarm
         }
 
         public string BusyboxImage => "neuraltrader-swarm-test-busybox:cluster-" + Id;
+
+        /// <summary>
+        /// What a user gives a coordinator for this cluster (manager, node endpoints, registry), with the probe runner as
+        /// the sandbox image, 4 agents at once and small sandboxes; the store is a file at <paramref name="storePath"/>.
+        /// </summary>
+        public SwarmOptions CoordinatorOptions(string storePath, TimeSpan sandboxTimeout) => new SwarmOptions
+        {
+            Isolation = IsolationMode.Swarm,
+            DockerEndpoint = Node1Endpoint,
+            NodeEndpoints = NodeEndpoints,
+            Registry = RegistryAddress,
+            SandboxImage = BusyboxImage,
+            MaxAgents = 4,
+            MemoryLimitMb = 64,
+            CpuLimit = 0.25,
+            StorePath = storePath,
+            SandboxTimeout = sandboxTimeout,
+        };
 
         /// <summary>Why the cluster could not be built; tests throw it.</summary>
         public string? Failure { get; private set; }

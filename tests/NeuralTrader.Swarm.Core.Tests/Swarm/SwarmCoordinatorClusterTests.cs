@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
-using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Tests.Swarm
@@ -34,19 +33,7 @@ namespace NeuralTrader.Swarm.Tests.Swarm
             Directory.CreateDirectory(dir);
             try
             {
-                var options = new SwarmOptions
-                {
-                    Isolation = IsolationMode.Swarm,
-                    DockerEndpoint = _cluster.Node1Endpoint,
-                    NodeEndpoints = _cluster.NodeEndpoints,
-                    Registry = SwarmClusterFixture.RegistryAddress,
-                    SandboxImage = _cluster.BusyboxImage,
-                    MaxAgents = 4,
-                    MemoryLimitMb = 64,
-                    CpuLimit = 0.25,
-                    StorePath = Path.Combine(dir, "swarm.db"),
-                    SandboxTimeout = TimeSpan.FromSeconds(60),
-                };
+                var options = _cluster.CoordinatorOptions(Path.Combine(dir, "swarm.db"), TimeSpan.FromSeconds(60));
                 string runId;
                 var streamed = new ConcurrentBag<DeploymentResult>();
                 var nodes = new ConcurrentDictionary<string, byte>();

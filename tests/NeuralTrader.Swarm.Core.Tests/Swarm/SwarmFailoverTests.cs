@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
-using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Coordination;
 using NeuralTrader.Swarm.Protocol;
 
@@ -39,19 +38,7 @@ namespace NeuralTrader.Swarm.Tests.Swarm
             Directory.CreateDirectory(dir);
             try
             {
-                var options = new SwarmOptions
-                {
-                    Isolation = IsolationMode.Swarm,
-                    DockerEndpoint = _cluster.Node1Endpoint,
-                    NodeEndpoints = _cluster.NodeEndpoints,
-                    Registry = SwarmClusterFixture.RegistryAddress,
-                    SandboxImage = _cluster.BusyboxImage,
-                    MaxAgents = 4,
-                    MemoryLimitMb = 64,
-                    CpuLimit = 0.25,
-                    StorePath = Path.Combine(dir, "swarm.db"),
-                    SandboxTimeout = TimeSpan.FromSeconds(120),
-                };
+                var options = _cluster.CoordinatorOptions(Path.Combine(dir, "swarm.db"), TimeSpan.FromSeconds(120));
                 options.Resilience.RetryCount = 4;
                 options.Resilience.RetryDelay = TimeSpan.FromMilliseconds(500);
                 string runId;
