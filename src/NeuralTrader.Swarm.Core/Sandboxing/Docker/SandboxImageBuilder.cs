@@ -71,20 +71,13 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         /// </summary>
         private string? ContentTag()
         {
-            foreach (var rid in LinuxRids)
-            {
-                try
-                {
-                    using var sha = SHA256.Create();
-                    using var runner = File.OpenRead(Path.Combine(LocateRunnerDirectory(rid), RunnerFileName));
-                    var hash = sha.ComputeHash(runner);
-                    return VersionTag + "-" + BitConverter.ToString(hash, 0, 6).Replace("-", "").ToLowerInvariant();
-                }
-                catch (SwarmException)
-                {
-                }
-            }
-            return null;
+            var runner = LinuxRids.Select(FindRunner).FirstOrDefault(f => f != null);
+            if (runner == null)
+                return null;
+            using var sha = SHA256.Create();
+            using var file = File.OpenRead(runner);
+            var hash = sha.ComputeHash(file);
+            return VersionTag + "-" + BitConverter.ToString(hash, 0, 6).Replace("-", "").ToLowerInvariant();
         }
 
         private static readonly string[] LinuxRids = { "linux-x64", "linux-arm64" };
@@ -225,20 +218,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         /// at hand (so the first deployment will not fail with RunnerNotFound).
         /// </summary>
         public async Task<bool> IsAvailableOrBuildableAsync(CancellationToken cancellationToken = default) =>
-            _tag != null && (LinuxRids.Any(RunnerAtHand) || await ExistsAsync(cancellationToken).ConfigureAwait(false));
-
-        private bool RunnerAtHand(string rid)
-        {
-            try
-            {
-                LocateRunnerDirectory(rid);
-                return true;
-            }
-            catch (SwarmException)
-            {
-                return false;
-            }
-        }
+            _tag != null && (LinuxRids.Any(rid => FindRunner(rid) != null) || await ExistsAsync(cancellationToken).ConfigureAwait(false));
 
         /// <summary>The Dockerfile of the built-in image.</summary>
         internal static string GenerateDockerfile(string from, bool copySysroot)
@@ -256,31 +236,23 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         }
 
         /// <summary>The folder holding the linux runner: the configured one, the environment variable, or runner/&lt;rid&gt; beside Core.</summary>
-        internal string LocateRunnerDirectory(string rid)
+        internal string LocateRunnerDirectory(string rid) =>
+            Path.GetDirectoryName(Path.GetFullPath(FindRunner(rid) ?? throw NoRunner(rid)))!;
+
+        /// <summary>Where the runner for <paramref name="rid"/> may be: the configured folder, the environment variable, or runner/&lt;rid&gt; beside Core.</summary>
+        private IEnumerable<string> RunnerCandidates(string rid)
         {
-            var searched = new List<string>();
             var explicitDir = _runnerDirectory ?? Environment.GetEnvironmentVariable(RunnerDirectoryVariable);
-            IEnumerable<string> candidates = !string.IsNullOrEmpty(explicitDir)
-                ? new[] { explicitDir! }
-                : RunnerLocator.CandidateDirectories().Select(d => Path.Combine(d, rid));
-            foreach (var dir in candidates)
-            {
-                var file = Path.Combine(dir, RunnerFileName);
-                searched.Add(file);
-                if (File.Exists(file))
-                    return Path.GetFullPath(dir);
-            }
-            throw NoRunner(rid, searched);
+            var dirs = !string.IsNullOrEmpty(explicitDir) ? new[] { explicitDir! } : RunnerLocator.CandidateDirectories().Select(d => Path.Combine(d, rid));
+            return dirs.Select(d => Path.Combine(d, RunnerFileName));
         }
 
-        private SwarmException NoRunner(string rid, IEnumerable<string>? searched = null)
-        {
-            searched ??= (_runnerDirectory != null ? new[] { _runnerDirectory } : RunnerLocator.CandidateDirectories().Select(d => Path.Combine(d, rid)))
-                .Select(d => Path.Combine(d, RunnerFileName));
-            return new SwarmException(SwarmErrorIds.RunnerNotFound, SwarmErrorKind.Unavailable,
-                $"The {rid} sandbox runner needed to build the image {VersionTag}-<runner digest> was not found. Looked in: {string.Join(", ", searched)}. " +
+        private string? FindRunner(string rid) => RunnerCandidates(rid).FirstOrDefault(File.Exists);
+
+        private SwarmException NoRunner(string rid) =>
+            new SwarmException(SwarmErrorIds.RunnerNotFound, SwarmErrorKind.Unavailable,
+                $"The {rid} sandbox runner needed to build the image {VersionTag}-<runner digest> was not found. Looked in: {string.Join(", ", RunnerCandidates(rid))}. " +
                 $"Publish it with `dotnet publish src/NeuralTrader.Swarm.Runner -r {rid} -c Release` and set {RunnerDirectoryVariable} to the output folder.");
-        }
 
         /// <summary>Files under sysroot/ beside the runner, keyed by their absolute path in the image.</summary>
         private static Dictionary<string, string> SysrootFiles(string runnerDir)
