@@ -50,8 +50,6 @@ namespace NeuralTrader.Swarm.Internal
             {
                 case null:
                 case string _:
-                case DateTimeOffset _:
-                case TimeSpan _:
                     return value;
                 case Enum e:
                     return e.ToString();
@@ -63,7 +61,8 @@ namespace NeuralTrader.Swarm.Internal
                 case IEnumerable items:
                     return items.Cast<object?>().Select(Value).ToArray();
                 default:
-                    return value.GetType().IsPrimitive || value is decimal ? value : From(value);
+                    // Only the module's own records are converted; numbers, dates, times and other .NET values pass as they are.
+                    return value.GetType().Namespace?.StartsWith("NeuralTrader.Swarm", StringComparison.Ordinal) == true ? From(value) : value;
             }
         }
     }
