@@ -1,10 +1,6 @@
 using System;
-using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
-using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Core.Coordination;
-using NeuralTrader.Swarm.Core.Resilience;
 
 namespace NeuralTrader.Swarm.Internal
 {
