@@ -9,8 +9,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Benchmarking;
-using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Cli
@@ -135,7 +133,7 @@ namespace NeuralTrader.Swarm.Cli
                         : (args.Custom ?? BenchmarkScenario.Defaults.ToList()).ToList(),
                     Thresholds = args.Thresholds,
                     // Read after the scenarios, so the coordinator report counts the benchmark's own runs.
-                    Learning = swarmOptions.LearningEnabled ? () => { using var c = new SwarmCoordinator(swarmOptions); return LearningSummary.From(c.Learning); } : null,
+                    Learning = swarmOptions.LearningEnabled ? () => { using var c = new SwarmCoordinator(swarmOptions); return c.GetLearningSummary(); } : null,
                 };
                 if (args.Strategies.Count > 0)
                     options.Strategies = args.Strategies;

@@ -2,7 +2,6 @@ using System;
 using System.CommandLine;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Resilience;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Cli
 {

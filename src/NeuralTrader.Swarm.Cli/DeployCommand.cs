@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
-using System.Globalization;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
@@ -70,9 +69,9 @@ namespace NeuralTrader.Swarm.Cli
 
                 int recorded = results.Count(r => r.TrajectoryId != null);
                 // Only when something was recorded: looking at the store would create it, and input that never ran records nothing.
-                if (coordinator.Options.LearningEnabled && recorded > 0)
-                    Console.Error.WriteLine($"learning: {recorded} trajectories recorded in {coordinator.Store.Path}" +
-                        (coordinator.Store.IsEncrypted ? $" (encrypted, key id {coordinator.Store.KeyId})" : ""));
+                if (coordinator.Options.LearningEnabled && recorded > 0 && coordinator.GetStoreStatus() is var store)
+                    Console.Error.WriteLine($"learning: {recorded} trajectories recorded in {store.Path}" +
+                        (store.IsEncrypted ? $" (encrypted, key id {store.KeyId})" : ""));
                 if (json)
                     Console.WriteLine(JsonSerializer.Serialize(results.Select(ResultView.From).ToList(), CliJson.Options));
                 else

@@ -31,12 +31,12 @@ namespace NeuralTrader.Swarm.Cli
                     var path = System.IO.Path.GetFullPath(parse.GetValue(output) ?? FileStamp.StateFileName(DateTimeOffset.UtcNow));
                     if (System.IO.Directory.Exists(path))
                         throw new ArgumentException($"-o: '{path}' is a folder; name the state file to write.");
-                    int count = coordinator.ExportState(path, wantsPlain);
-                    var summary = new { path, trajectories = count, encrypted = coordinator.Store.IsEncrypted && !wantsPlain, keyId = coordinator.Store.KeyId };
+                    var exported = coordinator.ExportState(path, wantsPlain);
+                    var summary = new { path, trajectories = exported.Trajectories, encrypted = exported.KeyId != null, keyId = exported.KeyId };
                     if (parse.GetValue(common.Json))
                         Console.WriteLine(JsonSerializer.Serialize(summary, CliJson.Options));
                     else
-                        Console.WriteLine($"Exported {count} trajectories to {path}" + (summary.encrypted ? $" (still encrypted under key id {summary.keyId})." : "."));
+                        Console.WriteLine($"Exported {exported.Trajectories} trajectories to {path}" + (summary.encrypted ? $" (still encrypted under key id {summary.keyId})." : "."));
                     return 0;
                 }
                 catch (Exception e) when (CliError.Handles(e))

@@ -1,9 +1,7 @@
 using System;
 using System.CommandLine;
 using System.Text.Json;
-using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Coordination;
-using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Cli
 {
@@ -27,16 +25,15 @@ namespace NeuralTrader.Swarm.Cli
                     var path = System.IO.Path.GetFullPath(given);
                     if (!System.IO.File.Exists(path))
                         throw new ArgumentException($"There is no export file at {path}.");
-                    // A bad file is refused before the store is opened: nothing is left behind, not even a new empty store.
-                    TrajectoryStore.CheckExport(path);
                     // An encrypted store needs its key only to encrypt imported plaintext records; Core says KeyRequired if so.
                     options.EncryptionKey = StoreProbe.ReadKey(options.StorePath, required: false, "importing into the encrypted store");
                     using var coordinator = new SwarmCoordinator(options);
-                    var result = coordinator.Store.ImportState(path);
+                    var result = coordinator.ImportState(path);
+                    var store = coordinator.GetStoreStatus().Path;
                     if (parse.GetValue(common.Json))
-                        Console.WriteLine(JsonSerializer.Serialize(new { path, store = coordinator.Store.Path, result.Imported, result.Skipped, result.StrategiesImported }, CliJson.Options));
+                        Console.WriteLine(JsonSerializer.Serialize(new { path, store, result.Imported, result.Skipped, result.StrategiesImported }, CliJson.Options));
                     else
-                        Console.WriteLine($"Imported {result.Imported} trajectories ({result.Skipped} already there) and {result.StrategiesImported} strategies into {coordinator.Store.Path}.");
+                        Console.WriteLine($"Imported {result.Imported} trajectories ({result.Skipped} already there) and {result.StrategiesImported} strategies into {store}.");
                     return 0;
                 }
                 catch (Exception e) when (CliError.Handles(e))

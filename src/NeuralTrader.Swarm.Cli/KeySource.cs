@@ -1,11 +1,7 @@
 using System;
 using System.IO;
 using System.Text;
-using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Cli
 {

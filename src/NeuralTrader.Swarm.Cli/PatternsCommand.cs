@@ -2,14 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Text.Json;
-using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Coordination;
 using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Strategies;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Cli
 {
@@ -72,7 +70,7 @@ namespace NeuralTrader.Swarm.Cli
             if (minSuccess is double rate && !(rate >= 0 && rate <= 1))
                 throw new ArgumentException($"--min-success must be between 0 and 1 (got {rate.ToString(CultureInfo.InvariantCulture)}).");
             using var coordinator = Open(parse, common);
-            var patterns = coordinator.Learning.GetPatterns(filter).Where(p => minSuccess == null || p.SuccessRate >= minSuccess).ToList();
+            var patterns = coordinator.GetPatterns(filter).Where(p => minSuccess == null || p.SuccessRate >= minSuccess).ToList();
             if (parse.GetValue(common.Json))
                 Console.WriteLine(JsonSerializer.Serialize(patterns, CliJson.Options));
             else if (patterns.Count == 0)
@@ -173,7 +171,7 @@ namespace NeuralTrader.Swarm.Cli
 
             if (strategy == null || symbol == null)
             {
-                var similar = coordinator.Store.Query(new TrajectoryFilter { Similar = task, Strategy = strategy, Symbol = symbol?.ToUpperInvariant(), Limit = 200 });
+                var similar = coordinator.GetTrajectories(new TrajectoryFilter { Similar = task, Strategy = strategy, Symbol = symbol?.ToUpperInvariant(), Limit = 200 });
                 if (trend != null || volatility != null)
                 {
                     // Runs in markets like the task's first: "momentum with high volatility" picks where volatility was high.

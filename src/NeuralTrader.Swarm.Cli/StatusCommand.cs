@@ -5,10 +5,8 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Coordination;
+using NeuralTrader.Swarm.Core.Learning;
 
 namespace NeuralTrader.Swarm.Cli
 {
@@ -67,20 +65,20 @@ namespace NeuralTrader.Swarm.Cli
                 view.Strategies = NeuralTrader.Swarm.Strategies.StrategyCatalog.Names.ToList();
                 if (view.StoreExists)
                 {
-                    var store = coordinator.Store;
+                    var store = coordinator.GetStoreStatus();
                     view.StorePath = store.Path; // a server store's location without its password
                     view.Strategies = view.Strategies.Concat(coordinator.GetStrategies().Select(s => $"{s.Name} ({s.Type})")).ToList();
                     view.Encrypted = store.IsEncrypted;
                     view.KeyId = store.KeyId;
-                    view.PayloadsReadable = store.CanReadPayloads;
-                    view.Trajectories = store.Count();
-                    var verification = store.Verify();
+                    view.PayloadsReadable = store.PayloadsReadable;
+                    view.Trajectories = store.Trajectories;
+                    var verification = coordinator.VerifyStore();
                     view.ChainValid = verification.IsValid;
                     view.ChainProblem = verification.IsValid ? null : $"{verification.Problem} (first bad record {verification.FirstBadRecordId})";
                     if (withLearning)
-                        view.Learning = coordinator.Learning.GetStats();
+                        view.Learning = coordinator.GetLearningStats();
                     if (withPatterns)
-                        view.Patterns = coordinator.Learning.GetPatterns().Take(Math.Max(0, top)).ToList();
+                        view.Patterns = coordinator.GetPatterns().Take(Math.Max(0, top)).ToList();
                 }
                 else if (withLearning || withPatterns)
                 {

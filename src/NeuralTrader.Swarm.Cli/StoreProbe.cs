@@ -1,11 +1,7 @@
-using System;
 using System.IO;
-using System.Text;
-using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
-using NeuralTrader.Swarm.Core.Security;
 using NeuralTrader.Swarm.Core.Coordination;
+using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Cli
 {
@@ -18,13 +14,7 @@ namespace NeuralTrader.Swarm.Cli
         public static bool Exists(string? path) => TrajectoryStore.IsServer(path) || File.Exists(PathOf(path));
 
         /// <summary>True when the store file exists and its payloads are encrypted. Opening it without a key never adopts one.</summary>
-        public static bool IsEncrypted(string? path)
-        {
-            if (!Exists(path))
-                return false;
-            using var store = StoreFile.Open(new StoreOptions { Path = path });
-            return store.IsEncrypted;
-        }
+        public static bool IsEncrypted(string? path) => SwarmCoordinator.ProbeStore(path)?.IsEncrypted == true;
 
         /// <summary>
         /// The key for a command that reads the store: only when it is encrypted (a key given to a plaintext

@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using NeuralTrader.Swarm.Core.Benchmarking;
 using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Cli
 {

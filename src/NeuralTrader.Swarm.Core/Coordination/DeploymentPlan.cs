@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Microsoft.Extensions.Logging;
+using NeuralTrader.Swarm.Core.Learning.Search;
 
 namespace NeuralTrader.Swarm.Core.Coordination
 {
@@ -51,6 +53,60 @@ namespace NeuralTrader.Swarm.Core.Coordination
                 parameters.Remove(key);
             }
             return symbols;
+        }
+
+        /// <summary>
+        /// A backtest is deterministic: the same strategy, symbol and parameters give the same result. When -Agents
+        /// asks for more deployments than there are symbols, each further round over the symbols tries distinct
+        /// parameters instead (space-filling points of the default search space, the given parameters held); what
+        /// cannot be varied (a custom image, every parameter held) is dropped with a warning rather than run twice.
+        /// </summary>
+        internal static IReadOnlyList<DeploymentRequest> Vary(IReadOnlyList<DeploymentRequest> plan, StrategyRegistration registration,
+            IDictionary<string, object?>? parameters, int seed, ILogger logger)
+        {
+            // The round of a request: how many earlier requests ran the same symbol.
+            var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            var rounds = plan.Select(r => seen[r.Symbol ?? ""] = seen.TryGetValue(r.Symbol ?? "", out var n) ? n + 1 : 0).ToList();
+            if (rounds.Max() == 0)
+                return plan;
+            IReadOnlyList<SearchSuggestion> variations = Array.Empty<SearchSuggestion>();
+            if (registration.Image == null)
+            {
+                var space = SearchSpace.For(registration.Type);
+                var held = SwarmLearning.Numeric(parameters ?? new Dictionary<string, object?>())
+                    .Where(p => space.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+                try
+                {
+                    // A held value outside the default range (still within the catalogue's) widens that range.
+                    space = space.Covering(held);
+                    var first = space.Defaults.ToDictionary(p => p.Key, p => held.TryGetValue(p.Key, out var v) ? v : p.Value, StringComparer.Ordinal);
+                    variations = BayesianSearch.Suggest(space, Array.Empty<SearchObservation>(), seed,
+                        rounds.Max(), new[] { first }, held.Count == 0 ? null : held);
+                }
+                catch (ArgumentException)
+                {
+                    // A held value the catalogue rejects: nothing to vary around; the deployments that run say why.
+                }
+            }
+            var varied = new List<DeploymentRequest>(plan.Count);
+            for (int i = 0; i < plan.Count; i++)
+            {
+                int round = rounds[i];
+                if (round == 0)
+                {
+                    varied.Add(plan[i]);
+                    continue;
+                }
+                if (round > variations.Count)
+                    continue;
+                var merged = new Dictionary<string, object?>(plan[i].Parameters ?? new Dictionary<string, object?>(), StringComparer.OrdinalIgnoreCase);
+                foreach (var p in variations[round - 1].Parameters)
+                    merged[p.Key] = p.Value;
+                varied.Add(new DeploymentRequest(plan[i].Strategy, plan[i].Symbol, merged) { Task = plan[i].Task });
+            }
+            if (varied.Count < plan.Count)
+                CoordinatorLog.RepeatsDropped(logger, plan.Count - varied.Count, registration.Name, varied.Count);
+            return varied;
         }
 
         private static IEnumerable<string> Texts(object? value, string key)

@@ -1,17 +1,15 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NeuralTrader.Swarm.Core.Benchmarking;
 using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Resilience;
 using NeuralTrader.Swarm.Core.Sandboxing;
-using NeuralTrader.Swarm.Strategies;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Core.Coordination
 {
@@ -29,7 +27,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
         private readonly IdleAgents _idle;
         private readonly ILogger _logger;
         private readonly SwarmCounters _counters = new SwarmCounters();
-        private int _agentCounter;
+        private readonly DeploymentDispatcher _dispatcher;
         private int _disposed;
 
         /// <summary>Creates a coordinator; the sandbox provider is created on first use unless one is given.</summary>
@@ -47,6 +45,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
             _provider = new Lazy<ISandboxProvider>(
                 () => sandboxProvider ?? SandboxProviderFactory.Create(Options, Id, Options.LoggerFactory ?? NullLoggerFactory.Instance),
                 LazyThreadSafetyMode.ExecutionAndPublication);
+            _dispatcher = new DeploymentDispatcher(Options, _registry, _inputs, _learning, _provider, _idle, _counters, _logger);
         }
 
         /// <summary>Unique id of this coordinator (labels its sandboxes).</summary>
@@ -57,22 +56,81 @@ namespace NeuralTrader.Swarm.Core.Coordination
 
         /// <summary>
         /// The trajectory store this coordinator learns into, opened on first use; throws KeyRequired-style
-        /// errors from the store, and InvalidConfiguration when learning is off.
+        /// errors from the store, and InvalidConfiguration when learning is off. Front ends use the operations below.
         /// </summary>
-        public TrajectoryStore Store => _learning?.Store ?? throw new SwarmException(SwarmErrorIds.InvalidConfiguration,
-            SwarmErrorKind.InvalidArgument, "Learning is off for this coordinator, so it has no trajectory store. Turn learning on (-Learning) to use it.");
+        internal TrajectoryStore Store => _learning?.Store ?? throw LearningOff("trajectory store");
 
         /// <summary>The learning model over <see cref="Store"/> (statistics, patterns, suggestions, predictions); same errors as <see cref="Store"/>.</summary>
-        public LearningModel Learning => _learning?.Model ?? throw new SwarmException(SwarmErrorIds.InvalidConfiguration,
-            SwarmErrorKind.InvalidArgument, "Learning is off for this coordinator, so it has no learning model. Turn learning on (-Learning) to use it.");
+        internal LearningModel Learning => _learning?.Model ?? throw LearningOff("learning model");
+
+        private static SwarmException LearningOff(string what) => new SwarmException(SwarmErrorIds.InvalidConfiguration,
+            SwarmErrorKind.InvalidArgument, $"Learning is off for this coordinator, so it has no {what}. Turn {{learning}} on to use it.");
+
+        // The operations of the learning and store commands, one each; the store's errors (KeyRequired, WrongKey,
+        // CorruptStore, StoreBusy) and InvalidConfiguration when learning is off pass through.
+
+        /// <summary>Where the store is, how it is protected and how many trajectories it holds.</summary>
+        public StoreStatus GetStoreStatus() => StoreStatus.Of(Store);
+
+        /// <summary>Learning statistics, overall and per strategy.</summary>
+        public LearningStats GetLearningStats() => Learning.GetStats();
+
+        /// <summary>Success and failure patterns, most confident first.</summary>
+        public IReadOnlyList<Pattern> GetPatterns(PatternFilter? filter = null) => Learning.GetPatterns(filter);
+
+        /// <summary>The numbers the benchmark's Learning recommendations judge (the one summary both front ends use).</summary>
+        public LearningSummary GetLearningSummary() => LearningSummary.From(Learning);
+
+        /// <summary>Stored trajectories matching a filter, newest first.</summary>
+        public IReadOnlyList<StoredTrajectory> GetTrajectories(TrajectoryFilter? filter = null, bool includePayload = true) => Store.Query(filter, includePayload);
+
+        /// <summary>One stored trajectory by id, or null.</summary>
+        public StoredTrajectory? GetTrajectory(string id) => Store.Get(id);
+
+        /// <summary>Walks the store's SHA3-512 chain (<see cref="TrajectoryStore.Verify"/>); needs no key.</summary>
+        public StoreVerification VerifyStore() => Store.Verify();
+
+        /// <summary>Deletes every trajectory (registrations stay); returns how many.</summary>
+        public long ResetLearning() => Store.Reset();
 
         /// <summary>
         /// Exports the store's state with the learning model's patterns and metrics (see <see cref="TrajectoryStore.ExportState(string, bool, System.Action{System.Text.Json.Utf8JsonWriter})"/>).
         /// </summary>
         /// <param name="path">Destination file; replaced if it exists.</param>
         /// <param name="decrypt">Write decrypted trajectories instead of ciphertext.</param>
-        /// <returns>How many trajectories were written.</returns>
-        public int ExportState(string path, bool decrypt = false) => Store.ExportState(path, decrypt, Learning.WriteExportSections);
+        public StateExport ExportState(string path, bool decrypt = false)
+        {
+            var store = Store;
+            int count = store.ExportState(path, decrypt, Learning.WriteExportSections);
+            return new StateExport(count, store.LoadStrategies().Count, store.IsEncrypted && !decrypt ? store.KeyId : null);
+        }
+
+        /// <summary>
+        /// Adds an export's trajectories and registrations that the store lacks (see <see cref="TrajectoryStore.ImportState(string)"/>).
+        /// A bad file is refused before the store is opened: nothing is left behind, not even a new empty store.
+        /// </summary>
+        public ImportResult ImportState(string path)
+        {
+            TrajectoryStore.CheckExport(path);
+            return Store.ImportState(path);
+        }
+
+        /// <summary>A store without a coordinator: opened without a key (never adopting one), looked at and closed; null when there is none.</summary>
+        public static StoreStatus? ProbeStore(string? path, ILoggerFactory? loggerFactory = null)
+        {
+            var resolved = StoreFile.Check(path);
+            if (!TrajectoryStore.IsServer(resolved) && !System.IO.File.Exists(resolved))
+                return null;
+            using var store = StoreFile.Open(new StoreOptions { Path = path, LoggerFactory = loggerFactory });
+            return StoreStatus.Of(store);
+        }
+
+        /// <summary>Verifies the chain of a store file without a coordinator or key (for checking a copy or a backup).</summary>
+        public static StoreVerification VerifyStoreFile(string path, ILoggerFactory? loggerFactory = null)
+        {
+            using var store = StoreFile.Open(new StoreOptions { Path = path, LoggerFactory = loggerFactory });
+            return store.Verify();
+        }
 
         /// <summary>A learned parameter suggestion for a strategy (registered name or built-in type) on a symbol.</summary>
         public Suggestion GetSuggestion(string strategy, string? symbol = null, IDictionary<string, object?>? fixedParameters = null)
@@ -171,60 +229,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
                 }
             }
             var plan = DeploymentPlan.Expand(strategy, symbols, registration?.Symbols, agents, parameters, task);
-            return registration == null ? plan : Vary(plan, registration, parameters);
-        }
-
-        /// <summary>
-        /// A backtest is deterministic: the same strategy, symbol and parameters give the same result. When -Agents
-        /// asks for more deployments than there are symbols, each further round over the symbols tries distinct
-        /// parameters instead (space-filling points of the default search space, the given parameters held); what
-        /// cannot be varied (a custom image, every parameter held) is dropped with a warning rather than run twice.
-        /// </summary>
-        private IReadOnlyList<DeploymentRequest> Vary(IReadOnlyList<DeploymentRequest> plan, StrategyRegistration registration, IDictionary<string, object?>? parameters)
-        {
-            // The round of a request: how many earlier requests ran the same symbol.
-            var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-            var rounds = plan.Select(r => seen[r.Symbol ?? ""] = seen.TryGetValue(r.Symbol ?? "", out var n) ? n + 1 : 0).ToList();
-            if (rounds.Max() == 0)
-                return plan;
-            IReadOnlyList<Core.Learning.Search.SearchSuggestion> variations = Array.Empty<Core.Learning.Search.SearchSuggestion>();
-            if (registration.Image == null)
-            {
-                var space = Core.Learning.Search.SearchSpace.For(registration.Type);
-                var held = SwarmLearning.Numeric(parameters ?? new Dictionary<string, object?>())
-                    .Where(p => space.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-                try
-                {
-                    // A held value outside the default range (still within the catalogue's) widens that range.
-                    space = space.Covering(held);
-                    var first = space.Defaults.ToDictionary(p => p.Key, p => held.TryGetValue(p.Key, out var v) ? v : p.Value, StringComparer.Ordinal);
-                    variations = Core.Learning.Search.BayesianSearch.Suggest(space, Array.Empty<Core.Learning.Search.SearchObservation>(), Options.Seed,
-                        rounds.Max(), new[] { first }, held.Count == 0 ? null : held);
-                }
-                catch (ArgumentException)
-                {
-                    // A held value the catalogue rejects: nothing to vary around; the deployments that run say why.
-                }
-            }
-            var varied = new List<DeploymentRequest>(plan.Count);
-            for (int i = 0; i < plan.Count; i++)
-            {
-                int round = rounds[i];
-                if (round == 0)
-                {
-                    varied.Add(plan[i]);
-                    continue;
-                }
-                if (round > variations.Count)
-                    continue;
-                var merged = new Dictionary<string, object?>(plan[i].Parameters ?? new Dictionary<string, object?>(), StringComparer.OrdinalIgnoreCase);
-                foreach (var p in variations[round - 1].Parameters)
-                    merged[p.Key] = p.Value;
-                varied.Add(new DeploymentRequest(plan[i].Strategy, plan[i].Symbol, merged) { Task = plan[i].Task });
-            }
-            if (varied.Count < plan.Count)
-                CoordinatorLog.RepeatsDropped(_logger, plan.Count - varied.Count, registration.Name, varied.Count);
-            return varied;
+            return registration == null ? plan : DeploymentPlan.Vary(plan, registration, parameters, Options.Seed, _logger);
         }
 
         /// <summary>Deploys one strategy: a registered name or a built-in type.</summary>
@@ -249,167 +254,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
                 SwarmOptions.CheckImage(Options.Isolation, run.Image);
             run?.Resilience?.Validate();
             var resilience = run?.Resilience is null ? _resilience : new DeploymentResilience(run.Resilience, Options.LoggerFactory?.CreateLogger<DeploymentResilience>());
-            var requests = deployments.ToList();
-            var results = new DeploymentResult[requests.Count];
-            var queue = new ConcurrentQueue<int>(Enumerable.Range(0, requests.Count));
-            int workers = Math.Min(Options.MaxAgents, requests.Count);
-            CoordinatorLog.SwarmStarting(_logger, requests.Count, workers, _provider.Value.Kind);
-
-            _learning?.EnsureWritable();
-            var tasks = new Task[workers];
-            for (int w = 0; w < workers; w++)
-                tasks[w] = Task.Run(() => WorkAsync(queue, requests, results, onResult, resilience, run?.Image, BatchSize(resilience, requests.Count, workers), cancellationToken));
-            await Task.WhenAll(tasks).ConfigureAwait(false);
-            if (_learning != null)
-                await _learning.FlushAsync().ConfigureAwait(false);
-            return results;
-        }
-
-        /// <summary>Most deployments an agent takes from the queue at once, and sends in one batch.</summary>
-        internal const int MaxBatch = 32;
-
-        /// <summary>
-        /// Deployments an agent takes from the queue at once: enough that a sweep pays one round trip per batch instead
-        /// of one per backtest, few enough that every agent still gets about four batches (so the agents finish
-        /// together). 1 (one at a time, as before batching) for small swarms and whenever retries or the circuit
-        /// breaker are on: those judge each deployment's own attempt.
-        /// </summary>
-        private static int BatchSize(DeploymentResilience resilience, int deployments, int workers) =>
-            resilience.IsPassThrough ? Math.Max(1, Math.Min(MaxBatch, deployments / (workers * 4))) : 1;
-
-        private async Task WorkAsync(ConcurrentQueue<int> queue, IReadOnlyList<DeploymentRequest> requests,
-            DeploymentResult[] results, Action<DeploymentResult>? onResult, DeploymentResilience resilience, string? runImage, int batch, CancellationToken cancellationToken)
-        {
-            var agent = _idle.Take() ?? new Agent(NewAgentId(), _provider.Value, Options, symbol => _inputs.Series(symbol));
-            var taken = new List<int>(batch);
-            var prepared = new List<(int Index, ResolvedDeployment? Deployment, DeploymentResult? Failed)>(batch);
-            try
-            {
-                while (true)
-                {
-                    taken.Clear();
-                    while (taken.Count < batch && queue.TryDequeue(out int index))
-                        taken.Add(index);
-                    if (taken.Count == 0)
-                        break;
-
-                    // Resolve and predict each in queue order, run those that can travel together in one batch, then
-                    // settle each in queue order: results, trajectories and callbacks are the same as one at a time.
-                    prepared.Clear();
-                    foreach (int index in taken)
-                    {
-                        var (deployment, failed) = await PrepareAsync(agent, index, requests[index], runImage, cancellationToken).ConfigureAwait(false);
-                        if (deployment != null)
-                            deployment.RunOptions = ResultDetails.For(Options.ResultDetail, requests.Count, deployment.RunOptions);
-                        prepared.Add((index, deployment, failed));
-                    }
-                    var batchable = prepared.Where(p => p.Deployment != null && Agent.CanBatch(p.Deployment)).Select(p => p.Deployment!).ToList();
-                    var batched = new Dictionary<ResolvedDeployment, DeploymentResult>();
-                    if (batchable.Count > 1)
-                    {
-                        _counters.Enter();
-                        try
-                        {
-                            var settled = await agent.RunBatchAsync(batchable, cancellationToken).ConfigureAwait(false);
-                            for (int i = 0; i < settled.Length; i++)
-                            {
-                                if (settled[i] is DeploymentResult done)
-                                {
-                                    done.Attempts = 1;
-                                    batched[batchable[i]] = done;
-                                }
-                            }
-                        }
-                        finally
-                        {
-                            _counters.Leave();
-                        }
-                    }
-                    foreach (var (index, deployment, failed) in prepared)
-                    {
-                        var result = failed ?? (batched.TryGetValue(deployment!, out var done) ? done : await RunPreparedAsync(agent, deployment!, resilience, cancellationToken).ConfigureAwait(false));
-                        // Input that never ran (unknown strategy or symbol, bad parameters or data) teaches nothing about parameters.
-                        if (!NeverRan(result))
-                            _learning?.Record(result, deployment, requests[index], requests.Count);
-                        results[index] = result;
-                        _counters.Record(result);
-                        CoordinatorLog.Settled(_logger, result.Strategy, result.Symbol, result.Status.ToString(), result.Duration.TotalMilliseconds);
-                        onResult?.Invoke(result);
-                    }
-                }
-            }
-            finally
-            {
-                if (cancellationToken.IsCancellationRequested || !_idle.TryKeep(agent))
-                    await agent.StopAsync().ConfigureAwait(false);
-            }
-        }
-
-        /// <summary>Resolves a deployment and makes its prediction; a deployment that cannot run comes back settled instead.</summary>
-        private async Task<(ResolvedDeployment?, DeploymentResult?)> PrepareAsync(Agent agent, int index, DeploymentRequest request, string? runImage, CancellationToken cancellationToken)
-        {
-            try
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var deployment = Resolve(index, request);
-                deployment.RunImage = runImage;
-                if (_learning != null)
-                    await _learning.PrepareAsync(deployment, parametersGiven: request.Parameters is { Count: > 0 } || deployment.Registration.Parameters.Count > 0, cancellationToken).ConfigureAwait(false);
-                return (deployment, null);
-            }
-            catch (Exception e) when (e is SwarmException || e is OperationCanceledException)
-            {
-                var failed = new DeploymentResult
-                {
-                    Index = index,
-                    AgentId = agent.Id,
-                    Strategy = request.Strategy,
-                    Symbol = request.Symbol ?? "",
-                    Parameters = new Dictionary<string, object?>(request.Parameters ?? new Dictionary<string, object?>()),
-                    StartedAt = DateTimeOffset.UtcNow,
-                };
-                Agent.Fail(failed, e as SwarmException ?? new SwarmException(SwarmErrorIds.DeploymentCancelled, SwarmErrorKind.Cancelled, "The deployment was cancelled.", request.Strategy));
-                return (null, failed);
-            }
-        }
-
-        /// <summary>Runs one prepared deployment on its own, under the retry and circuit-breaker rules.</summary>
-        private async Task<DeploymentResult> RunPreparedAsync(Agent agent, ResolvedDeployment deployment, DeploymentResilience resilience, CancellationToken cancellationToken)
-        {
-            _counters.Enter();
-            try
-            {
-                return await resilience.ExecuteAsync(deployment.Registration.Name,
-                    (attempt, token) => agent.RunAsync(deployment, token),
-                    rejected =>
-                    {
-                        var settled = deployment.NewResult(agent.Id);
-                        Agent.Fail(settled, rejected);
-                        return settled;
-                    },
-                    cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _counters.Leave();
-            }
-        }
-
-        private ResolvedDeployment Resolve(int index, DeploymentRequest request)
-        {
-            var registration = _registry.Resolve(request.Strategy);
-            var symbol = (request.Symbol ?? registration.Symbols[0]).Trim().ToUpperInvariant();
-            var parameters = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-            foreach (var p in registration.Parameters)
-                parameters[p.Key] = p.Value;
-            if (request.Parameters != null)
-                foreach (var p in request.Parameters)
-                    parameters[p.Key] = p.Value;
-            // A custom image gets the series when there is one; its parameters are its own to check.
-            var series = registration.Image == null
-                ? _inputs.Validate(registration.Type, parameters, registration.Name, symbol, request.Options)
-                : _inputs.SeriesIfAny(symbol, parameters);
-            return new ResolvedDeployment(index, request, registration, symbol, parameters, series);
+            return await _dispatcher.RunAsync(deployments.ToList(), onResult, resilience, run?.Image, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Counters since the coordinator was created.</summary>
@@ -453,8 +298,6 @@ namespace NeuralTrader.Swarm.Core.Coordination
 
         /// <summary>True for a deployment refused for its input (usage errors): it is reported, never recorded.</summary>
         public static bool NeverRan(DeploymentResult result) => result.ErrorId != null && InputErrors.Contains(result.ErrorId);
-
-        private string NewAgentId() => "agent-" + Interlocked.Increment(ref _agentCounter).ToString(CultureInfo.InvariantCulture);
 
         private void ThrowIfDisposed()
         {

@@ -7,9 +7,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Learning.Search;
 using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Strategies;
-using NeuralTrader.Swarm.Core.Learning.Search;
 
 namespace NeuralTrader.Swarm.Core.Coordination
 {

@@ -5,8 +5,8 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Learning.Search;
+using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Protocol;
 
 namespace NeuralTrader.Swarm.Core.Coordination

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Store
 {
@@ -111,6 +110,59 @@ namespace NeuralTrader.Swarm.Core.Store
 
         /// <summary>What was wrong, if anything.</summary>
         public string? Problem { get; set; }
+
+        /// <summary>The store checked (a server store's location without its password).</summary>
+        public string Path { get; set; } = string.Empty;
+
+        /// <summary>Key id the payloads are encrypted under; null for a plaintext store.</summary>
+        public string? KeyId { get; set; }
+    }
+
+    /// <summary>Where a store is, how it is protected and how many trajectories it holds.</summary>
+    public sealed class StoreStatus
+    {
+        /// <summary>The store file, or a server store's location without its password.</summary>
+        public string Path { get; set; } = string.Empty;
+
+        /// <summary>Key id the payloads are encrypted under; null for a plaintext store.</summary>
+        public string? KeyId { get; set; }
+
+        /// <summary>True when the payloads are encrypted.</summary>
+        public bool IsEncrypted => KeyId != null;
+
+        /// <summary>True when the key at hand decrypts the payloads (always for a plaintext store).</summary>
+        public bool PayloadsReadable { get; set; }
+
+        /// <summary>Trajectories stored.</summary>
+        public long Trajectories { get; set; }
+
+        internal static StoreStatus Of(TrajectoryStore store) => new StoreStatus
+        {
+            Path = store.Path,
+            KeyId = store.KeyId,
+            PayloadsReadable = store.CanReadPayloads,
+            Trajectories = store.Count(),
+        };
+    }
+
+    /// <summary>What an export wrote.</summary>
+    public sealed class StateExport
+    {
+        internal StateExport(int trajectories, int strategies, string? keyId)
+        {
+            Trajectories = trajectories;
+            Strategies = strategies;
+            KeyId = keyId;
+        }
+
+        /// <summary>Trajectories written.</summary>
+        public int Trajectories { get; }
+
+        /// <summary>Strategy registrations written.</summary>
+        public int Strategies { get; }
+
+        /// <summary>Key id the written trajectories are encrypted under; null when they were written in clear.</summary>
+        public string? KeyId { get; }
     }
 
     /// <summary>What <see cref="TrajectoryStore.ImportState(string)"/> did.</summary>

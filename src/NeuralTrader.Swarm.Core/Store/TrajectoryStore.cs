@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralTrader.Swarm.Core.Security;
 using NeuralTrader.Swarm.Core.Store.Sqlite;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Store
 {
@@ -235,6 +234,8 @@ namespace NeuralTrader.Swarm.Core.Store
         {
             ThrowIfDisposed();
             var result = _backend.Snapshot(_chain.Verify);
+            result.Path = Path;
+            result.KeyId = KeyId;
             if (!result.IsValid)
             {
                 StoreLog.VerifyFailed(_logger, result.FirstBadRecordId, result.Problem);

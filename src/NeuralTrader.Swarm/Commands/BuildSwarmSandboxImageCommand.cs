@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using Microsoft.Extensions.Logging;
 using NeuralTrader.Swarm.Core.Sandboxing.Docker;
 using NeuralTrader.Swarm.Internal;
 

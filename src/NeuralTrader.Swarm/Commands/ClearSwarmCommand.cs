@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Microsoft.Extensions.Logging;
 using NeuralTrader.Swarm.Core.Sandboxing.Docker;
 using NeuralTrader.Swarm.Internal;
 

@@ -1,7 +1,6 @@
 using System.IO;
 using System.Management.Automation;
 using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Commands
 {
@@ -19,7 +18,7 @@ namespace NeuralTrader.Swarm.Commands
     /// </example>
     [Cmdlet(VerbsData.Export, "SwarmState", SupportsShouldProcess = true)]
     [OutputType(typeof(SwarmStateTransfer))]
-    public sealed class ExportSwarmStateCommand : SwarmStoreCmdletBase
+    public sealed class ExportSwarmStateCommand : SwarmCoordinatorCmdletBase
     {
         /// <summary>
         /// <para type="description">The file to write; default swarm-state-&lt;UTC time&gt;.json in the current location (as the original design's export).</para>
@@ -60,14 +59,13 @@ namespace NeuralTrader.Swarm.Commands
             }
             if (!ShouldProcess(path, Decrypt ? "Export learning state decrypted" : "Export learning state"))
                 return;
-            var store = GetStore();
             if (Decrypt)
                 WriteWarning("The export holds the trajectories decrypted: protect or delete '" + path + "'.");
             var coordinator = GetCoordinator();
-            var count = Invoke(() => coordinator.ExportState(path, Decrypt));
-            WriteVerbose("Exported " + count + " trajectories to " + path + ".");
+            var exported = Invoke(() => coordinator.ExportState(path, Decrypt));
+            WriteVerbose("Exported " + exported.Trajectories + " trajectories to " + path + ".");
             if (PassThru)
-                WriteObject(new SwarmStateTransfer("Export", path, count, 0, store.LoadStrategies().Count, Decrypt));
+                WriteObject(new SwarmStateTransfer("Export", path, exported.Trajectories, 0, exported.Strategies, Decrypt));
         }
     }
 }

@@ -1,7 +1,5 @@
 using System.Management.Automation;
-using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Internal;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Commands
 {

@@ -19,7 +19,7 @@ namespace NeuralTrader.Swarm.Commands
     /// </example>
     [Cmdlet(VerbsCommon.Get, "SwarmLearningStats")]
     [OutputType(typeof(SwarmLearningStats))]
-    public sealed class GetSwarmLearningStatsCommand : SwarmStoreCmdletBase
+    public sealed class GetSwarmLearningStatsCommand : SwarmCoordinatorCmdletBase
     {
         /// <summary>
         /// <para type="description">Writes one object per strategy instead of the overall statistics.</para>
@@ -39,8 +39,8 @@ namespace NeuralTrader.Swarm.Commands
         /// <inheritdoc />
         protected override void OnEnd()
         {
-            var store = GetStore();
-            var stats = new SwarmLearningStats(Invoke(GetLearning().GetStats), store.Path);
+            var coordinator = GetCoordinator();
+            var stats = Invoke(() => new SwarmLearningStats(coordinator.GetLearningStats(), coordinator.GetStoreStatus().Path));
             if (!ByStrategy && Strategy == null)
             {
                 WriteObject(stats);

@@ -1,7 +1,6 @@
 using System.Linq;
 using System.Management.Automation;
 using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Internal;
 
 namespace NeuralTrader.Swarm.Commands
@@ -20,7 +19,7 @@ namespace NeuralTrader.Swarm.Commands
     /// </example>
     [Cmdlet(VerbsCommon.Get, "SwarmPattern")]
     [OutputType(typeof(SwarmPattern))]
-    public sealed class GetSwarmPatternCommand : SwarmStoreCmdletBase
+    public sealed class GetSwarmPatternCommand : SwarmCoordinatorCmdletBase
     {
         /// <summary>
         /// <para type="description">Only patterns of this strategy.</para>
@@ -70,7 +69,7 @@ namespace NeuralTrader.Swarm.Commands
         /// <inheritdoc />
         protected override void OnProcess()
         {
-            var store = GetStore();
+            var coordinator = GetCoordinator();
             var filter = new PatternFilter
             {
                 Strategy = Strategy,
@@ -79,7 +78,7 @@ namespace NeuralTrader.Swarm.Commands
                 MinObservations = MinObservations,
                 MinConfidence = MinConfidence,
             };
-            foreach (var pattern in Invoke(() => GetLearning().GetPatterns(filter)).Where(p => p.SuccessRate >= MinSuccessRate))
+            foreach (var pattern in Invoke(() => coordinator.GetPatterns(filter)).Where(p => p.SuccessRate >= MinSuccessRate))
                 WriteObject(new SwarmPattern(pattern));
         }
     }

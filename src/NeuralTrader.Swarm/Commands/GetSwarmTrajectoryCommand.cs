@@ -3,10 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Internal;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Commands
 {
@@ -28,7 +26,7 @@ namespace NeuralTrader.Swarm.Commands
     /// </example>
     [Cmdlet(VerbsCommon.Get, "SwarmTrajectory", DefaultParameterSetName = "Filter")]
     [OutputType(typeof(SwarmTrajectory))]
-    public sealed class GetSwarmTrajectoryCommand : SwarmStoreCmdletBase
+    public sealed class GetSwarmTrajectoryCommand : SwarmCoordinatorCmdletBase
     {
         /// <summary>
         /// <para type="description">Ids of the trajectories to read (TrajectoryId of a Start-Swarm result).</para>
@@ -98,12 +96,12 @@ namespace NeuralTrader.Swarm.Commands
         /// <inheritdoc />
         protected override void OnProcess()
         {
-            var store = GetStore();
+            var coordinator = GetCoordinator();
             if (ParameterSetName == "Id")
             {
                 foreach (var id in Id)
                 {
-                    var stored = Invoke(() => store.Get(id));
+                    var stored = Invoke(() => coordinator.GetTrajectory(id));
                     if (stored == null)
                         WriteSwarmError(new SwarmException(SwarmErrorIds.TrajectoryNotFound, SwarmErrorKind.NotFound, "No trajectory with id '" + id + "' is in the store.", id), id);
                     else
@@ -129,7 +127,7 @@ namespace NeuralTrader.Swarm.Commands
             };
             if (byPayloadStatus && NoPayload)
                 throw new SwarmException(SwarmErrorIds.InvalidArgument, SwarmErrorKind.InvalidArgument, "-Status " + Status + " is read from the payload; it cannot be used with -NoPayload.");
-            IEnumerable<StoredTrajectory> results = Invoke(() => store.Query(filter, includePayload: !NoPayload));
+            IEnumerable<StoredTrajectory> results = Invoke(() => coordinator.GetTrajectories(filter, includePayload: !NoPayload));
             if (byPayloadStatus)
             {
                 results = results.Where(t => t.Trajectory?.Outcome.Status == status);

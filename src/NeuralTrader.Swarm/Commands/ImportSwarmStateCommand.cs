@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Commands
 {
@@ -18,7 +17,7 @@ namespace NeuralTrader.Swarm.Commands
     /// </example>
     [Cmdlet(VerbsData.Import, "SwarmState", SupportsShouldProcess = true)]
     [OutputType(typeof(SwarmStateTransfer))]
-    public sealed class ImportSwarmStateCommand : SwarmStoreCmdletBase
+    public sealed class ImportSwarmStateCommand : SwarmCoordinatorCmdletBase
     {
         /// <summary>
         /// <para type="description">The export file(s) (wildcards allowed).</para>
@@ -32,6 +31,7 @@ namespace NeuralTrader.Swarm.Commands
         /// <inheritdoc />
         protected override void OnProcess()
         {
+            var coordinator = GetCoordinator();
             foreach (var item in Path)
             {
                 System.Collections.ObjectModel.Collection<string> files;
@@ -50,10 +50,7 @@ namespace NeuralTrader.Swarm.Commands
                         continue;
                     try
                     {
-                        // A bad file is refused before the store is opened: nothing is left behind, not even a new empty store.
-                        Invoke(() => { Core.Store.TrajectoryStore.CheckExport(file); return 0; });
-                        var store = GetStore();
-                        var result = Invoke(() => store.ImportState(file));
+                        var result = Invoke(() => coordinator.ImportState(file));
                         WriteObject(new SwarmStateTransfer("Import", file, result.Imported, result.Skipped, result.StrategiesImported, false));
                     }
                     catch (Core.SwarmException e)

@@ -1,9 +1,8 @@
 using System.Collections;
 using System.Management.Automation;
-using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Coordination;
 using NeuralTrader.Swarm.Internal;
 using NeuralTrader.Swarm.Protocol;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Commands
 {

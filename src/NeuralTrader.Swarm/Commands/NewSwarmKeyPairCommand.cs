@@ -2,11 +2,9 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Security;
-using System.Text;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Security;
 using NeuralTrader.Swarm.Internal;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Commands
 {

@@ -17,7 +17,7 @@ namespace NeuralTrader.Swarm.Commands
     /// </example>
     [Cmdlet(VerbsCommon.Reset, "SwarmLearning", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(long))]
-    public sealed class ResetSwarmLearningCommand : SwarmStoreCmdletBase
+    public sealed class ResetSwarmLearningCommand : SwarmCoordinatorCmdletBase
     {
         /// <summary>
         /// <para type="description">Deletes without asking (unless -Confirm or -WhatIf is given too).</para>
@@ -34,14 +34,14 @@ namespace NeuralTrader.Swarm.Commands
         /// <inheritdoc />
         protected override void OnEnd()
         {
-            var store = GetStore();
-            var count = Invoke(store.Count);
-            var target = string.Format(CultureInfo.InvariantCulture, "{0} trajectories in {1}", count, store.Path);
+            var coordinator = GetCoordinator();
+            var store = Invoke(coordinator.GetStoreStatus);
+            var target = string.Format(CultureInfo.InvariantCulture, "{0} trajectories in {1}", store.Trajectories, store.Path);
             var bound = MyInvocation.BoundParameters;
             var skipQuestion = Force && !bound.ContainsKey("Confirm") && !bound.ContainsKey("WhatIf");
             if (!skipQuestion && !ShouldProcess(target, "Delete all learning data"))
                 return;
-            var deleted = Invoke(store.Reset);
+            var deleted = Invoke(coordinator.ResetLearning);
             WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Deleted {0} trajectories from {1}.", deleted, store.Path));
             if (PassThru)
                 WriteObject(deleted);

@@ -1,13 +1,11 @@
-using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Protocol;
-using NeuralTrader.Swarm.Internal;
 using NeuralTrader.Swarm.Core.Coordination;
+using NeuralTrader.Swarm.Internal;
+using NeuralTrader.Swarm.Protocol;
 
 namespace NeuralTrader.Swarm.Commands
 {

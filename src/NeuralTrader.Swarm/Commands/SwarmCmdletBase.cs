@@ -2,9 +2,8 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Internal;
 using NeuralTrader.Swarm.Core.Coordination;
+using NeuralTrader.Swarm.Internal;
 
 namespace NeuralTrader.Swarm.Commands
 {

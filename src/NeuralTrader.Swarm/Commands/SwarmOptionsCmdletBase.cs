@@ -3,7 +3,6 @@ using System.Security;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Security;
 using NeuralTrader.Swarm.Internal;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Commands
 {

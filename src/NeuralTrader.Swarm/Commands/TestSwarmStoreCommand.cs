@@ -1,8 +1,6 @@
 using System.IO;
 using System.Management.Automation;
 using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Commands
@@ -21,7 +19,7 @@ namespace NeuralTrader.Swarm.Commands
     /// </example>
     [Cmdlet(VerbsDiagnostic.Test, "SwarmStore")]
     [OutputType(typeof(SwarmStoreVerification), typeof(bool))]
-    public sealed class TestSwarmStoreCommand : SwarmStoreCmdletBase
+    public sealed class TestSwarmStoreCommand : SwarmCoordinatorCmdletBase
     {
         /// <summary>
         /// <para type="description">A store file to check instead of the coordinator's. It must exist.</para>
@@ -43,8 +41,8 @@ namespace NeuralTrader.Swarm.Commands
             SwarmStoreVerification result;
             if (Path == null)
             {
-                var store = GetStore();
-                result = new SwarmStoreVerification(Invoke(store.Verify), store.Path, store.KeyId);
+                var coordinator = GetCoordinator();
+                result = Invoke(() => new SwarmStoreVerification(coordinator.VerifyStore()));
             }
             else
             {
@@ -55,11 +53,7 @@ namespace NeuralTrader.Swarm.Commands
                     return;
                 }
                 // Verifying needs no key; the store is opened without one and closed again.
-                result = Invoke(() =>
-                {
-                    using (var store = StoreFile.Open(new StoreOptions { Path = path, LoggerFactory = Internal.CmdletLoggerFactory.Instance }))
-                        return new SwarmStoreVerification(store.Verify(), store.Path, store.KeyId);
-                });
+                result = Invoke(() => new SwarmStoreVerification(SwarmCoordinator.VerifyStoreFile(path, Internal.CmdletLoggerFactory.Instance)));
             }
             if (Quiet)
                 WriteObject(result.IsValid);

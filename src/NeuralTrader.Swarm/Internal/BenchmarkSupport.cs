@@ -96,7 +96,7 @@ namespace NeuralTrader.Swarm.Internal
                 return null;
             try
             {
-                return LearningSummary.From(coordinator.Learning);
+                return coordinator.GetLearningSummary();
             }
             catch (Exception e) when (e is SwarmException || e is InvalidOperationException || e is System.IO.IOException)
             {

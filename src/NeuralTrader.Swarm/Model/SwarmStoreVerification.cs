@@ -1,4 +1,3 @@
-using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm
@@ -6,14 +5,14 @@ namespace NeuralTrader.Swarm
     /// <summary>Result of checking the store's SHA3-512 chain (Test-SwarmStore).</summary>
     public sealed class SwarmStoreVerification
     {
-        internal SwarmStoreVerification(StoreVerification verification, string path, string? keyId)
+        internal SwarmStoreVerification(StoreVerification verification)
         {
             IsValid = verification.IsValid;
             RecordsChecked = verification.RecordsChecked;
             FirstBadRecordId = verification.FirstBadRecordId;
             Problem = verification.Problem;
-            Path = path;
-            KeyId = keyId;
+            Path = verification.Path;
+            KeyId = verification.KeyId;
         }
 
         /// <summary>True when every record links to the one before it, matches its fingerprint, and the head matches.</summary>
