@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using MathNet.Numerics.Distributions;
 using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Learning.Search;
 
 namespace NeuralTrader.Swarm.Optimization.Bench

@@ -1,6 +1,5 @@
 using System;
 using System.Globalization;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core
 {

@@ -1,5 +1,4 @@
 using System;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core
 {

@@ -1,8 +1,8 @@
 using System;
 using System.IO;
 using NeuralTrader.Swarm.Protocol;
-using NeuralTrader.Swarm.Strategies;
 using NeuralTrader.Swarm.Runner.Hosting;
+using NeuralTrader.Swarm.Strategies;
 
 namespace NeuralTrader.Swarm.Runner
 {

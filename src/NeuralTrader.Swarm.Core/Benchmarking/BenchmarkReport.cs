@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Core.Coordination;
+using NeuralTrader.Swarm.Protocol;
 
 namespace NeuralTrader.Swarm.Core.Benchmarking
 {

@@ -1,7 +1,5 @@
 using System.Collections.Generic;
 using System.Text.Json.Serialization;
-using NeuralTrader.Swarm.Core.Store;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Learning
 {

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Logging;
-using NeuralTrader.Swarm.Core.Store;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Learning
 {

@@ -1,10 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using NeuralTrader.Swarm.Core.Store;
-using NeuralTrader.Swarm.Core.Coordination;
-
 namespace NeuralTrader.Swarm.Core.Learning
 {
     /// <summary>Stable FNV-1a hashing for seeds and ids (string.GetHashCode is randomised per process).</summary>

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using NeuralTrader.Swarm.Core.Store;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Learning
 {

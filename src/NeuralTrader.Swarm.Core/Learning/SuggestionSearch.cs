@@ -1,8 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using NeuralTrader.Swarm.Core.Learning.Search;
-using NeuralTrader.Swarm.Core.Store;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Learning
 {

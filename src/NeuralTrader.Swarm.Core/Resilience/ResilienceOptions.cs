@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Resilience
 {

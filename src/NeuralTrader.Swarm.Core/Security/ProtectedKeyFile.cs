@@ -2,7 +2,6 @@ using System;
 using System.Text;
 using System.Text.Json;
 using Org.BouncyCastle.Crypto;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Security
 {

@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Text;
 using NeuralTrader.Swarm.Core.Security;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Store
 {

@@ -2,7 +2,6 @@ using System;
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 using NeuralTrader.Swarm.Core.Security;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Store
 {

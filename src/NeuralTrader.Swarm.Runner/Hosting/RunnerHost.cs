@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using NeuralTrader.Swarm.Protocol;
-using NeuralTrader.Swarm.Strategies;
 
 namespace NeuralTrader.Swarm.Runner.Hosting
 {

@@ -5,9 +5,8 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Strategies;
 using NeuralTrader.Swarm.Core.Coordination;
+using NeuralTrader.Swarm.Strategies;
 
 namespace NeuralTrader.Swarm.Internal
 {

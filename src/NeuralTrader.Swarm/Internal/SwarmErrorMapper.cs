@@ -2,7 +2,6 @@ using System;
 using System.Management.Automation;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Strategies;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Internal
 {

@@ -4,7 +4,6 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
-using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Internal

@@ -3,13 +3,13 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
-using System.Security;
 using System.Runtime.InteropServices;
+using System.Security;
 using System.Threading;
-using NeuralTrader.Swarm.Core.Security;
 using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Coordination;
+using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Internal
 {

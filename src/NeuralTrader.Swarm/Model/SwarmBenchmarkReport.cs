@@ -1,8 +1,8 @@
-using NeuralTrader.Swarm.Core;
 using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Benchmarking;
 using NeuralTrader.Swarm.Internal;
 

@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Security;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm
 {

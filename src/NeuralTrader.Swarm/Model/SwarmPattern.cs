@@ -1,6 +1,5 @@
 using System.Globalization;
 using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm
 {

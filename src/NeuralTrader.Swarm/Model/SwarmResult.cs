@@ -1,12 +1,12 @@
 using System;
-using System.Management.Automation;
-using NeuralTrader.Swarm.Internal;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
+using System.Management.Automation;
 using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Core.Coordination;
+using NeuralTrader.Swarm.Internal;
+using NeuralTrader.Swarm.Protocol;
 
 namespace NeuralTrader.Swarm
 {

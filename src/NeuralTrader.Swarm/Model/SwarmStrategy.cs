@@ -1,6 +1,5 @@
 using System;
 using System.Collections;
-using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm

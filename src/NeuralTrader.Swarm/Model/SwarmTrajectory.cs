@@ -1,7 +1,6 @@
 using System;
 using System.Collections;
 using System.Linq;
-using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm

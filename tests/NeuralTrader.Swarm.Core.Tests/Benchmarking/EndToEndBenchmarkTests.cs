@@ -5,11 +5,10 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Benchmarking;
+using NeuralTrader.Swarm.Core.Coordination;
 using NeuralTrader.Swarm.Strategies;
 using Xunit.Abstractions;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
 {

@@ -4,10 +4,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Benchmarking;
-using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Core.Coordination;
+using NeuralTrader.Swarm.Protocol;
 
 namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
 {

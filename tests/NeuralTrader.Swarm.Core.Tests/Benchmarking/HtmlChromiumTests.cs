@@ -6,7 +6,6 @@ using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using NeuralTrader.Swarm.Core.Benchmarking;
 using Xunit.Abstractions;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
 {

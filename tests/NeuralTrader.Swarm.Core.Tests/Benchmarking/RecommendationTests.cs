@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Benchmarking;
 using NeuralTrader.Swarm.Core.Coordination;
 

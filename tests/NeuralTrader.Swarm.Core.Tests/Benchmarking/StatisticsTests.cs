@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Benchmarking;
 using NeuralTrader.Swarm.Core.Coordination;
 

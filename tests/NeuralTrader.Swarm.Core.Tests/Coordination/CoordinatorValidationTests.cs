@@ -4,11 +4,10 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Coordination;
 using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Tests.Strategies;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Tests.Coordination
 {

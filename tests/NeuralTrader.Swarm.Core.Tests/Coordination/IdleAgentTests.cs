@@ -4,8 +4,8 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading.Tasks;
 using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Core.Sandboxing;
 using NeuralTrader.Swarm.Core.Coordination;
+using NeuralTrader.Swarm.Core.Sandboxing;
 
 namespace NeuralTrader.Swarm.Tests.Coordination
 {

@@ -4,11 +4,11 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
-using NeuralTrader.Swarm.Core.Learning.Search;
-using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Core.Coordination;
+using NeuralTrader.Swarm.Core.Learning;
+using NeuralTrader.Swarm.Core.Learning.Search;
+using NeuralTrader.Swarm.Core.Store;
+using NeuralTrader.Swarm.Protocol;
 
 namespace NeuralTrader.Swarm.Tests.Coordination
 {

@@ -7,7 +7,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Sandboxing.Docker;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Tests.Docker
 {

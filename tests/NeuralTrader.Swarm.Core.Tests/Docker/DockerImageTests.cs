@@ -5,7 +5,6 @@ using System.Threading.Tasks;
 using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Sandboxing;
 using NeuralTrader.Swarm.Core.Sandboxing.Docker;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Tests.Docker
 {

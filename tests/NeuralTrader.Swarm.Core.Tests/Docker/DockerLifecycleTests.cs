@@ -6,10 +6,10 @@ using System.Threading.Tasks;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using NeuralTrader.Swarm.Core;
+using NeuralTrader.Swarm.Core.Coordination;
 using NeuralTrader.Swarm.Core.Sandboxing;
 using NeuralTrader.Swarm.Core.Sandboxing.Docker;
 using NeuralTrader.Swarm.Protocol;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Tests.Docker
 {

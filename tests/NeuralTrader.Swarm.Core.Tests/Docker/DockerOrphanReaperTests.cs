@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
 using Docker.DotNet.Models;
 using NeuralTrader.Swarm.Core.Sandboxing.Docker;

@@ -1,6 +1,4 @@
 using System.Linq;
-using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
 
 namespace NeuralTrader.Swarm.Tests.Learning

@@ -1,8 +1,7 @@
 using System;
 using System.Text;
-using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Tests.Learning
 {

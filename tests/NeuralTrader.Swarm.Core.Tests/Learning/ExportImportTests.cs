@@ -2,11 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Tests.Learning
 {

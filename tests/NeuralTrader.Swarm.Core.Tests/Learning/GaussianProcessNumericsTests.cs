@@ -1,7 +1,5 @@
 using System;
 using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
-using Xunit;
 
 namespace NeuralTrader.Swarm.Tests.Learning
 {

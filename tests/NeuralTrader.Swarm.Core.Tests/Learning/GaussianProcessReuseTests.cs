@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Core.Store;
-using Xunit;
 
 namespace NeuralTrader.Swarm.Tests.Learning
 {

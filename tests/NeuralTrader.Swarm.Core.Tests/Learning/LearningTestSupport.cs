@@ -4,8 +4,8 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Tests.Learning
 {

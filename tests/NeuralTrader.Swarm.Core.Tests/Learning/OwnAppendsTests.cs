@@ -2,8 +2,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Tests.Learning
 {

@@ -5,8 +5,8 @@ using System.IO;
 using System.Linq;
 using Microsoft.Extensions.Logging;
 using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Security;
+using NeuralTrader.Swarm.Core.Store;
 
 namespace NeuralTrader.Swarm.Tests.Learning
 {

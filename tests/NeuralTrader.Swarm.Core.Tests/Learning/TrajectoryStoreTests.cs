@@ -5,7 +5,6 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Core.Store;
-using NeuralTrader.Swarm.Core.Security;
 
 namespace NeuralTrader.Swarm.Tests.Learning
 {

@@ -4,9 +4,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Core.Resilience;
 using NeuralTrader.Swarm.Core.Coordination;
+using NeuralTrader.Swarm.Core.Resilience;
 
 namespace NeuralTrader.Swarm.Core.Tests.Resilience
 {

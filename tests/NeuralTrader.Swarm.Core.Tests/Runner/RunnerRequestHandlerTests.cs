@@ -1,11 +1,10 @@
 using System;
-using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
 using NeuralTrader.Swarm.Protocol;
-using NeuralTrader.Swarm.Strategies;
 using NeuralTrader.Swarm.Runner.Hosting;
+using NeuralTrader.Swarm.Strategies;
 using NeuralTrader.Swarm.Tests.Strategies;
 
 namespace NeuralTrader.Swarm.Tests.Runner

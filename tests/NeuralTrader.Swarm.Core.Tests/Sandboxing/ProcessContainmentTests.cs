@@ -9,7 +9,6 @@ using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Sandboxing;
 using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Tests.Docker;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Tests.Sandboxing
 {

@@ -1,5 +1,4 @@
 using NeuralTrader.Swarm.Core.Security;
-using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Tests.Learning;
 
 namespace NeuralTrader.Swarm.Tests.Store

@@ -7,7 +7,6 @@ using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Core.Security;
 using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Tests.Learning;
-using Xunit;
 
 namespace NeuralTrader.Swarm.Tests.Store
 {

@@ -1,4 +1,3 @@
-using System;
 using System.Linq;
 using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Strategies;

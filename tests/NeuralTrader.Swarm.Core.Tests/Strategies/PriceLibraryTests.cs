@@ -1,8 +1,8 @@
 using System;
-using NeuralTrader.Swarm.Core.Learning;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
+using NeuralTrader.Swarm.Core.Learning;
 using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Strategies;
 

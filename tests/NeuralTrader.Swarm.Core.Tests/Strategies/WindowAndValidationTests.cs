@@ -4,8 +4,8 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using NeuralTrader.Swarm.Protocol;
-using NeuralTrader.Swarm.Strategies;
 using NeuralTrader.Swarm.Runner.Hosting;
+using NeuralTrader.Swarm.Strategies;
 using static NeuralTrader.Swarm.Tests.Strategies.TestSeries;
 
 namespace NeuralTrader.Swarm.Tests.Strategies

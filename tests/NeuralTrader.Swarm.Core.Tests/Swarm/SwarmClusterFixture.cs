@@ -1,19 +1,13 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
-using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using Docker.DotNet;
 using Docker.DotNet.Models;
+using NeuralTrader.Swarm.Core;
 using NeuralTrader.Swarm.Core.Sandboxing.Docker;
 using NeuralTrader.Swarm.Tests.Docker;
-
-using NeuralTrader.Swarm.Core;
-using NeuralTrader.Swarm.Core.Coordination;
 namespace NeuralTrader.Swarm.Tests.Swarm
 {
     /// <summary>

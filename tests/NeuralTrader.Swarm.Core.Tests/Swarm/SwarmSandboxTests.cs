@@ -8,7 +8,6 @@ using NeuralTrader.Swarm.Core.Sandboxing;
 using NeuralTrader.Swarm.Core.Sandboxing.Docker;
 using NeuralTrader.Swarm.Core.Sandboxing.Swarm;
 using NeuralTrader.Swarm.Protocol;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Tests.Swarm
 {

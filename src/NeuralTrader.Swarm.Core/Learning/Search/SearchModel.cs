@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using NeuralTrader.Swarm.Core.Store;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Learning.Search
 {

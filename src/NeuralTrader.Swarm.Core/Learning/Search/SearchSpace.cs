@@ -4,8 +4,6 @@ using System.Linq;
 using System.Text;
 using NeuralTrader.Swarm.Protocol;
 using NeuralTrader.Swarm.Strategies;
-using NeuralTrader.Swarm.Core.Store;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Learning.Search
 {

@@ -1,6 +1,4 @@
 using System.Collections.Generic;
-using NeuralTrader.Swarm.Core.Store;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Learning.Search
 {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
 {

@@ -1,10 +1,9 @@
 using System;
 using System.Globalization;
 using System.Linq;
-using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using NeuralTrader.Swarm.Core.Coordination;
+using Microsoft.Extensions.Logging;
 using NeuralTrader.Swarm.Core.Security;
 
 namespace NeuralTrader.Swarm.Core.Store.Sqlite

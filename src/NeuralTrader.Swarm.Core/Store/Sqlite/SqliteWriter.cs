@@ -7,7 +7,6 @@ using System.Threading;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using NeuralTrader.Swarm.Core.Security;
-using NeuralTrader.Swarm.Core.Coordination;
 
 namespace NeuralTrader.Swarm.Core.Store.Sqlite
 {

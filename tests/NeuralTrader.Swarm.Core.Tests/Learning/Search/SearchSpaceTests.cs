@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using NeuralTrader.Swarm.Core.Learning;
-using NeuralTrader.Swarm.Core.Store;
 using NeuralTrader.Swarm.Core.Learning.Search;
 using NeuralTrader.Swarm.Strategies;
 
