@@ -57,8 +57,11 @@ namespace NeuralTrader.Swarm.Cli
                 var requests = entries.SelectMany(e => coordinator.PlanDeployments(e.Name, e.SymbolList ?? symbols, e.Agents ?? agents,
                     e.Merge(parameters), e.Task ?? task)).ToList();
                 if (validation.From(parse) is { } scheme)
+                {
                     foreach (var request in requests)
                         request.Options = new NeuralTrader.Swarm.Protocol.RunOptions { Validation = scheme };
+                }
+
                 int count = requests.Count;
                 int done = 0;
                 var results = await coordinator.DeploySwarmAsync(requests, result =>
@@ -70,8 +73,11 @@ namespace NeuralTrader.Swarm.Cli
                 int recorded = results.Count(r => r.TrajectoryId != null);
                 // Only when something was recorded: looking at the store would create it, and input that never ran records nothing.
                 if (coordinator.Options.LearningEnabled && recorded > 0 && coordinator.GetStoreStatus() is var store)
+                {
                     Console.Error.WriteLine($"learning: {recorded} trajectories recorded in {store.Path}" +
                         (store.IsEncrypted ? $" (encrypted, key id {store.KeyId})" : ""));
+                }
+
                 if (json)
                     Console.WriteLine(JsonSerializer.Serialize(results.Select(ResultView.From).ToList(), CliJson.Options));
                 else

@@ -106,8 +106,10 @@ namespace NeuralTrader.Swarm.Cli
                 bool inline = a.StartsWith(OptionName + "=", StringComparison.Ordinal) || a.StartsWith(OptionName + ":", StringComparison.Ordinal);
                 bool next = a == OptionName && i + 1 < args.Length && !args[i + 1].StartsWith("-", StringComparison.Ordinal);
                 if (inline || next)
+                {
                     return $"{OptionName} takes no value: the key is never accepted on the command line. " +
                         $"Set {EnvironmentVariable} or run in a terminal to be prompted.";
+                }
             }
             return null;
         }

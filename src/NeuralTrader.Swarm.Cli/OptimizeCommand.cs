@@ -51,11 +51,16 @@ namespace NeuralTrader.Swarm.Cli
                     Console.Error.WriteLine($"[{trial.Number}/{request.Trials}] {Describe(trial)} {trial.Result.Status} score {Text.Number(trial.Score)}" +
                         (trial.OutOfSampleScore is double oos ? $" (out of sample {Text.Number(oos)})" : "")), cancellationToken);
                 if (parse.GetValue(run.Common.Json))
+                {
                     Console.WriteLine(JsonSerializer.Serialize(new { outcome.Strategy, outcome.Symbol, outcome.Parameters, outcome.Confidence, outcome.Reason,
                         outcome.Validation, outcome.Seed, outcome.InSample, outcome.OutOfSample, outcome.FoldParameters,
                         Trials = outcome.Trials.Select(t => new { t.Number, t.Parameters, t.Method, t.Score, t.OutOfSampleScore, Status = t.Result.Status.ToString() }) }, CliJson.Options));
+                }
                 else
+                {
                     Write(Console.Out, outcome);
+                }
+
                 return 0;
             }
             catch (JsonException e)

@@ -154,7 +154,10 @@ namespace NeuralTrader.Swarm.Cli
                     reasons.Add("the task names the strategy");
             }
             else
+            {
                 reasons.Add("--strategy");
+            }
+
             if (symbol == null)
             {
                 var tokens = new HashSet<string>(normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
@@ -163,7 +166,9 @@ namespace NeuralTrader.Swarm.Cli
                     reasons.Add("the task names the symbol");
             }
             else
+            {
                 reasons.Add("--symbol");
+            }
 
             var (trend, volatility) = RegimeOf(normalized);
             if (trend != null || volatility != null)
@@ -185,8 +190,11 @@ namespace NeuralTrader.Swarm.Cli
                     .Select(g => (g.Key, Weight: g.Sum(t => t.Similarity ?? 0), Count: g.Count()))
                     .OrderByDescending(g => g.Weight).ThenByDescending(g => g.Count).FirstOrDefault();
                 if (pick.Count == 0)
+                {
                     throw new ArgumentException($"The task names no {(strategy == null ? "strategy" : "symbol")} and no recorded trajectory resembles it. " +
                         $"Name one, e.g. -t \"momentum on SPY\" (strategies: {string.Join(", ", candidates)}).");
+                }
+
                 if (strategy == null)
                     strategy = pick.Key.StrategyName;
                 if (symbol == null)

@@ -123,8 +123,10 @@ namespace NeuralTrader.Swarm.Core
         internal static void CheckImage(IsolationMode isolation, string image)
         {
             if (isolation == IsolationMode.Process)
+            {
                 throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
                     $"SandboxImage '{image}' needs Docker, but Isolation is Process, which runs the built-in runner as a child process and cannot run images. Use Isolation Docker or drop the image.", nameof(SandboxImage));
+            }
         }
 
         /// <summary>Throws a <see cref="SwarmException"/> naming the first invalid setting.</summary>
@@ -154,8 +156,10 @@ namespace NeuralTrader.Swarm.Core
                 throw Invalid(nameof(MemoryLimitMb), memoryLimitMb, $"between {MinMemoryLimitMb} and {MaxMemoryLimitMb} MB");
             // Written as !(in range) so NaN, which fails every comparison, is rejected too; so is Infinity.
             if (!(cpuLimit >= MinCpuLimit && cpuLimit <= MaxCpuLimit))
+            {
                 throw Invalid(nameof(CpuLimit), cpuLimit.ToString("R", CultureInfo.InvariantCulture),
                     $"between {MinCpuLimit.ToString(CultureInfo.InvariantCulture)} and {MaxCpuLimit.ToString(CultureInfo.InvariantCulture)} cores (Docker counts in billionths of a core, and a smaller value rounds to 0, which means no limit at all)");
+            }
         }
 
         private static SwarmException Invalid(string name, object value, string expected) =>

@@ -64,7 +64,9 @@ namespace NeuralTrader.Swarm.Loader
             // The cmdlets derive from PowerShell's own types: the engine must come from the default context.
             if (name.StartsWith("System.Management.Automation", StringComparison.OrdinalIgnoreCase) ||
                 name.StartsWith("Microsoft.PowerShell.", StringComparison.OrdinalIgnoreCase))
+            {
                 return null;
+            }
 
             // Framework assemblies (System.Memory, System.Text.Json, ...) that the runtime ships at the same or a
             // newer version: use the runtime's. Loading the netstandard package copies here would duplicate core
@@ -106,12 +108,15 @@ namespace NeuralTrader.Swarm.Loader
                 : os == "osx" ? new[] { name, "lib" + name + ".dylib", name + ".dylib" }
                 : new[] { name, "lib" + name + ".so", name + ".so" };
             foreach (var rid in rids)
+            {
                 foreach (var file in files)
                 {
                     var candidate = Path.Combine(_directory, "runtimes", rid, "native", file);
                     if (File.Exists(candidate))
                         return candidate;
                 }
+            }
+
             return null;
         }
 

@@ -56,8 +56,10 @@ namespace NeuralTrader.Swarm.Cli.Tests
                 start.ArgumentList.Add(a);
             start.Environment.Remove(KeyVariable);
             if (environment != null)
+            {
                 foreach (var e in environment)
                     start.Environment[e.Key] = e.Value;
+            }
 
             using var process = Process.Start(start)!;
             process.StandardInput.Close();

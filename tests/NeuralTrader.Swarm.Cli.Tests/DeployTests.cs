@@ -146,6 +146,7 @@ namespace NeuralTrader.Swarm.Cli.Tests
             double close = 100;
             int k = 0;
             foreach (var day in new[] { new System.DateTime(2025, 1, 6), new System.DateTime(2025, 1, 7), new System.DateTime(2025, 1, 8) })
+            {
                 for (int b = 0; b < 390; b++)
                 {
                     double open = close;
@@ -153,6 +154,8 @@ namespace NeuralTrader.Swarm.Cli.Tests
                     csv.Append(string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0:yyyy-MM-dd HH:mm:ss}-05:00,{1:R},{2:R},{3:R},{4:R},1000\n",
                         day.AddMinutes(570 + b), open, System.Math.Max(open, close) * 1.0005, System.Math.Min(open, close) * 0.9995, close));
                 }
+            }
+
             System.IO.File.WriteAllText(System.IO.Path.Combine(data, "SPY.1min.csv"), csv.ToString());
             var store = _temp.File("intraday.db");
 

@@ -51,8 +51,11 @@ namespace NeuralTrader.Swarm.Cli.Tests
         {
             var node = JsonNode.Parse(backtest.GetRawText())!;
             foreach (var o in new[] { node.AsObject(), node["metrics"]!.AsObject() })
+            {
                 foreach (var timing in o.Select(p => p.Key).Where(k => k.EndsWith("Ms", StringComparison.Ordinal)).ToList())
                     o.Remove(timing);
+            }
+
             return node.ToJsonString();
         }
     }

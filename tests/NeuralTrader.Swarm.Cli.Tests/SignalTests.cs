@@ -81,8 +81,11 @@ namespace NeuralTrader.Swarm.Cli.Tests
             // then never sees the signal. Say so instead of failing on the exit code.
             var ignored = File.ReadAllLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
             if (ignored != null && (Convert.ToUInt64(ignored.Substring(7).Trim(), 16) & (1UL << (signal - 1))) != 0)
+            {
                 Assert.Fail($"Signal {signal} is ignored by this test process (inherited from how it was started, e.g. `(cmd &)` in a script), " +
                     "so its children cannot receive it either; run the tests in the foreground or from a shell with job control.");
+            }
+
             Assert.Equal(0, kill(_process.Id, signal));
         }
 

@@ -30,8 +30,11 @@ namespace NeuralTrader.Swarm.PowerShell.Tests
         private static string FindRoot()
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            {
                 if (File.Exists(Path.Combine(dir.FullName, "NeuralTrader.Psm.sln")))
                     return dir.FullName;
+            }
+
             throw new InvalidOperationException("Cannot find the repository root above " + AppContext.BaseDirectory);
         }
 

@@ -57,8 +57,10 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
         {
             var full = Path.GetFullPath(directory);
             if (File.Exists(full))
+            {
                 throw new SwarmException(SwarmErrorIds.BenchmarkReportNotWritten, SwarmErrorKind.InvalidArgument,
                     $"The benchmark output folder '{full}' is an existing file; name a folder (it is created when missing).", full);
+            }
         }
 
         /// <summary>Writes every file into <paramref name="directory"/> (created when missing) and returns their paths.</summary>
@@ -161,9 +163,12 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                     sb.AppendLine($"    [{(t.Passed ? "pass" : "FAIL")}] {t.Message}");
                 sb.AppendLine("  Strategy            n   success  errors   avg ms   p50 ms   p95 ms   p99 ms   ops/s");
                 foreach (var st in s.Strategies)
+                {
                     sb.AppendLine(string.Format(CultureInfo.InvariantCulture, "  {0,-16} {1,4} {2,8} {3,7} {4,8:0.0} {5,8:0.0} {6,8:0.0} {7,8:0.0} {8,7:0.00}",
                         Truncate(st.Strategy, 16), st.Executions, BenchmarkStatistics.Percent(st.SuccessRate), BenchmarkStatistics.Percent(st.ErrorRate),
                         st.Latency.AverageMs, st.Latency.P50Ms, st.Latency.P95Ms, st.Latency.P99Ms, st.ThroughputPerSecond));
+                }
+
                 sb.AppendLine();
             }
 
@@ -171,10 +176,13 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             {
                 sb.AppendLine("Backtests by strategy (successful runs)");
                 foreach (var st in report.Strategies)
+                {
                     sb.AppendLine(string.Format(CultureInfo.InvariantCulture, "  {0,-16} avg return {1,8}  avg Sharpe {2,6}  avg max drawdown {3,7}",
                         Truncate(st.Strategy, 16), st.AverageTotalReturn.HasValue ? BenchmarkStatistics.Percent(st.AverageTotalReturn.Value) : "-",
                         st.AverageSharpe?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-",
                         st.AverageMaxDrawdown.HasValue ? BenchmarkStatistics.Percent(st.AverageMaxDrawdown.Value) : "-"));
+                }
+
                 sb.AppendLine();
             }
 

@@ -68,8 +68,11 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             {
                 var match = pool.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
                 if (match == null)
+                {
                     throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument,
                         $"No benchmark scenario named '{name}'. Available: {string.Join(", ", pool.Select(s => s.Name))}.", name);
+                }
+
                 if (!picked.Contains(match))
                     picked.Add(match);
             }

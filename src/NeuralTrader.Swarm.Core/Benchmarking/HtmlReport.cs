@@ -32,8 +32,11 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                 "<p class=\"meta\">Started {0:yyyy-MM-dd HH:mm:ss} UTC · {1:0.0} s · {2} · {3} processors · {4} · isolation: {5}</p>\n",
                 report.StartedAt.UtcDateTime, report.DurationMs / 1000, E(report.MachineName), report.ProcessorCount, E(report.OperatingSystem), E(report.Isolation ?? "unknown"));
             if (report.Incomplete)
+            {
                 sb.AppendFormat("<p class=\"note warn\">The run was cancelled: figures cover what was measured until then.{0}</p>\n",
                     report.NotRun.Count > 0 ? " Not run: " + E(string.Join(", ", report.NotRun)) + "." : "");
+            }
+
             sb.Append("</header>\n<main>\n");
 
             // Scenario cards.
@@ -137,8 +140,11 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             if (report.Recommendations.Count == 0)
                 sb.Append("<li class=\"rec Info\">Every rule is within its limits.</li>\n");
             foreach (var r in report.Recommendations)
+            {
                 sb.AppendFormat("<li class=\"rec {0}\" data-rule=\"{1}\"><span class=\"sev\">{0}</span> <span class=\"cat\">{2}</span> <strong>{3}</strong><br><span class=\"act\">{4}</span></li>\n",
                     r.Severity, E(r.Rule), r.Category, E(r.Finding), E(r.Action));
+            }
+
             sb.Append("</ul>\n");
 
             sb.AppendFormat(CultureInfo.InvariantCulture,

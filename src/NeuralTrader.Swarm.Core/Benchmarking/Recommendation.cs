@@ -236,8 +236,11 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             var heaviest = ran.OrderByDescending(s => s.Agents).ThenByDescending(s => s.Planned).FirstOrDefault();
             var errors = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var s in ran)
+            {
                 foreach (var e in s.Errors)
                     errors[e.Key] = (errors.TryGetValue(e.Key, out var n) ? n : 0) + e.Value;
+            }
+
             return new RecommendationInput
             {
                 Executions = ran.Sum(s => (long)(s.Executions - s.Cancelled)),

@@ -176,9 +176,12 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
             if (!learning.Enabled)
             {
                 if (input.Executions >= rules.MinExecutions)
+                {
                     list.Add(new Recommendation("NoPatterns", RecommendationCategory.Learning, RecommendationSeverity.Info,
                         $"Learning is off, so {input.Executions} deployments taught the swarm nothing.",
                         "Enable learning with {learning} on {op:configure} (and {auto-optimize} to deploy with learned parameters)."));
+                }
+
                 return;
             }
             if (learning.HighSuccessPatterns >= rules.ManyHighSuccessPatterns)

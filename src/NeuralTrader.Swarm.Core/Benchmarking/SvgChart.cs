@@ -95,8 +95,10 @@ namespace NeuralTrader.Swarm.Core.Benchmarking
                         "<rect x=\"{0:0.##}\" y=\"{1:0.##}\" width=\"{2:0.##}\" height=\"{3:0.##}\" rx=\"2\" data-category=\"{4}\" data-value=\"{5}\"><title>{6} · {7}: {8}</title></rect>\n",
                         x0 + 1, Top + plotH - h, Math.Max(1, barW - 2), h, E(categories[c]), R(v), E(categories[c]), E(series[s].Name), E(format(v)));
                     if (categories.Count * series.Count <= 16)
+                    {
                         sb.AppendFormat(CultureInfo.InvariantCulture, "<text class=\"val\" x=\"{0:0.##}\" y=\"{1:0.##}\" text-anchor=\"middle\">{2}</text>\n",
                             x0 + barW / 2, Top + plotH - h - 4, E(format(v)));
+                    }
                 }
                 sb.Append("</g>\n");
             }

@@ -201,8 +201,10 @@ namespace NeuralTrader.Swarm.Core.Coordination
             foreach (var p in registration.Parameters)
                 parameters[p.Key] = p.Value;
             if (request.Parameters != null)
+            {
                 foreach (var p in request.Parameters)
                     parameters[p.Key] = p.Value;
+            }
             // A custom image gets the series when there is one; its parameters are its own to check.
             var series = registration.Image == null
                 ? _inputs.Validate(registration.Type, parameters, registration.Name, symbol, request.Options)

@@ -38,8 +38,11 @@ namespace NeuralTrader.Swarm.Core.Coordination
         public static DeploymentInputs Open(string? dataPath)
         {
             if (dataPath != null && dataPath.Trim().Length == 0)
+            {
                 throw new SwarmException(SwarmErrorIds.InvalidMarketData, SwarmErrorKind.InvalidArgument,
                     "The market data path is empty: leave it out to use the bundled data, or name a CSV file or folder.");
+            }
+
             try
             {
                 return new DeploymentInputs(new PriceLibrary(dataPath, BundledData.Directory));

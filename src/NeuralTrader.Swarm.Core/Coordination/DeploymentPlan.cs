@@ -24,8 +24,11 @@ namespace NeuralTrader.Swarm.Core.Coordination
             IReadOnlyList<string>? registeredSymbols, int? agents, IDictionary<string, object?>? parameters, string? task)
         {
             if (agents is int n && (n < 1 || n > MaxAgents))
+            {
                 throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument,
                     "Agents must be between 1 and " + MaxAgents.ToString(CultureInfo.InvariantCulture) + " (got " + n.ToString(CultureInfo.InvariantCulture) + ").", n);
+            }
+
             var chosen = Normalise(symbols) ?? Normalise(registeredSymbols);
             int count = agents ?? chosen?.Count ?? 1;
             var requests = new List<DeploymentRequest>(count);

@@ -43,8 +43,11 @@ namespace NeuralTrader.Swarm.Core.Coordination
         {
             var parameters = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
             using (var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json))
+            {
                 foreach (var property in document.RootElement.EnumerateObject())
                     parameters[property.Name] = property.Value.Clone();
+            }
+
             return parameters;
         }
 

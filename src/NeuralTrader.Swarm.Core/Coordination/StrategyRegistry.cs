@@ -45,11 +45,16 @@ namespace NeuralTrader.Swarm.Core.Coordination
         {
             Refresh();
             if (replace)
+            {
                 _byName[registration.Name] = registration;
+            }
             else if (!_byName.TryAdd(registration.Name, registration))
+            {
                 throw new SwarmException(SwarmErrorIds.StrategyAlreadyRegistered, SwarmErrorKind.AlreadyExists,
                     $"A strategy named '{registration.Name}' is already registered. Use {{force}} to replace it or choose another name.",
                     registration.Name);
+            }
+
             _store(true)?.SaveStrategy(new StoredStrategy
             {
                 Name = registration.Name,
@@ -103,8 +108,11 @@ namespace NeuralTrader.Swarm.Core.Coordination
                 return;
             var stored = store.LoadStrategies();
             foreach (var s in stored)
+            {
                 _byName[s.Name] = new StrategyRegistration(s.Name, s.Type, s.Symbols, ParameterJson.Deserialize(s.ParametersJson),
                     s.Image, s.Description, s.RegisteredAt);
+            }
+
             foreach (var gone in _byName.Keys.Except(stored.Select(s => s.Name), StringComparer.OrdinalIgnoreCase).ToList())
                 _byName.TryRemove(gone, out _);
         }

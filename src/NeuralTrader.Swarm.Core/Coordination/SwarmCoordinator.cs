@@ -137,10 +137,13 @@ namespace NeuralTrader.Swarm.Core.Coordination
         {
             var registration = _registry.Resolve(strategy);
             if (registration.Image != null)
+            {
                 throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument,
                     $"Strategy '{registration.Name}' runs a custom image whose parameters the module does not know, so it cannot suggest any.", strategy);
+            }
+
             var learning = _learning ?? throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
-                "Learning is off for this coordinator; suggestions come from recorded trajectories. Turn learning on (-Learning).");
+                "Learning is off for this coordinator; suggestions come from recorded trajectories. Turn {learning} on.");
             var chosen = (symbol ?? registration.Symbols[0]).Trim().ToUpperInvariant();
             CheckHeld(registration, chosen, fixedParameters);
             var fixedNumbers = fixedParameters == null ? null : SwarmLearning.Numeric(fixedParameters);
@@ -223,8 +226,11 @@ namespace NeuralTrader.Swarm.Core.Coordination
                 if (DeploymentPlan.TakeSymbols(parameters) is { } named)
                 {
                     if (symbols != null)
+                    {
                         throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument,
                             "The symbols are given twice: as symbols and inside the parameters ('symbols'). Give them once.", strategy);
+                    }
+
                     symbols = named;
                 }
             }

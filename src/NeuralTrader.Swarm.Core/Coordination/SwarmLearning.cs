@@ -102,9 +102,11 @@ namespace NeuralTrader.Swarm.Core.Coordination
             if (store == null)
                 return;
             if (store.IsEncrypted && _options.EncryptionKey == null)
+            {
                 throw new NeuralTrader.Swarm.Core.Security.StoreException(NeuralTrader.Swarm.Core.Security.StoreErrorIds.KeyRequired,
                     $"The trajectory store '{store.Path}' is encrypted (key id {store.KeyId}), so recording needs its key. " +
                     "Set it with {op:configure} ({encryption-key}), or turn {learning} off.");
+            }
         }
 
         private static readonly ConcurrentDictionary<string, ParameterSpace> Spaces =

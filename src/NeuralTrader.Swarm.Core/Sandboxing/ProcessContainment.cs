@@ -125,7 +125,9 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                         if (uidLine != null && threads != null &&
                             uidLine.Split(new[] { '\t', ' ' }, StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1) == owner &&
                             int.TryParse(threads.Substring(8).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+                        {
                             count += n;
+                        }
                     }
                     catch (IOException)
                     {

@@ -54,8 +54,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
         public async Task<ISandbox> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
         {
             if (spec.Image != null)
+            {
                 throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
                     $"Strategy '{spec.Strategy}' needs the image '{spec.Image}', but this swarm runs process-isolated sandboxes, which cannot run images. Use {{isolation=docker}} (or drop {{image}}).", spec.Strategy);
+            }
+
             SwarmOptions.ValidateLimits(spec.MemoryLimitMb, spec.CpuLimit);
             var cgroup = _cgroups ? RunnerCgroup.Create(spec.MemoryLimitMb, spec.CpuLimit) : null;
             var start = ProcessContainment.StartInfo(_command, spec.MemoryLimitMb, cgroup);
@@ -79,8 +82,10 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                 var pong = await sandbox.SendAsync(new RunnerRequest { Id = "ready", Op = RunnerOps.Ping }, spec.StartTimeout, cancellationToken)
                     .ConfigureAwait(false);
                 if (!pong.Ok)
+                {
                     throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
                         $"The runner did not pass its readiness ping: {pong.Error?.Message}", spec.Strategy);
+                }
             }
             catch (SwarmException e) when (e.ErrorId != SwarmErrorIds.SandboxStartFailed)
             {
@@ -214,11 +219,17 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
             lock (_stderrTail) tail = _stderrTail.ToString();
             var code = ExitCode();
             if (_cgroup != null && _cgroup.OutOfMemoryKills > 0)
+            {
                 return new SwarmException(SwarmErrorIds.SandboxOutOfMemory, SwarmErrorKind.ResourceLimit,
                     $"Sandbox {Id} passed its memory limit of {_memoryLimitMb} MB and was killed by the kernel (exit code {code}).", Info.Strategy);
+            }
+
             if (tail.IndexOf("OutOfMemory", StringComparison.OrdinalIgnoreCase) >= 0 || tail.IndexOf("Out of memory", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
                 return new SwarmException(SwarmErrorIds.SandboxOutOfMemory, SwarmErrorKind.ResourceLimit,
                     $"Sandbox {Id} ran out of memory (limit {_memoryLimitMb} MB) and exited with code {code}.", Info.Strategy);
+            }
+
             return new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
                 $"Sandbox {Id} exited unexpectedly with code {code}." + (tail.Length > 0 ? " Last output: " + tail.Trim() : ""), Info.Strategy);
         }

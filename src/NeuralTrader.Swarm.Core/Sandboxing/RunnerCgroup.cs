@@ -165,8 +165,10 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                 try
                 {
                     foreach (var line in File.ReadAllLines(file))
+                    {
                         if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
                             pids.Add(pid);
+                    }
                 }
                 catch (IOException)
                 {

@@ -121,8 +121,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                 scanFrom = _end;
                 int read = await _fromRunner.ReadAsync(_buffer, _end, _buffer.Length - _end, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
+                {
                     throw new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
                         "The runner closed its output before answering.");
+                }
+
                 _end += read;
             }
         }

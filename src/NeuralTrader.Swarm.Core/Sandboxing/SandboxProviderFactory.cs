@@ -22,8 +22,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
         public static ISandboxProvider Create(SwarmOptions options, string coordinatorId, ILoggerFactory loggerFactory)
         {
             if (options.WarmPoolSize < 0 || options.WarmPoolSize > 1000)
+            {
                 throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
                     $"WarmPoolSize {options.WarmPoolSize} is invalid: it must be between 0 and 1000.", nameof(SwarmOptions.WarmPoolSize));
+            }
+
             var logger = loggerFactory.CreateLogger(typeof(SandboxProviderFactory).FullName!);
             switch (options.Isolation)
             {

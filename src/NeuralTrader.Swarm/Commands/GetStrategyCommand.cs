@@ -48,8 +48,10 @@ namespace NeuralTrader.Swarm.Commands
                 foreach (var registration in matches)
                     WriteObject(new SwarmStrategy(registration, coordinator.Id));
                 if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+                {
                     WriteError(SwarmErrorMapper.FromException(new SwarmException(SwarmErrorIds.StrategyNotRegistered, SwarmErrorKind.NotFound,
                         $"No strategy named '{name}' is registered.", name)));
+                }
             }
         }
     }

@@ -48,8 +48,10 @@ namespace NeuralTrader.Swarm.Commands
             }
             var patterns = (Strategy ?? new[] { "*" }).Select(s => WildcardPattern.Get(s, WildcardOptions.IgnoreCase)).ToList();
             foreach (var s in stats.ByStrategy.OrderBy(s => s.Strategy, StringComparer.OrdinalIgnoreCase))
+            {
                 if (patterns.Any(p => p.IsMatch(s.Strategy ?? "")))
                     WriteObject(s);
+            }
         }
     }
 }

@@ -72,8 +72,10 @@ namespace NeuralTrader.Swarm.Commands
         private void Write(System.Collections.Generic.IEnumerable<SwarmRecommendation> recommendations)
         {
             foreach (var r in recommendations)
+            {
                 if (Category == null || Category.Any(c => string.Equals(c, r.Category, System.StringComparison.OrdinalIgnoreCase)))
                     WriteObject(r);
+            }
         }
     }
 }

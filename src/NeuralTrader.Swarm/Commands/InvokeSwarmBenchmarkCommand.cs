@@ -156,8 +156,10 @@ namespace NeuralTrader.Swarm.Commands
             var executor = SwarmExecutor.ForCoordinator(options, c =>
             {
                 foreach (var r in registrations)
+                {
                     c.RegisterStrategy(r.Name, r.Type, r.Symbols,
                         new Dictionary<string, object?>(r.Parameters.ToDictionary(p => p.Key, p => p.Value)), r.Image, r.Description, replace: true);
+                }
             });
             var benchmark = new SwarmBenchmark(executor, CmdletLoggerFactory.Instance.CreateLogger<SwarmBenchmark>());
             var progress = new ProgressRecord(ProgressId, "Invoke-SwarmBenchmark", $"{scenarios.Count} scenario(s)") { PercentComplete = 0 };

@@ -144,8 +144,10 @@ namespace NeuralTrader.Swarm.Commands
             var parameters = Deployments.ToDictionary(Parameters) ?? new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
             // The typed parameters are the catalogue's own, by name (-Lookback is lookback); the catalogue checks them.
             foreach (var bound in MyInvocation.BoundParameters)
+            {
                 if (CatalogueNames.TryGetValue(bound.Key, out var name))
                     parameters[name] = bound.Value is SwitchParameter flag ? flag.IsPresent : bound.Value;
+            }
 
             var type = string.IsNullOrEmpty(Type) ? Name : Type!;
             if (!ShouldProcess(Name, $"Register strategy of type '{type}'"))

@@ -147,8 +147,10 @@ namespace NeuralTrader.Swarm.Commands
                 return;
             var requests = expanded.Select(e => e.Request).ToList();
             if (Validation() is { } validation)
+            {
                 foreach (var request in requests)
                     request.Options = new RunOptions { Validation = validation };
+            }
 
             // Per-swarm resilience or image are arguments of this run, not a coordinator of their own.
             var run = SwarmResilienceParameters.AnyBound(MyInvocation.BoundParameters) || Image != null

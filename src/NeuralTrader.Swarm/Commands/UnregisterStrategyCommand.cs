@@ -37,8 +37,10 @@ namespace NeuralTrader.Swarm.Commands
                 if (!ShouldProcess(name, "Unregister strategy"))
                     continue;
                 if (!coordinator.UnregisterStrategy(name))
+                {
                     WriteError(SwarmErrorMapper.FromException(new SwarmException(SwarmErrorIds.StrategyNotRegistered, SwarmErrorKind.NotFound,
                         $"No strategy named '{name}' is registered.", name)));
+                }
             }
         }
     }

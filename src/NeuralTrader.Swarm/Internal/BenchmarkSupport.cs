@@ -32,13 +32,18 @@ namespace NeuralTrader.Swarm.Internal
                 return BenchmarkScenario.Select(new[] { text }).Single();
             Func<string, object?> get;
             if (value is IDictionary table)
+            {
                 get = key =>
                 {
                     foreach (DictionaryEntry e in table)
+                    {
                         if (string.Equals(Convert.ToString(e.Key, CultureInfo.InvariantCulture), key, StringComparison.OrdinalIgnoreCase))
                             return e.Value is PSObject p ? p.BaseObject : e.Value;
+                    }
+
                     return null;
                 };
+            }
             else
             {
                 var wrapped = PSObject.AsPSObject(input);
@@ -46,8 +51,11 @@ namespace NeuralTrader.Swarm.Internal
             }
             var name = Convert.ToString(get("Name"), CultureInfo.InvariantCulture);
             if (string.IsNullOrWhiteSpace(name))
+            {
                 throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument,
                     "A benchmark scenario needs a Name, e.g. @{ Name = 'tiny'; Agents = 2; Iterations = 5 }.", input);
+            }
+
             var result = new BenchmarkScenario(name!.Trim(), ToInt(get("Agents"), 1, name!, "Agents"), ToInt(get("Iterations"), 1, name!, "Iterations"));
             var strategies = ToStrings(get("Strategies") ?? get("Strategy"));
             if (strategies != null)
@@ -81,8 +89,11 @@ namespace NeuralTrader.Swarm.Internal
             if (value is string s)
                 return new List<string> { s };
             if (value is IEnumerable items)
+            {
                 return items.Cast<object?>().Select(i => Convert.ToString(i is PSObject p ? p.BaseObject : i, CultureInfo.InvariantCulture))
                     .Where(i => !string.IsNullOrWhiteSpace(i)).Select(i => i!).ToList();
+            }
+
             return new List<string> { Convert.ToString(value, CultureInfo.InvariantCulture)! };
         }
 

@@ -73,7 +73,10 @@ namespace NeuralTrader.Swarm.Internal
                 names.AddRange(coordinator.GetStrategies().Select(s => s.Name));
             if (!string.Equals(commandName, "Unregister-Strategy", StringComparison.OrdinalIgnoreCase) &&
                 !string.Equals(commandName, "Get-Strategy", StringComparison.OrdinalIgnoreCase))
+            {
                 names.AddRange(Completion.BuiltInTypes());
+            }
+
             return Completion.Complete(names, wordToComplete);
         }
     }

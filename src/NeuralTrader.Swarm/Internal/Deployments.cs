@@ -59,16 +59,24 @@ namespace NeuralTrader.Swarm.Internal
                 _ => Convert.ToString(strategy, System.Globalization.CultureInfo.InvariantCulture),
             };
             if (string.IsNullOrWhiteSpace(name))
+            {
                 throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument,
                     "A deployment needs a strategy: pass a name, a Get-Strategy object or a hashtable such as @{ Strategy = 'momentum'; Symbol = 'SPY'; Parameters = @{ threshold = 0.03 } }.", input);
+            }
+
             var symbols = ToStrings(get("Symbol") ?? get("Symbols"));
             var parametersValue = Unwrap(get("Parameters"));
             IDictionary<string, object?>? parameters = null;
             if (parametersValue is IDictionary dictionary)
+            {
                 parameters = ToDictionary(dictionary);
+            }
             else if (parametersValue != null)
+            {
                 throw new SwarmException(SwarmErrorIds.InvalidParameter, SwarmErrorKind.InvalidArgument,
                     $"The Parameters of a deployment of '{name}' must be a hashtable.", input);
+            }
+
             var task = Unwrap(get("Task")) as string;
             return new DeploymentInput(name!.Trim(), symbols, parameters, task, input);
         }
@@ -76,8 +84,11 @@ namespace NeuralTrader.Swarm.Internal
         private static object? Lookup(IDictionary table, string key)
         {
             foreach (DictionaryEntry entry in table)
+            {
                 if (string.Equals(Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture), key, StringComparison.OrdinalIgnoreCase))
                     return entry.Value;
+            }
+
             return null;
         }
 
@@ -91,8 +102,11 @@ namespace NeuralTrader.Swarm.Internal
             if (value is string s)
                 return new[] { s };
             if (value is IEnumerable list)
+            {
                 return list.Cast<object?>().Select(Unwrap).Where(v => v != null)
                     .Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)!).ToArray();
+            }
+
             return new[] { Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)! };
         }
 
@@ -116,9 +130,14 @@ namespace NeuralTrader.Swarm.Internal
             {
                 var merged = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
                 foreach (var source in new[] { parameters, input.Parameters })
+                {
                     if (source != null)
+                    {
                         foreach (var p in source)
                             merged[p.Key] = p.Value;
+                    }
+                }
+
                 foreach (var request in coordinator.PlanDeployments(input.Strategy, input.Symbols ?? symbols, agents, merged.Count == 0 ? null : merged, input.Task))
                     requests.Add((request, input));
             }

@@ -36,8 +36,11 @@ namespace NeuralTrader.Swarm.Internal
             var o = new PSObject();
             o.TypeNames.Insert(0, NameOf(record.GetType()));
             foreach (var property in record.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
                 if (property.GetIndexParameters().Length == 0)
                     o.Properties.Add(new PSNoteProperty(property.Name, Value(property.GetValue(record))));
+            }
+
             return o;
         }
 

@@ -125,8 +125,11 @@ namespace NeuralTrader.Swarm
         {
             var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
             if (values != null)
+            {
                 foreach (var pair in values)
                     table[pair.Key] = Plain(pair.Value);
+            }
+
             return table;
         }
 

@@ -47,7 +47,10 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
             foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
                          "--user-data-dir=" + profile }.Concat(args))
+            {
                 psi.ArgumentList.Add(a);
+            }
+
             try
             {
                 using var process = Process.Start(psi)!;

@@ -149,10 +149,19 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
                 if (quoted)
                 {
                     if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
-                    else if (c == '"') quoted = false;
-                    else field.Append(c);
+                    else if (c == '"')
+                    {
+                        quoted = false;
+                    }
+                    else
+                    {
+                        field.Append(c);
+                    }
                 }
-                else if (c == '"') quoted = true;
+                else if (c == '"')
+                {
+                    quoted = true;
+                }
                 else if (c == ',') { row.Add(field.ToString()); field.Clear(); }
                 else if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
                 {
@@ -162,7 +171,10 @@ namespace NeuralTrader.Swarm.Core.Tests.Benchmarking
                     row.Clear();
                     i++;
                 }
-                else field.Append(c);
+                else
+                {
+                    field.Append(c);
+                }
             }
             Assert.False(quoted, "unterminated quote");
             Assert.Equal(0, field.Length + row.Count);

@@ -35,8 +35,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             if (string.IsNullOrWhiteSpace(text))
                 return DefaultEndpoint;
             if (!Uri.TryCreate(text!.Trim(), UriKind.Absolute, out var uri))
+            {
                 throw new SwarmException(SwarmErrorIds.DockerUnavailable, SwarmErrorKind.InvalidArgument,
                     $"The Docker endpoint '{text}' is not a valid URI; use unix:///path, npipe://./pipe/name or tcp://host:port.");
+            }
+
             switch (uri.Scheme)
             {
                 case "unix":
@@ -150,7 +153,9 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             {
                 if (x is HttpRequestException || x is SocketException || x is IOException || x is TimeoutException ||
                     x is WebException || x is UnauthorizedAccessException || x is System.Security.Authentication.AuthenticationException)
+                {
                     return true;
+                }
             }
             return false;
         }

@@ -61,8 +61,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         public async Task<RunnerResponse> SendAsync(RunnerRequest request, TimeSpan timeout, CancellationToken cancellationToken)
         {
             if (!IsAlive)
+            {
                 throw new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
                     $"Sandbox {ShortId} was already stopped.", Info.Strategy);
+            }
+
             Info.State = "Busy";
             try
             {
@@ -104,8 +107,10 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                     $"Sandbox container {ShortId} ({Info.Image}) did not become ready (readiness check: ping within {spec.StartTimeout.TotalSeconds:0.#} s): {e.Message}", spec.Strategy, e);
             }
             if (!pong.Ok)
+            {
                 throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
                     $"Sandbox container {ShortId} ({Info.Image}) failed its readiness check (ping): {pong.Error?.Message}", spec.Strategy);
+            }
         }
 
         /// <summary>Why the stream ended: out of memory, killed, crashed, or the engine went away.</summary>
@@ -138,11 +143,17 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             var code = state != null ? state.ExitCode.ToString(CultureInfo.InvariantCulture) : "unknown";
             if (state != null && (state.OOMKilled || _provider.Exits?.Of(Id).OutOfMemory == true || tail.IndexOf("OutOfMemory", StringComparison.OrdinalIgnoreCase) >= 0 ||
                                   tail.IndexOf("Out of memory", StringComparison.OrdinalIgnoreCase) >= 0))
+            {
                 return new SwarmException(SwarmErrorIds.SandboxOutOfMemory, SwarmErrorKind.ResourceLimit,
                     $"Container {ShortId} ran out of memory (limit {_memoryLimitMb} MB) and was killed (exit code {code}).", Info.Strategy, cause);
+            }
+
             if (state != null && state.Running)
+            {
                 return new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
                     $"The runner in container {ShortId} closed its output but the container still runs.", Info.Strategy, cause);
+            }
+
             return Exited(state?.ExitCode, tail, cause);
         }
 
@@ -151,16 +162,25 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
         {
             var exit = _provider.Exits?.Of(Id);
             if (exit is null)
+            {
                 return new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
                     $"Container {ShortId} was removed while running.", Info.Strategy, cause);
+            }
+
             var died = await Task.WhenAny(exit.Died, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false) == exit.Died;
             var tail = _streams.StderrTail.Trim();
             if (exit.OutOfMemory || tail.IndexOf("OutOfMemory", StringComparison.OrdinalIgnoreCase) >= 0 || tail.IndexOf("Out of memory", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
                 return new SwarmException(SwarmErrorIds.SandboxOutOfMemory, SwarmErrorKind.ResourceLimit,
                     $"Container {ShortId} ran out of memory (limit {_memoryLimitMb} MB) and was killed" + (died ? $" (exit code {exit.Died.Result})." : "."), Info.Strategy, cause);
+            }
+
             if (!died)
+            {
                 return new SwarmException(SwarmErrorIds.SandboxExited, SwarmErrorKind.Failed,
                     $"Container {ShortId} was removed from outside (e.g. `docker rm -f`) while running.", Info.Strategy, cause);
+            }
+
             return Exited(exit.Died.Result, tail, cause);
         }
 

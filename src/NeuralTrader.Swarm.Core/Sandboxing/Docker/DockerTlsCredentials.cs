@@ -40,8 +40,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             {
                 var path = Path.Combine(certPath, name);
                 if (!File.Exists(path))
+                {
                     throw new SwarmException(SwarmErrorIds.DockerUnavailable, SwarmErrorKind.InvalidArgument,
                         $"TLS to the Docker engine needs {path} (DOCKER_CERT_PATH={certPath}).");
+                }
+
                 return File.ReadAllText(path);
             }
 

@@ -64,8 +64,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                 if (Volatile.Read(ref _pending) == 0)
                     Refill();
                 if (watch.Elapsed > TimeSpan.FromMinutes(2))
+                {
                     throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Timeout,
                         $"The warm pool did not fill to {_options.WarmPoolSize} within 2 minutes (readiness check: warm-pool).");
+                }
+
                 await Task.Delay(20, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -88,10 +88,13 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
             var pushed = await DockerEngine.Call(_manager, _managerClient.Images.InspectImageAsync(target + ":" + tag, _disposing), _disposing).ConfigureAwait(false);
             var digest = pushed.RepoDigests?.FirstOrDefault(d => d.StartsWith(target + "@", StringComparison.Ordinal));
             if (errors.Count > 0 || digest == null)
+            {
                 throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
                     $"Pushing the sandbox image '{image}' to the registry {registry} failed: " +
                     (errors.Count > 0 ? string.Join("; ", errors) : "the registry returned no digest") +
                     ". The engines must reach the registry (an http registry needs --insecure-registry on every engine).", strategy);
+            }
+
             SwarmLog.ImagePushed(_logger, image, digest);
             return digest;
         }
@@ -116,9 +119,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                 }
             }
             if (lacking.Count > 0)
+            {
                 throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.NotFound,
                     $"The sandbox image '{image}' is not on every Swarm node and no registry was given: missing on {string.Join("; ", lacking)}. " +
                     "Give a registry the engines can reach (-Registry host:port; the image is pushed there and pinned by digest), or load the image on those nodes.", strategy);
+            }
         }
 
         /// <summary>Repository (without a registry host) and tag of an image reference; a digest-only reference gets a tag from its digest.</summary>

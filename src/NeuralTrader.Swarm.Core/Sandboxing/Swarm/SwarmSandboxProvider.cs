@@ -57,8 +57,10 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
             foreach (var constraint in _options.Constraints)
             {
                 if (string.IsNullOrWhiteSpace(constraint) || (constraint.IndexOf("==", StringComparison.Ordinal) < 0 && constraint.IndexOf("!=", StringComparison.Ordinal) < 0))
+                {
                     throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
                         $"The placement constraint '{constraint}' is invalid: it must be '<attribute>==<value>' or '<attribute>!=<value>', e.g. 'node.labels.tier==batch'.", "Constraint");
+                }
             }
         }
 
@@ -91,9 +93,12 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
             await DockerEngine.PingAsync(Manager, _options.Container.EngineProbeTimeout, cancellationToken).ConfigureAwait(false);
             var info = await DockerEngine.Call(Manager, ManagerClient.System.GetSystemInfoAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
             if (info.Swarm == null || !info.Swarm.ControlAvailable)
+            {
                 throw new SwarmException(SwarmErrorIds.InvalidConfiguration, SwarmErrorKind.InvalidArgument,
                     $"The Docker engine at {Manager} is not a Swarm manager (swarm state: {info.Swarm?.LocalNodeState ?? "unknown"}). " +
                     "Point {docker-endpoint} at a manager (`docker swarm init` makes one), or use {isolation=docker}.", Manager.ToString());
+            }
+
             _nodes.ManagerNodeId = info.Swarm.NodeID ?? "";
             if (_options.Container.ReapOrphansOnStart && _reaper == null)
                 _reaper = Task.Run(() => SweepAsync(owner => owner.IsThisHost && !owner.IsAlive(), _disposing.Token));
@@ -180,8 +185,11 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                 else
                     QueueRemoval(serviceId, network.ID);
                 if (e is DockerApiException api)
+                {
                     throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Failed,
                         $"Attaching to the sandbox task of '{{image}}' failed: {Trim(api.ResponseBody ?? api.Message)}", spec.Strategy, e);
+                }
+
                 throw;
             }
         }
@@ -258,18 +266,25 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                     if (state == TaskState.Running && !string.IsNullOrEmpty(task.Status.ContainerStatus?.ContainerID))
                         return task;
                     if (state == TaskState.Failed || state == TaskState.Rejected || state == TaskState.Complete || state == TaskState.Shutdown || state == TaskState.Orphaned)
+                    {
                         throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
                             $"The sandbox task of '{{image}}' did not start ({why}).", spec.Strategy);
+                    }
                     // A task assigned to a node that has since gone down never starts (restart condition none):
                     // fail now, so a retry is placed on a node that is up instead of waiting out the timeout.
                     if (!string.IsNullOrEmpty(task.NodeID) && await _nodes.StateAsync(task.NodeID, cancellationToken).ConfigureAwait(false) is string nodeState && nodeState != "ready")
+                    {
                         throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
                             $"The sandbox task of '{{image}}' was placed on node {task.NodeID}, which is {nodeState} ({why}).", spec.Strategy);
+                    }
                 }
                 if (watch.Elapsed > _options.PlacementTimeout)
+                {
                     throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Timeout,
                         $"The sandbox task of '{{image}}' was not running within {_options.PlacementTimeout.TotalSeconds:0.#} s (readiness check: placement; task {why})" +
                         (_options.Constraints.Count > 0 ? $"; constraints: {string.Join(", ", _options.Constraints)}." : "."), spec.Strategy);
+                }
+
                 await Task.Delay(100, cancellationToken).ConfigureAwait(false);
             }
         }
