@@ -17,7 +17,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
     /// Registers strategies and deploys them into sandboxes, at most <see cref="SwarmOptions.MaxAgents"/> at a
     /// time; further deployments queue. Every deployment settles into a <see cref="DeploymentResult"/>.
     /// </summary>
-    public sealed partial class SwarmCoordinator : IDisposable
+    public sealed class SwarmCoordinator : IDisposable
     {
         private readonly StrategyRegistry _registry;
         private readonly SwarmLearning? _learning;

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -13,7 +12,7 @@ namespace NeuralTrader.Swarm.Core.Store
     public sealed partial class TrajectoryStore
     {
         /// <summary>Value of the <c>format</c> property of an export.</summary>
-        public const string ExportFormat = "NeuralTrader.Swarm.State";
+        public const string ExportFormat = StateExportFile.Format;
 
         /// <summary>
         /// Writes strategies, trajectories, HQC encapsulations and a timestamp as JSON, then the learning model's
@@ -41,46 +40,11 @@ namespace NeuralTrader.Swarm.Core.Store
             var strategies = LoadStrategies();
             using (var stream = new MemoryStream())
             {
-                var count = 0;
+                int count;
                 using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
                 {
-                    _backend.Snapshot(snapshot =>
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("format", ExportFormat);
-                        json.WriteNumber("version", 1);
-                        json.WriteString("exportedAt", DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture));
-                        json.WriteStartObject("source");
-                        json.WriteString("keyId", keyId);
-                        json.WriteBoolean("decrypted", decrypt);
-                        json.WriteNumber("schemaVersion", SchemaVersion);
-                        json.WriteString("chainHead", CryptoPrimitives.ToHex(snapshot.Head.Fingerprint));
-                        json.WriteNumber("chainCount", snapshot.Head.Count);
-                        json.WriteEndObject();
-                        json.WritePropertyName("strategies");
-                        JsonSerializer.Serialize(json, strategies, StoreJsonContext.Default.IReadOnlyListStoredStrategy);
-                        json.WriteStartArray("kemKeys");
-                        foreach (var kem in decrypt ? Array.Empty<KemRecord>() : snapshot.Encapsulations())
-                        {
-                            json.WriteStartObject();
-                            json.WriteString("kemId", kem.KemId);
-                            json.WriteString("keyId", kem.KeyId);
-                            json.WriteString("encapsulation", Convert.ToBase64String(kem.Encapsulation));
-                            json.WriteNumber("createdAt", kem.CreatedAtMs);
-                            json.WriteEndObject();
-                        }
-
-                        json.WriteEndArray();
-                        json.WriteStartArray("trajectories");
-                        foreach (var row in snapshot.Rows())
-                        {
-                            WriteRecord(json, row, decrypt);
-                            count++;
-                        }
-
-                        json.WriteEndArray();
-                        return 0;
-                    });
+                    // One snapshot: the chain head written is the head of exactly the records written.
+                    count = _backend.Snapshot(snapshot => StateExportFile.Write(json, snapshot, keyId, decrypt, strategies, row => _sealer.OpenBytes(row)));
                     sections?.Invoke(json);
                     json.WriteEndObject();
                 }
@@ -96,39 +60,8 @@ namespace NeuralTrader.Swarm.Core.Store
         /// <param name="decrypt">Write decrypted trajectories instead of ciphertext.</param>
         /// <param name="sections">Writes further top-level properties (the learning model's patterns and metrics).</param>
         /// <returns>How many trajectories were written.</returns>
-        public int ExportState(string path, bool decrypt = false, Action<Utf8JsonWriter>? sections = null)
-        {
-            var full = System.IO.Path.GetFullPath(path);
-            var temp = full + ".tmp-" + Guid.NewGuid().ToString("N");
-            using (new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-            }
-
-            FilePermissions.RestrictFile(temp);
-            try
-            {
-                int count;
-                using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
-                {
-                    count = ExportState(writer, decrypt, sections);
-                }
-
-                if (File.Exists(full))
-                {
-                    File.Delete(full);
-                }
-
-                File.Move(temp, full);
-                return count;
-            }
-            finally
-            {
-                if (File.Exists(temp))
-                {
-                    File.Delete(temp);
-                }
-            }
-        }
+        public int ExportState(string path, bool decrypt = false, Action<Utf8JsonWriter>? sections = null) =>
+            StateExportFile.WriteFile(path, writer => ExportState(writer, decrypt, sections));
 
         /// <summary>Imports an export file; see <see cref="ImportState(TextReader)"/>.</summary>
         /// <param name="path">The export file.</param>
@@ -158,27 +91,14 @@ namespace NeuralTrader.Swarm.Core.Store
                 throw new ArgumentNullException(nameof(reader));
             }
 
-            var (records, kems, strategies) = ParseExport(reader.ReadToEnd());
+            var export = StateExportFile.Parse(reader.ReadToEnd());
             lock (_gate)
             {
                 ThrowIfDisposed();
-                var encryptedIds = records.Where(r => r.Encryption != 0).Select(r => r.KeyId).Distinct().ToList();
-                foreach (var keyId in encryptedIds)
-                {
-                    if (_storeKeyId != null && !string.Equals(keyId, _storeKeyId, StringComparison.Ordinal))
-                    {
-                        throw new WrongKeyException("The import holds records encrypted under key id " + keyId + ", but this store uses key id " + _storeKeyId + "; nothing was imported.");
-                    }
-                }
-
-                if (encryptedIds.Count > 1)
-                {
-                    throw new WrongKeyException("The import holds records encrypted under several keys; nothing was imported.");
-                }
-
+                var (importKeyId, importKeyKind) = export.EncryptionFor(_storeKeyId);
                 // Plaintext records are encrypted when this store already is; a store adopting the import's key keeps them as the source had them.
-                var needsEncryption = records.Any(r => r.Encryption == 0) && _storeKeyId != null;
-                var targetKeyId = _storeKeyId ?? encryptedIds.FirstOrDefault();
+                var needsEncryption = export.Records.Any(r => r.Encryption == 0) && _storeKeyId != null;
+                var targetKeyId = _storeKeyId ?? importKeyId;
                 if (needsEncryption && _key is null)
                 {
                     throw new StoreException(StoreErrorIds.KeyRequired, "Plaintext records can only be imported into an encrypted store when its key is supplied; nothing was imported.");
@@ -188,7 +108,7 @@ namespace NeuralTrader.Swarm.Core.Store
                 var existing = _backend.Ids();
                 var rows = new List<RecordRow>();
                 var skipped = 0;
-                foreach (var row in records)
+                foreach (var row in export.Records)
                 {
                     if (!existing.Add(row.Id))
                     {
@@ -208,11 +128,9 @@ namespace NeuralTrader.Swarm.Core.Store
                     new WriteBatch
                     {
                         Rows = rows,
-                        Encapsulations = kems.Concat(_sealer.PendingEncapsulation(session)).ToList(),
-                        Strategies = strategies,
-                        MetaIfAbsent = _storeKeyId is null && targetKeyId != null
-                            ? KeyMeta(targetKeyId, records.First(r => r.Encryption != 0).Encryption == (int)StoreKeyKind.Hqc128 ? StoreKeyKind.Hqc128 : StoreKeyKind.Symmetric)
-                            : null,
+                        Encapsulations = export.Kems.Concat(_sealer.PendingEncapsulation(session)).ToList(),
+                        Strategies = export.Strategies,
+                        MetaIfAbsent = _storeKeyId is null && targetKeyId != null ? KeyMeta(targetKeyId, importKeyKind) : null,
                     },
                     session);
                 _storeKeyId = targetKeyId;
@@ -228,214 +146,6 @@ namespace NeuralTrader.Swarm.Core.Store
         /// leaves nothing behind (not even a new empty store). Throws <c>CorruptStore</c> naming what is wrong.
         /// </summary>
         /// <param name="path">The export file.</param>
-        public static void CheckExport(string path) => ParseExport(File.ReadAllText(path, Encoding.UTF8));
-
-        private static (List<RecordRow> Records, List<KemRecord> Kems, List<StoredStrategy> Strategies) ParseExport(string text)
-        {
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(text);
-            }
-            catch (JsonException ex)
-            {
-                throw new StoreException(StoreErrorIds.CorruptStore, "The import file is not valid JSON.", ex);
-            }
-
-            using (document)
-            {
-                var root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.String || format.GetString() != ExportFormat)
-                {
-                    throw new StoreException(StoreErrorIds.CorruptStore, "The import file is not a NeuralTrader.Swarm state export.");
-                }
-
-                var records = ParseRecords(root);
-                var kems = new List<KemRecord>();
-                try
-                {
-                    if (root.TryGetProperty("kemKeys", out var kemArray) && kemArray.ValueKind == JsonValueKind.Array)
-                    {
-                        foreach (var k in kemArray.EnumerateArray())
-                        {
-                            kems.Add(new KemRecord { KemId = k.GetProperty("kemId").GetString()!, KeyId = k.GetProperty("keyId").GetString()!, Encapsulation = Convert.FromBase64String(k.GetProperty("encapsulation").GetString()!), CreatedAtMs = k.GetProperty("createdAt").GetInt64() });
-                        }
-                    }
-                }
-                catch (Exception ex) when (ex is KeyNotFoundException || ex is FormatException || ex is InvalidOperationException)
-                {
-                    throw new StoreException(StoreErrorIds.CorruptStore, "The import file's kemKeys are malformed: " + ex.Message, ex);
-                }
-
-                var strategies = root.TryGetProperty("strategies", out var strategyArray) && strategyArray.ValueKind == JsonValueKind.Array
-                    ? JsonSerializer.Deserialize(strategyArray.GetRawText(), StoreJsonContext.Default.ListStoredStrategy) ?? new List<StoredStrategy>()
-                    : new List<StoredStrategy>();
-                return (records, kems, strategies);
-            }
-        }
-
-        private void WriteRecord(Utf8JsonWriter json, RecordRow row, bool decrypt)
-        {
-            json.WriteStartObject();
-            json.WriteString("id", row.Id);
-            json.WriteNumber("startedAt", row.StartedAtMs);
-            json.WriteNumber("completedAt", row.CompletedAtMs);
-            json.WriteString("strategy", row.Strategy);
-            json.WriteString("symbol", row.Symbol);
-            json.WriteBoolean("success", row.Success);
-            json.WriteNumber("score", row.Score);
-            json.WriteNumber("durationMs", row.DurationMs);
-            var decrypted = decrypt && row.Encryption != 0;
-            json.WriteString("encryption", decrypted ? EncryptionName(0) : EncryptionName(row.Encryption));
-            if (decrypted)
-            {
-                json.WriteString("decryptedFrom", EncryptionName(row.Encryption));
-            }
-
-            if (row.Encryption != 0)
-            {
-                json.WriteString("keyId", row.KeyId);
-                if (row.KemId != null)
-                {
-                    json.WriteString("kemId", row.KemId);
-                }
-            }
-
-            if (row.Encryption != 0 && !decrypt)
-            {
-                json.WriteString("ciphertext", Convert.ToBase64String(row.Payload));
-            }
-            else
-            {
-                json.WritePropertyName("trajectory");
-                var plaintext = _sealer.OpenBytes(row);
-                using (var payload = JsonDocument.Parse(plaintext))
-                {
-                    payload.RootElement.WriteTo(json);
-                }
-            }
-
-            json.WriteString("prevFingerprint", CryptoPrimitives.ToHex(row.PrevFingerprint));
-            json.WriteString("fingerprint", CryptoPrimitives.ToHex(row.Fingerprint));
-            json.WriteString("originFingerprint", CryptoPrimitives.ToHex(row.OriginFingerprint ?? row.Fingerprint));
-            json.WriteEndObject();
-        }
-
-        private static string EncryptionName(int encryption) => encryption switch
-        {
-            0 => "none",
-            1 => "aes-256-gcm",
-            2 => "hqc-128+aes-256-gcm",
-            _ => "unknown",
-        };
-
-        private static int EncryptionCode(string? name) => name switch
-        {
-            "none" => 0,
-            "aes-256-gcm" => 1,
-            "hqc-128+aes-256-gcm" => 2,
-            _ => throw new FormatException("unknown encryption '" + name + "'"),
-        };
-
-        /// <summary>Parses records and verifies the export's own chain (links always; fingerprints where the bytes are the original ones).</summary>
-        private static List<RecordRow> ParseRecords(JsonElement root)
-        {
-            var list = new List<RecordRow>();
-            if (!root.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number || version.GetDouble() != 1)
-            {
-                throw new StoreException(StoreErrorIds.CorruptStore, "The import file has format version " + (root.TryGetProperty("version", out var v) ? v.GetRawText() : "(none)") + "; this module reads version 1. Nothing was imported.");
-            }
-
-            if (!root.TryGetProperty("trajectories", out var array) || array.ValueKind != JsonValueKind.Array)
-            {
-                throw new StoreException(StoreErrorIds.CorruptStore, "The import file's 'trajectories' is not an array. Nothing was imported.");
-            }
-
-            var previous = FingerprintChain.Genesis;
-            var index = 0;
-            foreach (var e in array.EnumerateArray())
-            {
-                string id = "#" + index.ToString(CultureInfo.InvariantCulture);
-                try
-                {
-                    id = e.GetProperty("id").GetString() ?? id;
-                    var row = new RecordRow
-                    {
-                        Id = id,
-                        StartedAtMs = e.GetProperty("startedAt").GetInt64(),
-                        CompletedAtMs = e.GetProperty("completedAt").GetInt64(),
-                        Strategy = e.GetProperty("strategy").GetString() ?? string.Empty,
-                        Symbol = e.GetProperty("symbol").GetString() ?? string.Empty,
-                        Success = e.GetProperty("success").GetBoolean(),
-                        Score = e.GetProperty("score").GetDouble(),
-                        DurationMs = e.GetProperty("durationMs").GetInt64(),
-                        Encryption = EncryptionCode(e.GetProperty("encryption").GetString()),
-                        KeyId = e.TryGetProperty("keyId", out var keyId) ? keyId.GetString() : null,
-                        KemId = e.TryGetProperty("kemId", out var kemId) ? kemId.GetString() : null,
-                    };
-                    var decrypted = e.TryGetProperty("decryptedFrom", out _);
-                    var prev = CryptoPrimitives.FromHex(e.GetProperty("prevFingerprint").GetString() ?? string.Empty);
-                    var fingerprint = CryptoPrimitives.FromHex(e.GetProperty("fingerprint").GetString() ?? string.Empty);
-                    var origin = e.TryGetProperty("originFingerprint", out var o) ? CryptoPrimitives.FromHex(o.GetString() ?? string.Empty) : fingerprint;
-                    if (row.Encryption == 0)
-                    {
-                        var trajectory = JsonSerializer.Deserialize(e.GetProperty("trajectory").GetRawText(), StoreJsonContext.Default.Trajectory)
-                            ?? throw new FormatException("empty trajectory");
-                        row.Payload = JsonSerializer.SerializeToUtf8Bytes(trajectory, StoreJsonContext.Default.Trajectory);
-                        if (decrypted)
-                        {
-                            row.KeyId = null;
-                            row.KemId = null;
-                        }
-                    }
-                    else
-                    {
-                        row.Payload = Convert.FromBase64String(e.GetProperty("ciphertext").GetString() ?? string.Empty);
-                    }
-
-                    if (!CryptoPrimitives.FixedTimeEquals(prev, previous))
-                    {
-                        throw new StoreException(StoreErrorIds.CorruptStore, "Import record '" + id + "' does not follow the record before it in the file: records were removed, added or reordered. Nothing was imported.");
-                    }
-
-                    // The fingerprint covers the stored bytes; a decrypted record's original bytes were ciphertext, so only its link is checked.
-                    if (!decrypted)
-                    {
-                        var exportedOrigin = e.TryGetProperty("originFingerprint", out _) && !CryptoPrimitives.FixedTimeEquals(origin, fingerprint) ? origin : null;
-                        row.OriginFingerprint = exportedOrigin;
-                        var expected = FingerprintChain.Unkeyed.Fingerprint(prev, row.ContentDigest());
-                        if (!CryptoPrimitives.FixedTimeEquals(expected, fingerprint))
-                        {
-                            throw new StoreException(StoreErrorIds.CorruptStore, "Import record '" + id + "' was altered: its fingerprint does not match its contents. Nothing was imported.");
-                        }
-                    }
-
-                    row.OriginFingerprint = origin;
-                    previous = fingerprint;
-                    list.Add(row);
-                }
-                catch (Exception ex) when (ex is KeyNotFoundException || ex is FormatException || ex is InvalidOperationException || ex is JsonException)
-                {
-                    throw new StoreException(StoreErrorIds.CorruptStore, "Import record '" + id + "' is malformed: " + ex.Message, ex);
-                }
-
-                index++;
-            }
-
-            // The declared head catches what the links cannot: records removed from the end of the file.
-            if (root.TryGetProperty("source", out var source) && source.ValueKind == JsonValueKind.Object
-                && source.TryGetProperty("chainCount", out var chainCount) && chainCount.ValueKind == JsonValueKind.Number
-                && source.TryGetProperty("chainHead", out var chainHead) && chainHead.ValueKind == JsonValueKind.String)
-            {
-                if (chainCount.GetInt64() != list.Count || !CryptoPrimitives.FixedTimeEquals(CryptoPrimitives.FromHex(chainHead.GetString() ?? string.Empty), previous))
-                {
-                    throw new StoreException(
-                        StoreErrorIds.CorruptStore,
-                        string.Format(CultureInfo.InvariantCulture, "The import file declares {0} records ending in its chain head, but holds {1} that end elsewhere: records were removed from its end. Nothing was imported.", chainCount.GetInt64(), list.Count));
-                }
-            }
-
-            return list;
-        }
+        public static void CheckExport(string path) => StateExportFile.Parse(File.ReadAllText(path, Encoding.UTF8));
     }
 }

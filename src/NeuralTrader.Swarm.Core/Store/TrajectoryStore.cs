@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.Extensions.Logging;
@@ -19,8 +18,6 @@ namespace NeuralTrader.Swarm.Core.Store
         /// <summary>Schema version of the SQLite store (<c>PRAGMA user_version</c>).</summary>
         public const int SchemaVersion = SqliteSchema.Version;
 
-        private const int MaxRecentAppends = 10000;
-
         private readonly object _gate = new object();
         private readonly ITrajectoryBackend _backend;
         private readonly PayloadSealer _sealer;
@@ -30,11 +27,7 @@ namespace NeuralTrader.Swarm.Core.Store
         private string? _storeKeyId;
         private volatile bool _disposed;
 
-        // Trajectories this instance appended, by id, until the learning feed takes them in: the model then gets these
-        // instead of reading back, decrypting and parsing rows this process has just written (most of a Predict's cost
-        // during a swarm). Kept only once the feed is in use, and bounded, so a store that only appends holds none.
-        private readonly ConcurrentDictionary<string, Trajectory> _recentAppends = new ConcurrentDictionary<string, Trajectory>(StringComparer.Ordinal);
-        private volatile bool _feedInUse;
+        private readonly StoreFeedReader _feed;
 
         private TrajectoryStore(string path, ITrajectoryBackend backend, StoreOptions options)
         {
@@ -43,6 +36,7 @@ namespace NeuralTrader.Swarm.Core.Store
             _key = options.Key;
             _logger = options.LoggerFactory?.CreateLogger<TrajectoryStore>() ?? (ILogger)NullLogger.Instance;
             _sealer = new PayloadSealer(options.Key, backend.LoadEncapsulation);
+            _feed = new StoreFeedReader(_sealer);
             _chain = FingerprintChain.For(options.Key);
         }
 
@@ -153,7 +147,11 @@ namespace NeuralTrader.Swarm.Core.Store
                     rows.Add(_sealer.Seal(trajectory ?? throw new ArgumentException("A trajectory in the batch is null.", nameof(trajectories)), _storeKeyId != null, session));
                 }
 
-                RememberRecent(trajectories);
+                if (_feed.InUse && CanReadPayloads)
+                {
+                    _feed.Remember(trajectories);
+                }
+
                 int inserted;
                 try
                 {
@@ -161,13 +159,13 @@ namespace NeuralTrader.Swarm.Core.Store
                 }
                 catch
                 {
-                    ForgetRecent(rows);
+                    _feed.Forget(rows);
                     throw;
                 }
 
                 if (inserted < rows.Count)
                 {
-                    ForgetRecent(rows.Where(r => r.Fingerprint.Length == 0));
+                    _feed.Forget(rows.Where(r => r.Fingerprint.Length == 0));
                 }
 
                 StoreLog.Appended(_logger, inserted, rows.Count - inserted);
@@ -319,34 +317,7 @@ namespace NeuralTrader.Swarm.Core.Store
         internal StoreFeed? ReadFeed(string generation, long afterSeq)
         {
             ThrowIfDisposed();
-            _feedInUse = true;
-            var feed = _backend.ReadSince(generation, afterSeq);
-            if (feed is null)
-            {
-                return null;
-            }
-
-            if (!string.Equals(feed.Generation, generation, StringComparison.Ordinal))
-            {
-                _recentAppends.Clear();
-            }
-
-            // Opening and deserialising dominate a cold load; do it in parallel.
-            var rows = feed.Rows;
-            var records = new StoreFeed.Record[rows.Count];
-            if (rows.Count >= 256 && Environment.ProcessorCount > 1)
-            {
-                System.Threading.Tasks.Parallel.For(0, rows.Count, i => records[i] = OpenRecord(rows[i], feed.Encapsulations));
-            }
-            else
-            {
-                for (var i = 0; i < rows.Count; i++)
-                {
-                    records[i] = OpenRecord(rows[i], feed.Encapsulations);
-                }
-            }
-
-            return new StoreFeed(feed.Generation, records);
+            return _feed.Read(_backend, generation, afterSeq);
         }
 
         /// <summary>Writes a batch, then marks the writer session's encapsulation stored.</summary>
@@ -381,54 +352,6 @@ namespace NeuralTrader.Swarm.Core.Store
         private static Dictionary<string, string> KeyMeta(string keyId, StoreKeyKind kind) =>
             new Dictionary<string, string> { ["key_id"] = keyId, ["key_kind"] = kind.ToString() };
 
-        private StoreFeed.Record OpenRecord(RecordRow row, IReadOnlyDictionary<string, byte[]> encapsulations)
-        {
-            if (!_sealer.CanOpen(row))
-            {
-                return new StoreFeed.Record(row, null);
-            }
-
-            if (_recentAppends.TryRemove(row.Id, out var trajectory))
-            {
-                return new StoreFeed.Record(row, trajectory);
-            }
-
-            try
-            {
-                return new StoreFeed.Record(row, _sealer.Open(row, encapsulations));
-            }
-            catch (StoreException)
-            {
-                return new StoreFeed.Record(row, null);
-            }
-        }
-
-        private void RememberRecent(IReadOnlyList<Trajectory> trajectories)
-        {
-            if (!_feedInUse || !CanReadPayloads)
-            {
-                return;
-            }
-
-            if (_recentAppends.Count + trajectories.Count > MaxRecentAppends)
-            {
-                _recentAppends.Clear();
-            }
-
-            foreach (var trajectory in trajectories)
-            {
-                _recentAppends[trajectory.Id] = trajectory;
-            }
-        }
-
-        private void ForgetRecent(IEnumerable<RecordRow> rows)
-        {
-            foreach (var row in rows)
-            {
-                _recentAppends.TryRemove(row.Id, out _);
-            }
-        }
-
         private StoredTrajectory ToStored(RecordRow row, bool includePayload) => new StoredTrajectory
         {
             Sequence = row.Seq,
@@ -451,34 +374,6 @@ namespace NeuralTrader.Swarm.Core.Store
             {
                 throw new ObjectDisposedException(nameof(TrajectoryStore));
             }
-        }
-    }
-
-    /// <summary>Records new since the learning model's last read, payloads opened where the key allows.</summary>
-    internal sealed class StoreFeed
-    {
-        internal StoreFeed(string generation, IReadOnlyList<Record> records)
-        {
-            Generation = generation;
-            Records = records;
-        }
-
-        internal string Generation { get; }
-
-        internal IReadOnlyList<Record> Records { get; }
-
-        /// <summary>A row and its trajectory, or null when the payload cannot be read here.</summary>
-        internal readonly struct Record
-        {
-            internal Record(RecordRow row, Trajectory? trajectory)
-            {
-                Row = row;
-                Trajectory = trajectory;
-            }
-
-            internal RecordRow Row { get; }
-
-            internal Trajectory? Trajectory { get; }
         }
     }
 }
