@@ -56,31 +56,60 @@ namespace NeuralTrader.Swarm.Protocol
         }
     }
 
-    /// <summary>JSON of <see cref="EquityPoint"/>; see <see cref="FlatJson"/>.</summary>
-    public sealed class EquityPointConverter : JsonConverter<EquityPoint>
+    /// <summary>A converter of one flat object: the shared read loop (unknown properties skipped); each type reads its own properties.</summary>
+    public abstract class FlatConverter<T> : JsonConverter<T>
+        where T : class, new()
     {
+        private readonly string _name;
+
+        /// <param name="name">What the object is, for errors ("a trade must be a JSON object").</param>
+        private protected FlatConverter(string name) => _name = name;
+
         /// <inheritdoc />
-        public override EquityPoint Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        public sealed override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            FlatJson.ExpectStart(ref reader, "equity point");
-            var point = new EquityPoint();
+            FlatJson.ExpectStart(ref reader, _name);
+            var value = new T();
             while (FlatJson.NextProperty(ref reader))
             {
-                if (reader.ValueTextEquals("date"))
-                {
-                    point.Date = FlatJson.String(ref reader) ?? "";
-                }
-                else if (reader.ValueTextEquals("equity"))
-                {
-                    point.Equity = FlatJson.Number(ref reader) ?? 0;
-                }
-                else
+                if (!ReadProperty(ref reader, value))
                 {
                     FlatJson.Skip(ref reader);
                 }
             }
 
-            return point;
+            return value;
+        }
+
+        /// <summary>Reads the value of the property the reader is on into <paramref name="value"/>; false for a property it does not know.</summary>
+        private protected abstract bool ReadProperty(ref Utf8JsonReader reader, T value);
+    }
+
+    /// <summary>JSON of <see cref="EquityPoint"/>; see <see cref="FlatJson"/>.</summary>
+    public sealed class EquityPointConverter : FlatConverter<EquityPoint>
+    {
+        /// <summary>Creates the converter.</summary>
+        public EquityPointConverter()
+            : base("equity point")
+        {
+        }
+
+        private protected override bool ReadProperty(ref Utf8JsonReader reader, EquityPoint point)
+        {
+            if (reader.ValueTextEquals("date"))
+            {
+                point.Date = FlatJson.String(ref reader) ?? "";
+            }
+            else if (reader.ValueTextEquals("equity"))
+            {
+                point.Equity = FlatJson.Number(ref reader) ?? 0;
+            }
+            else
+            {
+                return false;
+            }
+
+            return true;
         }
 
         /// <inheritdoc />
@@ -94,50 +123,50 @@ namespace NeuralTrader.Swarm.Protocol
     }
 
     /// <summary>JSON of <see cref="TradeRecord"/>; see <see cref="FlatJson"/>.</summary>
-    public sealed class TradeRecordConverter : JsonConverter<TradeRecord>
+    public sealed class TradeRecordConverter : FlatConverter<TradeRecord>
     {
-        /// <inheritdoc />
-        public override TradeRecord Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        /// <summary>Creates the converter.</summary>
+        public TradeRecordConverter()
+            : base("trade")
         {
-            FlatJson.ExpectStart(ref reader, "trade");
-            var trade = new TradeRecord();
-            while (FlatJson.NextProperty(ref reader))
+        }
+
+        private protected override bool ReadProperty(ref Utf8JsonReader reader, TradeRecord trade)
+        {
+            if (reader.ValueTextEquals("side"))
             {
-                if (reader.ValueTextEquals("side"))
-                {
-                    trade.Side = FlatJson.String(ref reader) ?? "Long";
-                }
-                else if (reader.ValueTextEquals("quantity"))
-                {
-                    trade.Quantity = FlatJson.Number(ref reader) ?? 0;
-                }
-                else if (reader.ValueTextEquals("entryDate"))
-                {
-                    trade.EntryDate = FlatJson.String(ref reader) ?? "";
-                }
-                else if (reader.ValueTextEquals("entryPrice"))
-                {
-                    trade.EntryPrice = FlatJson.Number(ref reader) ?? 0;
-                }
-                else if (reader.ValueTextEquals("exitDate"))
-                {
-                    trade.ExitDate = FlatJson.String(ref reader);
-                }
-                else if (reader.ValueTextEquals("exitPrice"))
-                {
-                    trade.ExitPrice = FlatJson.Number(ref reader);
-                }
-                else if (reader.ValueTextEquals("pnl"))
-                {
-                    trade.Pnl = FlatJson.Number(ref reader);
-                }
-                else
-                {
-                    FlatJson.Skip(ref reader);
-                }
+                trade.Side = FlatJson.String(ref reader) ?? "Long";
+            }
+            else if (reader.ValueTextEquals("quantity"))
+            {
+                trade.Quantity = FlatJson.Number(ref reader) ?? 0;
+            }
+            else if (reader.ValueTextEquals("entryDate"))
+            {
+                trade.EntryDate = FlatJson.String(ref reader) ?? "";
+            }
+            else if (reader.ValueTextEquals("entryPrice"))
+            {
+                trade.EntryPrice = FlatJson.Number(ref reader) ?? 0;
+            }
+            else if (reader.ValueTextEquals("exitDate"))
+            {
+                trade.ExitDate = FlatJson.String(ref reader);
+            }
+            else if (reader.ValueTextEquals("exitPrice"))
+            {
+                trade.ExitPrice = FlatJson.Number(ref reader);
+            }
+            else if (reader.ValueTextEquals("pnl"))
+            {
+                trade.Pnl = FlatJson.Number(ref reader);
+            }
+            else
+            {
+                return false;
             }
 
-            return trade;
+            return true;
         }
 
         /// <inheritdoc />
