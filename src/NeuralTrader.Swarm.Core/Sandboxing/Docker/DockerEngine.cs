@@ -142,6 +142,13 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             }
         }
 
+        /// <summary>What the engine said when it refused a call, cut to 500 characters for an error message.</summary>
+        internal static string Refusal(DockerApiException e)
+        {
+            var text = (e.ResponseBody ?? e.Message).Trim();
+            return text.Length > 500 ? text.Substring(0, 500) + "..." : text;
+        }
+
         /// <summary>Whether an exception from Docker.DotNet means the engine could not be reached.</summary>
         internal static bool IsUnreachable(Exception e, CancellationToken cancellationToken)
         {

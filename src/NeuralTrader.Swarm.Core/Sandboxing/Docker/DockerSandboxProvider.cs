@@ -190,7 +190,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             catch (DockerApiException e)
             {
                 throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Failed,
-                    $"The engine refused to create a sandbox container from '{image}': {Trim(e.ResponseBody ?? e.Message)}", spec.Strategy, e);
+                    $"The engine refused to create a sandbox container from '{image}': {DockerEngine.Refusal(e)}", spec.Strategy, e);
             }
 
             var id = created.ID;
@@ -217,7 +217,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
                 catch (DockerApiException e)
                 {
                     throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Failed,
-                        $"The engine could not start sandbox container {sandbox.ShortId} from '{image}': {Trim(e.ResponseBody ?? e.Message)}", spec.Strategy, e);
+                        $"The engine could not start sandbox container {sandbox.ShortId} from '{image}': {DockerEngine.Refusal(e)}", spec.Strategy, e);
                 }
 
                 engineDone(); // the runner's start and first ping need no engine call
@@ -305,6 +305,5 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Docker
             }
         }
 
-        private static string Trim(string text) => text.Length > 500 ? text.Substring(0, 500) + "..." : text.Trim();
     }
 }

@@ -139,7 +139,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
             catch (DockerApiException e)
             {
                 throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Failed,
-                    $"The Swarm manager refused to create the sandbox's internal overlay network: {Trim(e.ResponseBody ?? e.Message)}", spec.Strategy, e);
+                    $"The Swarm manager refused to create the sandbox's internal overlay network: {DockerEngine.Refusal(e)}", spec.Strategy, e);
             }
 
             string? serviceId = null;
@@ -156,7 +156,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                 catch (DockerApiException e)
                 {
                     throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Failed,
-                        $"The Swarm manager refused to create a sandbox service from '{{image}}': {Trim(e.ResponseBody ?? e.Message)}", spec.Strategy, e);
+                        $"The Swarm manager refused to create a sandbox service from '{image}': {DockerEngine.Refusal(e)}", spec.Strategy, e);
                 }
 
                 var task = await WaitForTaskAsync(serviceId, spec, image, cancellationToken).ConfigureAwait(false);
@@ -187,7 +187,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                 if (e is DockerApiException api)
                 {
                     throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Failed,
-                        $"Attaching to the sandbox task of '{{image}}' failed: {Trim(api.ResponseBody ?? api.Message)}", spec.Strategy, e);
+                        $"Attaching to the sandbox task of '{image}' failed: {DockerEngine.Refusal(api)}", spec.Strategy, e);
                 }
 
                 throw;
@@ -268,20 +268,20 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
                     if (state == TaskState.Failed || state == TaskState.Rejected || state == TaskState.Complete || state == TaskState.Shutdown || state == TaskState.Orphaned)
                     {
                         throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
-                            $"The sandbox task of '{{image}}' did not start ({why}).", spec.Strategy);
+                            $"The sandbox task of '{image}' did not start ({why}).", spec.Strategy);
                     }
                     // A task assigned to a node that has since gone down never starts (restart condition none):
                     // fail now, so a retry is placed on a node that is up instead of waiting out the timeout.
                     if (!string.IsNullOrEmpty(task.NodeID) && await _nodes.StateAsync(task.NodeID, cancellationToken).ConfigureAwait(false) is string nodeState && nodeState != "ready")
                     {
                         throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Unavailable,
-                            $"The sandbox task of '{{image}}' was placed on node {task.NodeID}, which is {nodeState} ({why}).", spec.Strategy);
+                            $"The sandbox task of '{image}' was placed on node {task.NodeID}, which is {nodeState} ({why}).", spec.Strategy);
                     }
                 }
                 if (watch.Elapsed > _options.PlacementTimeout)
                 {
                     throw new SwarmException(SwarmErrorIds.SandboxStartFailed, SwarmErrorKind.Timeout,
-                        $"The sandbox task of '{{image}}' was not running within {_options.PlacementTimeout.TotalSeconds:0.#} s (readiness check: placement; task {why})" +
+                        $"The sandbox task of '{image}' was not running within {_options.PlacementTimeout.TotalSeconds:0.#} s (readiness check: placement; task {why})" +
                         (_options.Constraints.Count > 0 ? $"; constraints: {string.Join(", ", _options.Constraints)}." : "."), spec.Strategy);
                 }
 
@@ -457,8 +457,6 @@ namespace NeuralTrader.Swarm.Core.Sandboxing.Swarm
             if (Volatile.Read(ref _disposed) == 1)
                 throw new ObjectDisposedException(nameof(SwarmSandboxProvider));
         }
-
-        private static string Trim(string text) => text.Length > 500 ? text.Substring(0, 500) + "..." : text.Trim();
 
         /// <summary>A running sandbox and the service and network behind it.</summary>
         private sealed class Deployment
