@@ -47,7 +47,7 @@ namespace NeuralTrader.Swarm.Cli
                 request.Parameters = DeployCommand.ParseParameters(parametersJson);
                 request.Validation = validation.From(parse);
                 using var coordinator = new SwarmCoordinator(run.ToSwarmOptions(parse));
-                var outcome = await SwarmOptimization.RunAsync(coordinator, request, trial =>
+                var outcome = await coordinator.OptimizeAsync(request, trial =>
                     Console.Error.WriteLine($"[{trial.Number}/{request.Trials}] {Describe(trial)} {trial.Result.Status} score {Text.Number(trial.Score)}" +
                         (trial.OutOfSampleScore is double oos ? $" (out of sample {Text.Number(oos)})" : "")), cancellationToken);
                 if (parse.GetValue(run.Common.Json))

@@ -151,6 +151,13 @@ namespace NeuralTrader.Swarm.Core.Coordination
         }
 
         /// <summary>
+        /// Tunes a strategy: suggests, deploys and records trial after trial, then reports the robust choice in and out
+        /// of sample (see <see cref="SwarmOptimization"/>); <paramref name="onTrial"/> is called as each trial settles.
+        /// </summary>
+        public Task<OptimizationOutcome> OptimizeAsync(OptimizationRequest request, Action<OptimizationTrial>? onTrial = null,
+            CancellationToken cancellationToken = default) => SwarmOptimization.RunAsync(this, request, onTrial, cancellationToken);
+
+        /// <summary>
         /// UnknownSymbol or InvalidParameter, naming the value, for a symbol without data or held parameters the strategy
         /// would refuse: a suggestion or an optimisation around them could only print a deploy line that fails.
         /// </summary>

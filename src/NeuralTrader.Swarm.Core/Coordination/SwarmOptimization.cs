@@ -121,7 +121,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
     /// recorded in the store like any deployment. The search sees only in-sample scores; out-of-sample figures are
     /// reported for the choice it made without them.
     /// </summary>
-    public static class SwarmOptimization
+    internal static class SwarmOptimization
     {
         /// <summary>Runs the loop; <paramref name="onTrial"/> is called on the caller's flow as each trial settles.</summary>
         public static async Task<OptimizationOutcome> RunAsync(SwarmCoordinator coordinator, OptimizationRequest request,

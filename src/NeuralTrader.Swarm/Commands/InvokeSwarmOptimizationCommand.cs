@@ -127,7 +127,7 @@ namespace NeuralTrader.Swarm.Commands
             double best = double.NegativeInfinity;
             try
             {
-                var outcome = Run(token => SwarmOptimization.RunAsync(coordinator, request, trial => Pump.Post(() =>
+                var outcome = Run(token => coordinator.OptimizeAsync(request, trial => Pump.Post(() =>
                 {
                     var output = new SwarmOptimizationTrial(trial, Trials);
                     if (output.Result.Success && trial.Score > best)
