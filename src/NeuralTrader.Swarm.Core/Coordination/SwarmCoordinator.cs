@@ -14,8 +14,9 @@ using NeuralTrader.Swarm.Core.Store;
 namespace NeuralTrader.Swarm.Core.Coordination
 {
     /// <summary>
-    /// Registers strategies and deploys them into sandboxes, at most <see cref="SwarmOptions.MaxAgents"/> at a
-    /// time; further deployments queue. Every deployment settles into a <see cref="DeploymentResult"/>.
+    /// The one entry point of both front ends, one method per operation: registers strategies and deploys them into
+    /// sandboxes, at most <see cref="SwarmOptions.MaxAgents"/> at a time (further deployments queue; every deployment
+    /// settles into a <see cref="DeploymentResult"/>), and answers from what it learned and stored.
     /// </summary>
     public sealed class SwarmCoordinator : IDisposable
     {
@@ -102,7 +103,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
         {
             var store = Store;
             int count = store.ExportState(path, decrypt, Learning.WriteExportSections);
-            return new StateExport(count, store.LoadStrategies().Count, store.IsEncrypted && !decrypt ? store.KeyId : null);
+            return new StateExport(count, store.LoadStrategies().Count, decrypt ? null : store.KeyId);
         }
 
         /// <summary>
