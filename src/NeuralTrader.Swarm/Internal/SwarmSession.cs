@@ -88,7 +88,7 @@ namespace NeuralTrader.Swarm.Internal
         /// <summary>
         /// Replaces the configuration, all or nothing: the new settings are validated, the store path checked and the
         /// new coordinator made (which checks the data path) before anything changes, so a bad setting leaves the
-        /// session as it was. The old coordinator's registrations move to the new one.
+        /// session as it was. The old coordinator's registrations move to the new one (copied only when it has another store).
         /// </summary>
         public void Configure(SwarmOptions options, StoreKey? key, bool keyGiven)
         {
@@ -105,7 +105,8 @@ namespace NeuralTrader.Swarm.Internal
                     _key = key;
                 old = _coordinator;
                 _coordinator = fresh;
-                if (old != null)
+                // Registrations are kept in the store: a coordinator over the same store has them already.
+                if (old != null && !SameStore(old.Options, copy))
                 {
                     foreach (var registration in old.GetStrategies())
                     {
@@ -126,6 +127,9 @@ namespace NeuralTrader.Swarm.Internal
             if (old != null && RunningCount(old) == 0)
                 old.Dispose();
         }
+
+        private static bool SameStore(SwarmOptions a, SwarmOptions b) =>
+            a.LearningEnabled && b.LearningEnabled && string.Equals(StoreFile.Resolve(a.StorePath), StoreFile.Resolve(b.StorePath), StringComparison.Ordinal);
 
         /// <summary>Creates a coordinator whose logs reach the cmdlets.</summary>
         public static SwarmCoordinator CreateCoordinator(SwarmOptions options, StoreKey? key)

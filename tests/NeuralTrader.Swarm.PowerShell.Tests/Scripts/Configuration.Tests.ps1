@@ -93,9 +93,25 @@ Describe 'Swarm configuration' {
     It 'keeps registrations when the coordinator is recreated' {
         Register-Strategy -Name custom -Type my-own -Image example/strategy:1
         $before = (Get-SwarmConfiguration).CoordinatorId
+        $registered = (Get-Strategy custom).RegisteredAt
         Set-SwarmConfiguration -MaxAgents 4
         (Get-SwarmConfiguration).CoordinatorId | Should -Not -Be $before
         (Get-Strategy custom).Image | Should -Be 'example/strategy:1'
+        # Same store: the registration is read from it, not registered again.
+        (Get-Strategy custom).RegisteredAt | Should -Be $registered
+
+        # Another store gets the session's registrations; so does a coordinator without learning.
+        $other = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'swarm-tests-' + [guid]::NewGuid().ToString('N') + '.db')
+        try {
+            Set-SwarmConfiguration -StorePath $other
+            (Get-Strategy custom).Image | Should -Be 'example/strategy:1'
+            Set-SwarmConfiguration -Learning:$false
+            (Get-Strategy custom).Image | Should -Be 'example/strategy:1'
+        }
+        finally {
+            Set-SwarmConfiguration -Reset -StorePath $SwarmTestStore
+            Remove-Item "$other*" -Force -ErrorAction Ignore
+        }
     }
 }
 
