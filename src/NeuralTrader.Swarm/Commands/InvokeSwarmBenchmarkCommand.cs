@@ -152,10 +152,12 @@ namespace NeuralTrader.Swarm.Commands
                 : SessionState.Path.CurrentFileSystemLocation.ProviderPath;
             BenchmarkReportWriter.CheckDirectory(directory);
 
-            // Each scenario runs on a fresh coordinator with the configured settings and the registered strategies.
+            // Each scenario runs on a fresh coordinator with the configured settings and the registered strategies
+            // (over the session's store it reads them from there; without learning they are registered again).
             var executor = SwarmExecutor.ForCoordinator(options, c =>
             {
-                foreach (var r in registrations)
+                var known = c.GetStrategies().Select(r => r.Name).ToList();
+                foreach (var r in registrations.Where(r => !known.Contains(r.Name, StringComparer.OrdinalIgnoreCase)))
                 {
                     c.RegisterStrategy(r.Name, r.Type, r.Symbols,
                         new Dictionary<string, object?>(r.Parameters.ToDictionary(p => p.Key, p => p.Value)), r.Image, r.Description, replace: true);
