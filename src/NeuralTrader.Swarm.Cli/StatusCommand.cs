@@ -71,7 +71,7 @@ namespace NeuralTrader.Swarm.Cli
                     view.Encrypted = store.IsEncrypted;
                     view.KeyId = store.KeyId;
                     view.PayloadsReadable = store.PayloadsReadable;
-                    view.Trajectories = store.Trajectories;
+                    view.Trajectories = coordinator.CountTrajectories();
                     var verification = coordinator.VerifyStore();
                     view.ChainValid = verification.IsValid;
                     view.ChainProblem = verification.IsValid ? null : $"{verification.Problem} (first bad record {verification.FirstBadRecordId})";

@@ -70,8 +70,11 @@ namespace NeuralTrader.Swarm.Core.Coordination
         // The operations of the learning and store commands, one each; the store's errors (KeyRequired, WrongKey,
         // CorruptStore, StoreBusy) and InvalidConfiguration when learning is off pass through.
 
-        /// <summary>Where the store is, how it is protected and how many trajectories it holds.</summary>
+        /// <summary>Where the store is and how it is protected.</summary>
         public StoreStatus GetStoreStatus() => StoreStatus.Of(Store);
+
+        /// <summary>How many trajectories the store holds.</summary>
+        public long CountTrajectories() => Store.Count();
 
         /// <summary>Learning statistics, overall and per strategy.</summary>
         public LearningStats GetLearningStats() => Learning.GetStats();

@@ -118,7 +118,7 @@ namespace NeuralTrader.Swarm.Core.Store
         public string? KeyId { get; set; }
     }
 
-    /// <summary>Where a store is, how it is protected and how many trajectories it holds.</summary>
+    /// <summary>Where a store is and how it is protected (read when it opens; no query).</summary>
     public sealed class StoreStatus
     {
         /// <summary>The store file, or a server store's location without its password.</summary>
@@ -133,15 +133,11 @@ namespace NeuralTrader.Swarm.Core.Store
         /// <summary>True when the key at hand decrypts the payloads (always for a plaintext store).</summary>
         public bool PayloadsReadable { get; set; }
 
-        /// <summary>Trajectories stored.</summary>
-        public long Trajectories { get; set; }
-
         internal static StoreStatus Of(TrajectoryStore store) => new StoreStatus
         {
             Path = store.Path,
             KeyId = store.KeyId,
             PayloadsReadable = store.CanReadPayloads,
-            Trajectories = store.Count(),
         };
     }
 

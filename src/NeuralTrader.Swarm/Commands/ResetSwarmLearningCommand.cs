@@ -36,7 +36,7 @@ namespace NeuralTrader.Swarm.Commands
         {
             var coordinator = GetCoordinator();
             var store = Invoke(coordinator.GetStoreStatus);
-            var target = string.Format(CultureInfo.InvariantCulture, "{0} trajectories in {1}", store.Trajectories, store.Path);
+            var target = string.Format(CultureInfo.InvariantCulture, "{0} trajectories in {1}", Invoke(coordinator.CountTrajectories), store.Path);
             var bound = MyInvocation.BoundParameters;
             var skipQuestion = Force && !bound.ContainsKey("Confirm") && !bound.ContainsKey("WhatIf");
             if (!skipQuestion && !ShouldProcess(target, "Delete all learning data"))

@@ -42,9 +42,9 @@ namespace NeuralTrader.Swarm.Tests.Coordination
             Assert.All(results, r => Assert.True(r.Success, r.Error));
 
             var status = coordinator.GetStoreStatus();
-            Assert.Equal((Db, key.KeyId, true, 3L), (status.Path, status.KeyId, status.PayloadsReadable, status.Trajectories));
+            Assert.Equal((Db, key.KeyId, true, 3L), (status.Path, status.KeyId, status.PayloadsReadable, coordinator.CountTrajectories()));
             var probed = SwarmCoordinator.ProbeStore(Db)!; // without the key: encrypted, payloads not readable
-            Assert.Equal((key.KeyId, false, 3L), (probed.KeyId, probed.PayloadsReadable, probed.Trajectories));
+            Assert.Equal((Db, key.KeyId, false), (probed.Path, probed.KeyId, probed.PayloadsReadable));
 
             var verified = SwarmCoordinator.VerifyStoreFile(Db);
             Assert.Equal((true, 3L, Db, key.KeyId), (verified.IsValid, verified.RecordsChecked, verified.Path, verified.KeyId));
@@ -58,7 +58,7 @@ namespace NeuralTrader.Swarm.Tests.Coordination
             Assert.Null(coordinator.ExportState(Path.Combine(_dir, "plain.json"), decrypt: true).KeyId);
 
             Assert.Equal(3, coordinator.ResetLearning());
-            Assert.Equal(0, coordinator.GetStoreStatus().Trajectories);
+            Assert.Equal(0, coordinator.CountTrajectories());
             var imported = coordinator.ImportState(file);
             Assert.Equal((3, 0), (imported.Imported, imported.Skipped));
             Assert.True(coordinator.VerifyStore().IsValid);
