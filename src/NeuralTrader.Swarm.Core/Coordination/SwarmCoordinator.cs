@@ -102,12 +102,7 @@ namespace NeuralTrader.Swarm.Core.Coordination
         /// </summary>
         /// <param name="path">Destination file; replaced if it exists.</param>
         /// <param name="decrypt">Write decrypted trajectories instead of ciphertext.</param>
-        public StateExport ExportState(string path, bool decrypt = false)
-        {
-            var store = Store;
-            int count = store.ExportState(path, decrypt, Learning.WriteExportSections);
-            return new StateExport(count, store.LoadStrategies().Count, decrypt ? null : store.KeyId);
-        }
+        public StateExport ExportState(string path, bool decrypt = false) => Store.ExportState(path, decrypt, Learning.WriteExportSections);
 
         /// <summary>
         /// Adds an export's trajectories and registrations that the store lacks (see <see cref="TrajectoryStore.ImportState(string)"/>).

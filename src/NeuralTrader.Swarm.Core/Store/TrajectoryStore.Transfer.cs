@@ -22,8 +22,8 @@ namespace NeuralTrader.Swarm.Core.Store
         /// <param name="writer">Destination.</param>
         /// <param name="decrypt">Write decrypted trajectories instead of ciphertext.</param>
         /// <param name="sections">Writes further top-level properties (the learning model's patterns and metrics).</param>
-        /// <returns>How many trajectories were written.</returns>
-        public int ExportState(TextWriter writer, bool decrypt = false, Action<Utf8JsonWriter>? sections = null)
+        /// <returns>What was written.</returns>
+        public StateExport ExportState(TextWriter writer, bool decrypt = false, Action<Utf8JsonWriter>? sections = null)
         {
             if (writer is null)
             {
@@ -51,7 +51,7 @@ namespace NeuralTrader.Swarm.Core.Store
 
                 writer.Write(Encoding.UTF8.GetString(stream.ToArray()));
                 writer.Flush();
-                return count;
+                return new StateExport(count, strategies.Count, decrypt ? null : keyId);
             }
         }
 
@@ -59,8 +59,8 @@ namespace NeuralTrader.Swarm.Core.Store
         /// <param name="path">Destination file; replaced if it exists.</param>
         /// <param name="decrypt">Write decrypted trajectories instead of ciphertext.</param>
         /// <param name="sections">Writes further top-level properties (the learning model's patterns and metrics).</param>
-        /// <returns>How many trajectories were written.</returns>
-        public int ExportState(string path, bool decrypt = false, Action<Utf8JsonWriter>? sections = null) =>
+        /// <returns>What was written.</returns>
+        public StateExport ExportState(string path, bool decrypt = false, Action<Utf8JsonWriter>? sections = null) =>
             StateExportFile.WriteFile(path, writer => ExportState(writer, decrypt, sections));
 
         /// <summary>Imports an export file; see <see cref="ImportState(TextReader)"/>.</summary>

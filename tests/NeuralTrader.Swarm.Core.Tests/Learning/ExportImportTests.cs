@@ -45,7 +45,7 @@ namespace NeuralTrader.Swarm.Tests.Learning
             using (var store = source.Open(key))
             {
                 Seed(store);
-                Assert.Equal(12, store.ExportState(exportA, sections: store.Model().WriteExportSections));
+                Assert.Equal(12, store.ExportState(exportA, sections: store.Model().WriteExportSections).Trajectories);
             }
 
             var text = File.ReadAllText(exportA);

@@ -138,7 +138,7 @@ namespace NeuralTrader.Swarm.Tests.Store
             var store = Open();
             store.AppendMany(Enumerable.Range(0, 6).Select(i => Samples.Make(i)).ToList());
             var path = Files.File("state.json");
-            Assert.Equal(6, store.ExportState(path));
+            Assert.Equal(6, store.ExportState(path).Trajectories);
 
             var target = Track(OpenOtherBackend(null));
             Assert.Equal(6, target.ImportState(path).Imported);
