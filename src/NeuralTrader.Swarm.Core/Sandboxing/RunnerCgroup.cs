@@ -190,7 +190,8 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
         /// <summary>Where this process's runners get their groups, found once per process.</summary>
         private sealed class Hierarchy
         {
-            private static readonly string[] V1Controllers = { "memory", "pids", "cpu" };
+            /// <summary>The controllers runners get limits from (memory and pids required, cpu where offered).</summary>
+            private static readonly string[] Controllers = { "memory", "pids", "cpu" };
 
             private Hierarchy(int version, Dictionary<string, string> parents, string? unavailableReason)
             {
@@ -242,7 +243,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
                     return null; // a hybrid host keeps them in v1
                 try
                 {
-                    var wanted = new[] { "memory", "pids", "cpu" }.Where(controllers.Contains);
+                    var wanted = Controllers.Where(controllers.Contains);
                     var enabled = ReadWords(Path.Combine(parent, "cgroup.subtree_control"));
                     if (wanted.Any(c => !enabled.Contains(c)))
                         File.WriteAllText(Path.Combine(parent, "cgroup.subtree_control"), string.Join(" ", wanted.Select(c => "+" + c)));
@@ -260,7 +261,7 @@ namespace NeuralTrader.Swarm.Core.Sandboxing
             {
                 reason = null;
                 var parents = new Dictionary<string, string>();
-                foreach (var controller in V1Controllers)
+                foreach (var controller in Controllers)
                 {
                     var mount = mounts.FirstOrDefault(m => m.Type == "cgroup" && m.Options.Contains(controller));
                     var path = own.FirstOrDefault(p => p[1].Split(',').Contains(controller))?[2];
